@@ -44,6 +44,16 @@ static void handler_key_name(REFCLSID clsid, WCHAR *name, DWORD size)
     StringFromGUID2(clsid, name + wcslen(name), size - wcslen(name));
 }
 
+/* Length of str up to max + 1 characters; str must be readable that far or
+ * to its terminator (wcsnlen is missing from Windows XP's msvcrt). */
+static size_t bounded_length(const WCHAR *str, size_t max)
+{
+    size_t len = 0;
+
+    while (len <= max && str[len]) len++;
+    return len;
+}
+
 static const char *root_name(HKEY root)
 {
     return root == HKEY_LOCAL_MACHINE ? "HKLM" : "HKCU";
@@ -110,7 +120,7 @@ static HRESULT WINAPI sync_manager_RegisterSyncMgrHandler(ISyncMgrRegister *ifac
     /* The description may come from anywhere: never read past what the caller
      * can show us, and refuse one too long to be a description. */
     if (description && (IsBadStringPtrW(description, MAX_HANDLER_DESCRIPTION + 1)
-            || wcsnlen(description, MAX_HANDLER_DESCRIPTION + 1) > MAX_HANDLER_DESCRIPTION))
+            || bounded_length(description, MAX_HANDLER_DESCRIPTION) > MAX_HANDLER_DESCRIPTION))
     {
         WARN("Description unreadable or longer than %u characters.\n", MAX_HANDLER_DESCRIPTION);
         return E_INVALIDARG;
