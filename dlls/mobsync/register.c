@@ -160,7 +160,7 @@ static HRESULT WINAPI sync_manager_UnregisterSyncMgrHandler(ISyncMgrRegister *if
         /* The key may hold per-item settings below it; they go with it. */
         ret = SHDeleteKeyW(roots[i], name);
         if (ret == ERROR_FILE_NOT_FOUND) continue;
-        TRACE("Removing %s\\%s: %ld.\n", root_name(roots[i]), debugstr_w(name), ret);
+        TRACE("Removing %s from %s: %ld.\n", debugstr_w(name), root_name(roots[i]), ret);
         if (ret && SUCCEEDED(hr)) hr = HRESULT_FROM_WIN32(ret);
     }
     return hr;
