@@ -1,0 +1,123 @@
+/*
+ * mobsync.exe output: UTF-8 lines on stdout, one writer at a time
+ *
+ * This program is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this program; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+#include "mobsync_private.h"
+
+static CRITICAL_SECTION output_cs;
+static HANDLE out;
+static BOOL console;
+
+void output_init(void)
+{
+    DWORD mode;
+
+    InitializeCriticalSection(&output_cs);
+    out = GetStdHandle(STD_OUTPUT_HANDLE);
+    console = GetConsoleMode(out, &mode);
+}
+
+static void write_text(const WCHAR *text, int len)
+{
+    char stack[1024], *utf8 = stack;
+    DWORD written;
+    int size;
+
+    if (console)
+    {
+        WriteConsoleW(out, text, len, &written, NULL);
+        return;
+    }
+    size = WideCharToMultiByte(CP_UTF8, 0, text, len, NULL, 0, NULL, NULL);
+    if (size > (int)sizeof(stack) && !(utf8 = malloc(size))) return;
+    WideCharToMultiByte(CP_UTF8, 0, text, len, utf8, size, NULL, NULL);
+    WriteFile(out, utf8, size, &written, NULL);
+    if (utf8 != stack) free(utf8);
+}
+
+/* Writes one line; the format gives it without its line feed. */
+void output_line(const WCHAR *format, ...)
+{
+    WCHAR buffer[4096];
+    va_list args;
+    int len;
+
+    va_start(args, format);
+    len = _vsnwprintf(buffer, ARRAYSIZE(buffer) - 2, format, args);
+    va_end(args);
+    if (len < 0 || len > (int)ARRAYSIZE(buffer) - 2) len = ARRAYSIZE(buffer) - 2;
+    buffer[len++] = '\n';
+
+    EnterCriticalSection(&output_cs);
+    write_text(buffer, len);
+    LeaveCriticalSection(&output_cs);
+}
+
+const WCHAR *load_message(UINT id, WCHAR *buffer, unsigned int size)
+{
+    if (!LoadStringW(GetModuleHandleW(NULL), id, buffer, size)) buffer[0] = 0;
+    return buffer;
+}
+
+static void vformat_message(WCHAR *buffer, unsigned int size, UINT id, va_list *args)
+{
+    WCHAR format[2048];
+
+    load_message(id, format, ARRAYSIZE(format));
+    if (!FormatMessageW(FORMAT_MESSAGE_FROM_STRING, format, 0, 0, buffer, size, args))
+        lstrcpynW(buffer, format, size);
+}
+
+void format_message(WCHAR *buffer, unsigned int size, UINT id, ...)
+{
+    va_list args;
+
+    va_start(args, id);
+    vformat_message(buffer, size, id, &args);
+    va_end(args);
+}
+
+/* Writes a message from the string table, as it is, to stdout. */
+void output_message(UINT id, ...)
+{
+    WCHAR buffer[4096];
+    va_list args;
+
+    va_start(args, id);
+    vformat_message(buffer, ARRAYSIZE(buffer), id, &args);
+    va_end(args);
+
+    EnterCriticalSection(&output_cs);
+    write_text(buffer, wcslen(buffer));
+    LeaveCriticalSection(&output_cs);
+}
+
+/* Copies a name from a handler's fixed-size array, which the handler may have
+ * left unterminated, into a line-safe string: tabs and line breaks would
+ * break the output format, so they become spaces. */
+void copy_name(WCHAR *dst, const WCHAR *src, unsigned int size)
+{
+    unsigned int i;
+
+    for (i = 0; i < size - 1 && src[i]; i++)
+        dst[i] = (src[i] == '\t' || src[i] == '\r' || src[i] == '\n') ? ' ' : src[i];
+    dst[i] = 0;
+}

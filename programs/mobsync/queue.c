@@ -1,0 +1,190 @@
+/*
+ * mobsync.exe /invoke: takes the requests that ISyncMgrSynchronizeInvoke
+ * queued (include/mobsync_request.h, docs/handoff.md) and runs them
+ *
+ * One manager runs per session of the user: it holds MOBSYNC_MANAGER_MUTEX
+ * and is woken through MOBSYNC_QUEUE_EVENT. Requests run one after the other
+ * in the order they were made; one that arrives during a session follows it.
+ * A request is claimed by renaming it, so that two managers (one starting
+ * while the other stops) never run the same request.
+ *
+ * This program is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this program; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+#include <stdlib.h>
+#include <wchar.h>
+
+#include "mobsync_private.h"
+#include "mobsync_request.h"
+#include "shlobj.h"
+#include "wine/debug.h"
+
+WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
+
+/* How long an idle manager waits for more requests before it exits, in ms. */
+#define IDLE_TIME 3000
+
+static WCHAR queue_folder[MAX_PATH];
+
+struct request
+{
+    struct mobsync_request header;
+    BYTE *cookie;
+};
+
+static BOOL read_request(const WCHAR *path, struct request *request)
+{
+    DWORD size, read;
+    HANDLE file;
+    BOOL ret = FALSE;
+
+    request->cookie = NULL;
+    file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    size = GetFileSize(file, NULL);
+    if (!ReadFile(file, &request->header, sizeof(request->header), &read, NULL)
+            || read != sizeof(request->header))
+        goto done;
+    if (request->header.magic != MOBSYNC_REQUEST_MAGIC
+            || request->header.version != MOBSYNC_REQUEST_VERSION
+            || request->header.header_size != sizeof(request->header)
+            || request->header.cookie_size > MOBSYNC_MAX_COOKIE
+            || size != sizeof(request->header) + request->header.cookie_size)
+    {
+        WARN("%s is not a valid request.\n", debugstr_w(path));
+        goto done;
+    }
+    if (request->header.cookie_size)
+    {
+        if (!(request->cookie = malloc(request->header.cookie_size))) goto done;
+        if (!ReadFile(file, request->cookie, request->header.cookie_size, &read, NULL)
+                || read != request->header.cookie_size)
+        {
+            free(request->cookie);
+            request->cookie = NULL;
+            goto done;
+        }
+    }
+    ret = TRUE;
+done:
+    CloseHandle(file);
+    return ret;
+}
+
+/* Claims the oldest request by renaming it; FALSE when there is none. */
+static BOOL take_request(struct request *request)
+{
+    WCHAR pattern[MAX_PATH], oldest[MAX_PATH] = L"", path[MAX_PATH], claimed[MAX_PATH];
+    WIN32_FIND_DATAW data;
+    HANDLE find;
+    BOOL ret;
+
+    for (;;)
+    {
+        swprintf(pattern, ARRAYSIZE(pattern), L"%ls\\*.req", queue_folder);
+        if ((find = FindFirstFileW(pattern, &data)) == INVALID_HANDLE_VALUE) return FALSE;
+        oldest[0] = 0;
+        do
+        {
+            if (!oldest[0] || wcscmp(data.cFileName, oldest) < 0) wcscpy(oldest, data.cFileName);
+        } while (FindNextFileW(find, &data));
+        FindClose(find);
+        if (!oldest[0]) return FALSE;
+
+        swprintf(path, ARRAYSIZE(path), L"%ls\\%ls", queue_folder, oldest);
+        swprintf(claimed, ARRAYSIZE(claimed), L"%ls.%08lx", path, GetCurrentProcessId());
+        if (!MoveFileW(path, claimed)) continue; /* another manager took it */
+
+        ret = read_request(claimed, request);
+        DeleteFileW(claimed);
+        if (ret) return TRUE;
+    }
+}
+
+static void run_request(struct request *request)
+{
+    struct session session = { 0 };
+
+    session.mode = MODE_SYNC;
+    session.timeout = DEFAULT_TIMEOUT;
+    /* The program that asked is one a person uses. */
+    session.flags = SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER;
+    if (request->header.kind == MOBSYNC_REQUEST_UPDATE_ITEMS)
+    {
+        session.only_handlers = &request->header.clsid;
+        session.only_handler_count = 1;
+        session.cookie = request->cookie;
+        session.cookie_size = request->header.cookie_size;
+    }
+    else if (request->header.kind != MOBSYNC_REQUEST_UPDATE_ALL)
+    {
+        WARN("Unknown request kind %lu.\n", request->header.kind);
+        return;
+    }
+    TRACE("Request from process %#lx: kind %lu, %s, flags %#lx, %lu bytes of cookie.\n",
+          request->header.sender_pid, request->header.kind, debugstr_guid(&request->header.clsid),
+          request->header.invoke_flags, request->header.cookie_size);
+    run_session(&session);
+}
+
+static BOOL become_manager(HANDLE *mutex, HANDLE *event)
+{
+    *mutex = CreateMutexW(NULL, TRUE, MOBSYNC_MANAGER_MUTEX);
+    if (*mutex && GetLastError() != ERROR_ALREADY_EXISTS)
+    {
+        *event = CreateEventW(NULL, FALSE, FALSE, MOBSYNC_QUEUE_EVENT);
+        return TRUE;
+    }
+    /* Another manager runs: make sure it looks at the queue. */
+    if (*mutex) CloseHandle(*mutex);
+    if ((*event = OpenEventW(EVENT_MODIFY_STATE, FALSE, MOBSYNC_QUEUE_EVENT)))
+    {
+        SetEvent(*event);
+        CloseHandle(*event);
+    }
+    TRACE("Another manager runs.\n");
+    return FALSE;
+}
+
+int run_invoke_server(void)
+{
+    struct request request;
+    HANDLE mutex, event;
+
+    if (FAILED(SHGetFolderPathW(NULL, CSIDL_LOCAL_APPDATA, NULL, SHGFP_TYPE_CURRENT, queue_folder)))
+        return 1;
+    wcscat(queue_folder, L"\\" MOBSYNC_QUEUE_FOLDER);
+
+    if (!become_manager(&mutex, &event)) return 0;
+    for (;;)
+    {
+        while (take_request(&request))
+        {
+            run_request(&request);
+            free(request.cookie);
+        }
+        if (WaitForSingleObject(event, IDLE_TIME) == WAIT_OBJECT_0) continue;
+
+        /* Stop being the manager first, then look once more: a request that
+         * came in between is taken here or by the manager its sender starts. */
+        CloseHandle(event);
+        ReleaseMutex(mutex);
+        CloseHandle(mutex);
+        if (!take_request(&request)) return 0;
+        run_request(&request);
+        free(request.cookie);
+        if (!become_manager(&mutex, &event)) return 0;
+    }
+}

@@ -1,0 +1,30 @@
+/*
+ * mobsync.exe resource identifiers
+ *
+ * This program is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#define IDS_USAGE               100
+#define IDS_BAD_SWITCH          101
+#define IDS_BAD_VALUE           102
+#define IDS_SUMMARY             103
+#define IDS_CANNOT_LOAD         110
+#define IDS_INITIALIZE_FAILED   111
+#define IDS_BAD_HANDLER_INFO    112
+#define IDS_ENUM_FAILED         113
+#define IDS_NOT_REGISTERED      114
+#define IDS_TIMED_OUT           115
+#define IDS_CRASHED             116
+#define IDS_PREPARE_FAILED      117
+#define IDS_SYNCHRONIZE_FAILED  118
+#define IDS_FETCHED_TOO_MANY    119
+#define IDS_DUPLICATE_ITEM      120
+#define IDS_BAD_ITEM_SIZE       121
+#define IDS_TOO_MANY_ITEMS      122
+#define IDS_NO_RESULT           123
+#define IDS_UNKNOWN_ITEM        124
+#define IDS_NOT_ENUMERATED      125
+#define IDS_CANCELLED           126

@@ -1,0 +1,698 @@
+/*
+ * Test handlers for mobsync.exe: well-behaved, slow, hanging, crashing and
+ * rule-breaking ISyncMgrSynchronize implementations, one per CLSID
+ * (testhandler.h). Every call is appended to the file named by
+ * MOBSYNC_TEST_LOG, one line each: "NN Method details tid=XXXX", so that the
+ * tests can check the exact sequence, the threads and the reference counts.
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+#define COBJMACROS
+#define CONST_VTABLE
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "windef.h"
+#include "winbase.h"
+#include "objbase.h"
+#include "mobsync.h"
+#include "testhandler.h"
+
+static LONG module_refs;
+static CRITICAL_SECTION log_cs;
+
+struct handler
+{
+    ISyncMgrSynchronize ISyncMgrSynchronize_iface;
+    LONG refcount;
+    int behaviour;
+    ISyncMgrSynchronizeCallback *callback;
+    ISyncMgrSynchronizeCallback *late_callback; /* TEST_RULE_BREAKER keeps one */
+    SYNCMGRITEMID chosen[16];
+    ULONG chosen_count;
+    int synchronize_count;
+    HANDLE released_event;
+};
+
+static void log_call(int behaviour, const char *format, ...)
+{
+    char line[1024], path[MAX_PATH];
+    DWORD written;
+    va_list args;
+    HANDLE file;
+    int len;
+
+    if (!GetEnvironmentVariableA(TEST_LOG_VARIABLE, path, sizeof(path))) return;
+    len = snprintf(line, sizeof(line), "%02x ", behaviour);
+    va_start(args, format);
+    len += vsnprintf(line + len, sizeof(line) - len - 16, format, args);
+    va_end(args);
+    len += snprintf(line + len, sizeof(line) - len, " tid=%04lx\n", GetCurrentThreadId());
+
+    EnterCriticalSection(&log_cs);
+    file = CreateFileA(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                       OPEN_ALWAYS, 0, NULL);
+    if (file != INVALID_HANDLE_VALUE)
+    {
+        WriteFile(file, line, len, &written, NULL);
+        CloseHandle(file);
+    }
+    LeaveCriticalSection(&log_cs);
+}
+
+static inline struct handler *impl_from_ISyncMgrSynchronize(ISyncMgrSynchronize *iface)
+{
+    return CONTAINING_RECORD(iface, struct handler, ISyncMgrSynchronize_iface);
+}
+
+static unsigned int item_count(int behaviour)
+{
+    switch (behaviour)
+    {
+    case TEST_MISSING_ITEMS: return 1;
+    case TEST_RULE_BREAKER: return 4;
+    default: return (behaviour >= TEST_SLOW_FIRST && behaviour <= TEST_SLOW_LAST) ? 1 : 3;
+    }
+}
+
+static void make_item_id(int behaviour, int index, GUID *id)
+{
+    static const GUID base = TEST_ITEM_ID(0, 0);
+
+    *id = base;
+    id->Data4[6] = behaviour;
+    id->Data4[7] = index;
+}
+
+static void fill_item(int behaviour, unsigned int index, SYNCMGRITEM *item)
+{
+    memset(item, 0, sizeof(*item));
+    item->cbSize = sizeof(*item);
+    item->dwItemState = index == 2 ? SYNCMGRITEMSTATE_UNCHECKED : SYNCMGRITEMSTATE_CHECKED;
+    make_item_id(behaviour, index + 1, &item->ItemID);
+    swprintf(item->wszItemName, MAX_SYNCMGRITEMNAME, L"Item %u", index + 1);
+    if (behaviour != TEST_RULE_BREAKER) return;
+
+    item->dwItemState = SYNCMGRITEMSTATE_CHECKED;
+    switch (index)
+    {
+    case 0: /* no terminator at all */
+        wmemset(item->wszItemName, 'X', MAX_SYNCMGRITEMNAME);
+        break;
+    case 1:
+        wcscpy(item->wszItemName, L"Tab\there\nnewline");
+        break;
+    case 2: /* the first item again */
+        make_item_id(behaviour, 1, &item->ItemID);
+        wcscpy(item->wszItemName, L"Duplicate");
+        break;
+    case 3:
+        item->cbSize = 12; /* a wrong size, in a buffer that is the manager's */
+        make_item_id(behaviour, 4, &item->ItemID);
+        break;
+    }
+}
+
+/* --- ISyncMgrEnumItems ---------------------------------------------------- */
+
+struct enumerator
+{
+    ISyncMgrEnumItems ISyncMgrEnumItems_iface;
+    LONG refcount;
+    int behaviour;
+    ULONG pos;
+};
+
+static inline struct enumerator *impl_from_ISyncMgrEnumItems(ISyncMgrEnumItems *iface)
+{
+    return CONTAINING_RECORD(iface, struct enumerator, ISyncMgrEnumItems_iface);
+}
+
+static HRESULT WINAPI enum_QueryInterface(ISyncMgrEnumItems *iface, REFIID riid, void **obj)
+{
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_ISyncMgrEnumItems))
+    {
+        *obj = iface;
+        ISyncMgrEnumItems_AddRef(iface);
+        return S_OK;
+    }
+    *obj = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG WINAPI enum_AddRef(ISyncMgrEnumItems *iface)
+{
+    return InterlockedIncrement(&impl_from_ISyncMgrEnumItems(iface)->refcount);
+}
+
+static ULONG WINAPI enum_Release(ISyncMgrEnumItems *iface)
+{
+    struct enumerator *enumerator = impl_from_ISyncMgrEnumItems(iface);
+    ULONG refcount = InterlockedDecrement(&enumerator->refcount);
+
+    if (!refcount)
+    {
+        log_call(enumerator->behaviour, "EnumDestroyed");
+        free(enumerator);
+        InterlockedDecrement(&module_refs);
+    }
+    return refcount;
+}
+
+static HRESULT WINAPI enum_Next(ISyncMgrEnumItems *iface, ULONG count, SYNCMGRITEM *items,
+        ULONG *fetched)
+{
+    struct enumerator *enumerator = impl_from_ISyncMgrEnumItems(iface);
+    unsigned int total = item_count(enumerator->behaviour);
+    ULONG i;
+
+    for (i = 0; i < count && enumerator->pos < total; i++, enumerator->pos++)
+        fill_item(enumerator->behaviour, enumerator->pos, &items[i]);
+    if (enumerator->behaviour == TEST_FETCHED_TOO_MANY)
+    {
+        if (fetched) *fetched = count + 5;
+        return S_OK;
+    }
+    if (fetched) *fetched = i;
+    return i == count ? S_OK : S_FALSE;
+}
+
+static HRESULT WINAPI enum_Skip(ISyncMgrEnumItems *iface, ULONG count)
+{
+    impl_from_ISyncMgrEnumItems(iface)->pos += count;
+    return S_OK;
+}
+
+static HRESULT WINAPI enum_Reset(ISyncMgrEnumItems *iface)
+{
+    impl_from_ISyncMgrEnumItems(iface)->pos = 0;
+    return S_OK;
+}
+
+static HRESULT WINAPI enum_Clone(ISyncMgrEnumItems *iface, ISyncMgrEnumItems **clone)
+{
+    *clone = NULL;
+    return E_NOTIMPL;
+}
+
+static const ISyncMgrEnumItemsVtbl enum_vtbl =
+{
+    enum_QueryInterface,
+    enum_AddRef,
+    enum_Release,
+    enum_Next,
+    enum_Skip,
+    enum_Reset,
+    enum_Clone,
+};
+
+/* --- worker threads --------------------------------------------------------- */
+
+struct work
+{
+    struct handler *handler;
+    ISyncMgrSynchronizeCallback *callback;
+    int what;
+};
+
+enum { WORK_PREPARE, WORK_SYNCHRONIZE, WORK_CANCEL, WORK_SLOW, WORK_CRASH, WORK_LATE };
+
+static HRESULT report(ISyncMgrSynchronizeCallback *callback, const GUID *item, DWORD status)
+{
+    SYNCMGRPROGRESSITEM progress = { sizeof(progress) };
+
+    progress.mask = SYNCMGRPROGRESSITEM_STATUSTYPE | SYNCMGRPROGRESSITEM_STATUSTEXT;
+    progress.dwStatusType = status;
+    progress.lpcStatusText = L"working";
+    return ISyncMgrSynchronizeCallback_Progress(callback, item, &progress);
+}
+
+static HRESULT log_error(ISyncMgrSynchronizeCallback *callback, DWORD level, const WCHAR *text,
+        const GUID *item, const GUID *error, DWORD flags)
+{
+    SYNCMGRLOGERRORINFO info = { sizeof(info) };
+
+    if (item)
+    {
+        info.mask |= SYNCMGRLOGERROR_ITEMID;
+        info.ItemID = *item;
+    }
+    if (error)
+    {
+        info.mask |= SYNCMGRLOGERROR_ERRORID | SYNCMGRLOGERROR_ERRORFLAGS;
+        info.ErrorID = *error;
+        info.dwSyncMgrErrorFlags = flags;
+    }
+    return ISyncMgrSynchronizeCallback_LogError(callback, level, text, &info);
+}
+
+static void synchronize_items(struct handler *handler, ISyncMgrSynchronizeCallback *callback)
+{
+    static const GUID error_id = { 0xe7707e77, 1, 2, { 3, 4, 5, 6, 7, 8, 9, 10 } };
+    GUID failing;
+    ULONG i;
+
+    make_item_id(handler->behaviour, 2, &failing);
+    for (i = 0; i < handler->chosen_count; i++)
+    {
+        const GUID *item = &handler->chosen[i];
+
+        report(callback, item, SYNCMGRSTATUS_UPDATING);
+        if (handler->behaviour == TEST_GOOD_ASYNC && IsEqualGUID(item, &failing))
+        {
+            log_error(callback, SYNCMGRLOGLEVEL_ERROR, L"could not copy", item, NULL, 0);
+            report(callback, item, SYNCMGRSTATUS_FAILED);
+        }
+        else if (handler->behaviour == TEST_RETRY && i == 0 && handler->synchronize_count == 1)
+        {
+            log_error(callback, SYNCMGRLOGLEVEL_ERROR, L"conflict: details available", item,
+                      &error_id, SYNCMGRERRORFLAG_ENABLEJUMPTEXT);
+            report(callback, item, SYNCMGRSTATUS_FAILED);
+        }
+        else
+        {
+            if (handler->behaviour == TEST_GOOD_SYNC && i == 0)
+                log_error(callback, SYNCMGRLOGLEVEL_INFORMATION, L"3 files copied", item, NULL, 0);
+            report(callback, item, SYNCMGRSTATUS_SUCCEEDED);
+        }
+    }
+}
+
+static DWORD WINAPI work_thread(void *arg)
+{
+    struct work *work = arg;
+    struct handler *handler = work->handler;
+    HRESULT hr = S_OK;
+    ULONG i;
+    int n;
+
+    switch (work->what)
+    {
+    case WORK_PREPARE:
+        Sleep(50);
+        hr = ISyncMgrSynchronizeCallback_PrepareForSyncCompleted(work->callback, S_OK);
+        log_call(handler->behaviour, "PrepareForSyncCompleted hr=%08lx", hr);
+        break;
+    case WORK_SYNCHRONIZE:
+        Sleep(50);
+        synchronize_items(handler, work->callback);
+        hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(work->callback, S_OK);
+        log_call(handler->behaviour, "SynchronizeCompleted hr=%08lx", hr);
+        break;
+    case WORK_SLOW:
+        Sleep(1000);
+        synchronize_items(handler, work->callback);
+        hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(work->callback, S_OK);
+        log_call(handler->behaviour, "SynchronizeCompleted hr=%08lx", hr);
+        break;
+    case WORK_CANCEL:
+        for (n = 0; n < 3000; n++)
+        {
+            hr = report(work->callback, &handler->chosen[0], SYNCMGRSTATUS_UPDATING);
+            if (hr == S_SYNCMGR_CANCELITEM || hr == S_SYNCMGR_CANCELALL) break;
+            Sleep(20);
+        }
+        log_call(handler->behaviour, "Cancelled hr=%08lx", hr);
+        for (i = 0; i < handler->chosen_count; i++)
+            report(work->callback, &handler->chosen[i], SYNCMGRSTATUS_STOPPED);
+        hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(work->callback, S_OK);
+        log_call(handler->behaviour, "SynchronizeCompleted hr=%08lx", hr);
+        break;
+    case WORK_CRASH:
+        Sleep(50);
+        log_call(handler->behaviour, "Crashing");
+        *(volatile int *)0 = 1;
+        break;
+    case WORK_LATE:
+        /* Calls on a callback the manager has taken back. */
+        WaitForSingleObject(handler->released_event, 30000);
+        hr = report(work->callback, &handler->chosen[0], SYNCMGRSTATUS_FAILED);
+        log_call(handler->behaviour, "LateProgress hr=%08lx", hr);
+        hr = log_error(work->callback, SYNCMGRLOGLEVEL_ERROR, L"too late", NULL, NULL, 0);
+        log_call(handler->behaviour, "LateLogError hr=%08lx", hr);
+        break;
+    }
+    ISyncMgrSynchronizeCallback_Release(work->callback);
+    ISyncMgrSynchronize_Release(&handler->ISyncMgrSynchronize_iface);
+    free(work);
+    return 0;
+}
+
+static void start_work(struct handler *handler, int what)
+{
+    struct work *work = malloc(sizeof(*work));
+    HANDLE thread;
+
+    work->handler = handler;
+    work->callback = handler->callback;
+    work->what = what;
+    ISyncMgrSynchronizeCallback_AddRef(work->callback);
+    ISyncMgrSynchronize_AddRef(&handler->ISyncMgrSynchronize_iface);
+    thread = CreateThread(NULL, 0, work_thread, work, 0, NULL);
+    CloseHandle(thread);
+}
+
+/* --- ISyncMgrSynchronize ---------------------------------------------------- */
+
+static HRESULT WINAPI handler_QueryInterface(ISyncMgrSynchronize *iface, REFIID riid, void **obj)
+{
+    struct handler *handler = impl_from_ISyncMgrSynchronize(iface);
+
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_ISyncMgrSynchronize))
+    {
+        *obj = iface;
+        ISyncMgrSynchronize_AddRef(iface);
+        return S_OK;
+    }
+    log_call(handler->behaviour, "QueryInterface {%08lx-...}", riid->Data1);
+    *obj = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG WINAPI handler_AddRef(ISyncMgrSynchronize *iface)
+{
+    return InterlockedIncrement(&impl_from_ISyncMgrSynchronize(iface)->refcount);
+}
+
+static ULONG WINAPI handler_Release(ISyncMgrSynchronize *iface)
+{
+    struct handler *handler = impl_from_ISyncMgrSynchronize(iface);
+    ULONG refcount = InterlockedDecrement(&handler->refcount);
+
+    if (!refcount)
+    {
+        log_call(handler->behaviour, "Destroyed");
+        if (handler->callback) ISyncMgrSynchronizeCallback_Release(handler->callback);
+        CloseHandle(handler->released_event);
+        free(handler);
+        InterlockedDecrement(&module_refs);
+    }
+    return refcount;
+}
+
+static HRESULT WINAPI handler_Initialize(ISyncMgrSynchronize *iface, DWORD reserved, DWORD flags,
+        DWORD size, const BYTE *cookie)
+{
+    struct handler *handler = impl_from_ISyncMgrSynchronize(iface);
+    DWORD hash = 2166136261u, i;
+
+    for (i = 0; cookie && i < size; i++) hash = (hash ^ cookie[i]) * 16777619u;
+    log_call(handler->behaviour, "Initialize reserved=%lu flags=%08lx cookie=%lu:%08lx", reserved,
+             flags, cookie ? size : 0, hash);
+    return handler->behaviour == TEST_NOT_TAKING_PART ? S_FALSE : S_OK;
+}
+
+static HRESULT WINAPI handler_GetHandlerInfo(ISyncMgrSynchronize *iface, SYNCMGRHANDLERINFO **info)
+{
+    struct handler *handler = impl_from_ISyncMgrSynchronize(iface);
+
+    log_call(handler->behaviour, "GetHandlerInfo");
+    if (handler->behaviour == TEST_NULL_INFO)
+    {
+        *info = NULL;
+        return S_OK;
+    }
+    if (!(*info = CoTaskMemAlloc(sizeof(**info)))) return E_OUTOFMEMORY;
+    memset(*info, 0, sizeof(**info));
+    (*info)->cbSize = handler->behaviour == TEST_BAD_INFO_SIZE ? 12345 : sizeof(**info);
+    swprintf((*info)->wszHandlerName, MAX_SYNCMGRHANDLERNAME, L"Test handler %02x",
+             handler->behaviour);
+    return S_OK;
+}
+
+static HRESULT WINAPI handler_EnumSyncMgrItems(ISyncMgrSynchronize *iface, ISyncMgrEnumItems **items)
+{
+    struct handler *handler = impl_from_ISyncMgrSynchronize(iface);
+    struct enumerator *enumerator;
+
+    log_call(handler->behaviour, "EnumSyncMgrItems");
+    if (!(enumerator = calloc(1, sizeof(*enumerator)))) return E_OUTOFMEMORY;
+    enumerator->ISyncMgrEnumItems_iface.lpVtbl = &enum_vtbl;
+    enumerator->refcount = 1;
+    enumerator->behaviour = handler->behaviour;
+    InterlockedIncrement(&module_refs);
+    *items = &enumerator->ISyncMgrEnumItems_iface;
+    return handler->behaviour == TEST_MISSING_ITEMS ? S_SYNCMGR_MISSINGITEMS : S_OK;
+}
+
+static HRESULT WINAPI handler_GetItemObject(ISyncMgrSynchronize *iface, REFSYNCMGRITEMID item,
+        REFIID riid, void **obj)
+{
+    *obj = NULL;
+    return E_NOTIMPL;
+}
+
+static HRESULT WINAPI handler_ShowProperties(ISyncMgrSynchronize *iface, HWND parent,
+        REFSYNCMGRITEMID item)
+{
+    log_call(impl_from_ISyncMgrSynchronize(iface)->behaviour, "ShowProperties");
+    return E_NOTIMPL;
+}
+
+static HRESULT WINAPI handler_SetProgressCallback(ISyncMgrSynchronize *iface,
+        ISyncMgrSynchronizeCallback *callback)
+{
+    struct handler *handler = impl_from_ISyncMgrSynchronize(iface);
+
+    log_call(handler->behaviour, "SetProgressCallback %s", callback ? "callback" : "NULL");
+    if (callback) ISyncMgrSynchronizeCallback_AddRef(callback);
+    if (handler->callback) ISyncMgrSynchronizeCallback_Release(handler->callback);
+    handler->callback = callback;
+    if (!callback) SetEvent(handler->released_event);
+    return S_OK;
+}
+
+static HRESULT WINAPI handler_PrepareForSync(ISyncMgrSynchronize *iface, ULONG count,
+        SYNCMGRITEMID *ids, HWND parent, DWORD reserved)
+{
+    struct handler *handler = impl_from_ISyncMgrSynchronize(iface);
+    char list[512] = "";
+    ULONG i;
+    HRESULT hr;
+
+    for (i = 0; i < count && i < ARRAYSIZE(handler->chosen); i++)
+    {
+        handler->chosen[i] = ids[i];
+        sprintf(list + strlen(list), "%s%02x", i ? "," : "", ids[i].Data4[7]);
+    }
+    handler->chosen_count = i;
+    log_call(handler->behaviour, "PrepareForSync items=%s", list);
+
+    if (handler->behaviour == TEST_GOOD_ASYNC)
+    {
+        start_work(handler, WORK_PREPARE);
+        return S_OK;
+    }
+    hr = ISyncMgrSynchronizeCallback_PrepareForSyncCompleted(handler->callback, S_OK);
+    log_call(handler->behaviour, "PrepareForSyncCompleted hr=%08lx", hr);
+    if (handler->behaviour == TEST_RULE_BREAKER)
+    {
+        hr = ISyncMgrSynchronizeCallback_PrepareForSyncCompleted(handler->callback, S_OK);
+        log_call(handler->behaviour, "PrepareForSyncCompleted hr=%08lx", hr);
+    }
+    return S_OK;
+}
+
+static HRESULT WINAPI handler_Synchronize(ISyncMgrSynchronize *iface, HWND parent)
+{
+    static const GUID unknown = { 0xdeadbeef };
+    struct handler *handler = impl_from_ISyncMgrSynchronize(iface);
+    HRESULT hr;
+
+    handler->synchronize_count++;
+    log_call(handler->behaviour, "Synchronize");
+    switch (handler->behaviour)
+    {
+    case TEST_GOOD_ASYNC:
+        start_work(handler, WORK_SYNCHRONIZE);
+        return S_OK;
+    case TEST_CANCEL:
+        start_work(handler, WORK_CANCEL);
+        return S_OK;
+    case TEST_HANG:
+        return S_OK;
+    case TEST_CRASH:
+        log_call(handler->behaviour, "Crashing");
+        *(volatile int *)0 = 1;
+        return S_OK;
+    case TEST_CRASH_WORKER:
+        start_work(handler, WORK_CRASH);
+        return S_OK;
+    case TEST_RULE_BREAKER:
+        hr = report(handler->callback, &unknown, SYNCMGRSTATUS_SUCCEEDED);
+        log_call(handler->behaviour, "UnknownProgress hr=%08lx", hr);
+        hr = ISyncMgrSynchronizeCallback_ShowErrorCompleted(handler->callback, S_OK, 0, NULL);
+        log_call(handler->behaviour, "ShowErrorCompleted hr=%08lx", hr);
+        start_work(handler, WORK_LATE);
+        break;
+    default:
+        if (handler->behaviour >= TEST_SLOW_FIRST && handler->behaviour <= TEST_SLOW_LAST)
+        {
+            start_work(handler, WORK_SLOW);
+            return S_OK;
+        }
+        break;
+    }
+    synchronize_items(handler, handler->callback);
+    hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(handler->callback, S_OK);
+    log_call(handler->behaviour, "SynchronizeCompleted hr=%08lx", hr);
+    if (handler->behaviour == TEST_RULE_BREAKER)
+    {
+        hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(handler->callback, S_OK);
+        log_call(handler->behaviour, "SynchronizeCompleted hr=%08lx", hr);
+    }
+    return S_OK;
+}
+
+static HRESULT WINAPI handler_SetItemStatus(ISyncMgrSynchronize *iface, REFSYNCMGRITEMID item,
+        DWORD status)
+{
+    log_call(impl_from_ISyncMgrSynchronize(iface)->behaviour, "SetItemStatus %lu", status);
+    return S_OK;
+}
+
+static HRESULT WINAPI handler_ShowError(ISyncMgrSynchronize *iface, HWND parent,
+        REFSYNCMGRERRORID id)
+{
+    struct handler *handler = impl_from_ISyncMgrSynchronize(iface);
+    HRESULT hr;
+
+    log_call(handler->behaviour, "ShowError");
+    if (handler->behaviour != TEST_RETRY) return E_NOTIMPL;
+    hr = ISyncMgrSynchronizeCallback_ShowErrorCompleted(handler->callback, S_SYNCMGR_RETRYSYNC, 1,
+                                                        &handler->chosen[0]);
+    log_call(handler->behaviour, "ShowErrorCompleted hr=%08lx", hr);
+    return S_OK;
+}
+
+static const ISyncMgrSynchronizeVtbl handler_vtbl =
+{
+    handler_QueryInterface,
+    handler_AddRef,
+    handler_Release,
+    handler_Initialize,
+    handler_GetHandlerInfo,
+    handler_EnumSyncMgrItems,
+    handler_GetItemObject,
+    handler_ShowProperties,
+    handler_SetProgressCallback,
+    handler_PrepareForSync,
+    handler_Synchronize,
+    handler_SetItemStatus,
+    handler_ShowError,
+};
+
+/* --- class factory ---------------------------------------------------------- */
+
+struct factory
+{
+    IClassFactory IClassFactory_iface;
+    int behaviour;
+};
+
+static HRESULT WINAPI factory_QueryInterface(IClassFactory *iface, REFIID riid, void **obj)
+{
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IClassFactory))
+    {
+        *obj = iface;
+        IClassFactory_AddRef(iface);
+        return S_OK;
+    }
+    *obj = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG WINAPI factory_AddRef(IClassFactory *iface)
+{
+    InterlockedIncrement(&module_refs);
+    return 2;
+}
+
+static ULONG WINAPI factory_Release(IClassFactory *iface)
+{
+    InterlockedDecrement(&module_refs);
+    return 1;
+}
+
+static HRESULT WINAPI factory_CreateInstance(IClassFactory *iface, IUnknown *outer, REFIID riid,
+        void **obj)
+{
+    struct factory *factory = CONTAINING_RECORD(iface, struct factory, IClassFactory_iface);
+    struct handler *handler;
+    HRESULT hr;
+
+    *obj = NULL;
+    if (outer) return CLASS_E_NOAGGREGATION;
+    if (!(handler = calloc(1, sizeof(*handler)))) return E_OUTOFMEMORY;
+    handler->ISyncMgrSynchronize_iface.lpVtbl = &handler_vtbl;
+    handler->refcount = 1;
+    handler->behaviour = factory->behaviour;
+    handler->released_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    InterlockedIncrement(&module_refs);
+    log_call(handler->behaviour, "Created");
+    hr = ISyncMgrSynchronize_QueryInterface(&handler->ISyncMgrSynchronize_iface, riid, obj);
+    ISyncMgrSynchronize_Release(&handler->ISyncMgrSynchronize_iface);
+    return hr;
+}
+
+static HRESULT WINAPI factory_LockServer(IClassFactory *iface, BOOL lock)
+{
+    if (lock) InterlockedIncrement(&module_refs);
+    else InterlockedDecrement(&module_refs);
+    return S_OK;
+}
+
+static const IClassFactoryVtbl factory_vtbl =
+{
+    factory_QueryInterface,
+    factory_AddRef,
+    factory_Release,
+    factory_CreateInstance,
+    factory_LockServer,
+};
+
+static struct factory factories[0x18];
+
+HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **obj)
+{
+    static const CLSID base = TEST_HANDLER_CLSID(0);
+    int n = clsid->Data4[7];
+
+    *obj = NULL;
+    if (memcmp(clsid, &base, sizeof(base) - 1) || n >= (int)ARRAYSIZE(factories) || !n)
+        return CLASS_E_CLASSNOTAVAILABLE;
+    factories[n].IClassFactory_iface.lpVtbl = &factory_vtbl;
+    factories[n].behaviour = n;
+    return IClassFactory_QueryInterface(&factories[n].IClassFactory_iface, riid, obj);
+}
+
+HRESULT WINAPI DllCanUnloadNow(void)
+{
+    return module_refs ? S_FALSE : S_OK;
+}
+
+BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
+{
+    if (reason == DLL_PROCESS_ATTACH)
+    {
+        InitializeCriticalSection(&log_cs);
+        DisableThreadLibraryCalls(instance);
+    }
+    return TRUE;
+}

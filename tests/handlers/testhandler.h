@@ -1,0 +1,37 @@
+/*
+ * The test handlers' CLSIDs and item IDs, shared with the tests
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* {6D6F6273-796E-6374-6573-74000000NNNN}: handler NN; item II of handler NN is
+ * {6D6F6273-796E-6374-6573-7400000NNII}. */
+#define TEST_HANDLER_CLSID(n) \
+    { 0x6d6f6273, 0x796e, 0x6374, { 0x65, 0x73, 0x74, 0x00, 0x00, 0x00, 0x00, (n) } }
+#define TEST_ITEM_ID(n, i) \
+    { 0x6d6f6273, 0x796e, 0x6374, { 0x65, 0x73, 0x74, 0x00, 0x00, 0x01, (n), (i) } }
+
+enum test_behaviour
+{
+    TEST_GOOD_SYNC       = 0x01, /* completes everything before returning */
+    TEST_GOOD_ASYNC      = 0x02, /* completes from a worker thread after returning */
+    TEST_NOT_TAKING_PART = 0x03, /* Initialize returns S_FALSE */
+    TEST_MISSING_ITEMS   = 0x04, /* EnumSyncMgrItems returns S_SYNCMGR_MISSINGITEMS */
+    TEST_RETRY           = 0x05, /* fails an item, asks for a retry through ShowError */
+    TEST_CANCEL          = 0x06, /* works until Progress says it is cancelled */
+    TEST_HANG            = 0x08, /* never completes Synchronize */
+    TEST_CRASH           = 0x09, /* dereferences NULL in Synchronize */
+    TEST_CRASH_WORKER    = 0x0a, /* dereferences NULL on a thread of its own */
+    TEST_NULL_INFO       = 0x0b, /* GetHandlerInfo: S_OK and NULL */
+    TEST_BAD_INFO_SIZE   = 0x0c, /* GetHandlerInfo: wrong cbSize */
+    TEST_FETCHED_TOO_MANY = 0x0d, /* Next claims more items than asked for */
+    TEST_RULE_BREAKER    = 0x0e, /* unterminated names, duplicates, calls out of turn */
+    TEST_SLOW_FIRST      = 0x10, /* 0x10 .. 0x17: Synchronize takes one second */
+    TEST_SLOW_LAST       = 0x17,
+};
+
+/* The environment variable naming the file each call is recorded in. */
+#define TEST_LOG_VARIABLE "MOBSYNC_TEST_LOG"
