@@ -342,18 +342,22 @@ static void test_no_manager(void)
 {
     ISyncMgrSynchronizeInvoke *invoke;
     struct request requests[2];
-    WCHAR path[MAX_PATH];
+    WCHAR path[MAX_PATH], moved[MAX_PATH];
     unsigned int count, tmp;
+    BOOL installed;
     HRESULT hr;
 
     GetSystemDirectoryW(path, MAX_PATH);
     wcscat(path, L"\\mobsync.exe");
-    if (GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES)
+    wcscpy(moved, path);
+    wcscat(moved, L".away");
+    /* Take the manager away for the time of the test. */
+    if ((installed = GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES) && !MoveFileW(path, moved))
     {
-        skip("mobsync.exe is installed; it would really start.\n");
+        skip("cannot move mobsync.exe away, error %lu.\n", GetLastError());
         return;
     }
-    if (!(invoke = create_invoke())) return;
+    if (!(invoke = create_invoke())) goto done;
 
     hr = ISyncMgrSynchronizeInvoke_UpdateItems(invoke, SYNCMGRINVOKE_STARTSYNC, &CLSID_SyncMgr, 0, NULL);
     ok(hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND), "UpdateItems got %#lx.\n", hr);
@@ -365,6 +369,8 @@ static void test_no_manager(void)
     ok(!count && !tmp, "%u requests and %u unfinished files left.\n", count, tmp);
     free_requests(requests, count);
     ISyncMgrSynchronizeInvoke_Release(invoke);
+done:
+    if (installed) MoveFileW(moved, path);
 }
 
 START_TEST(invoke)

@@ -1,0 +1,269 @@
+/*
+ * Helpers shared by the tests of mobsync.exe: registering the test handlers
+ * (tests/handlers) as an application would, running mobsync.exe, and reading
+ * back what the handlers recorded.
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+#define COBJMACROS
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "windef.h"
+#include "winbase.h"
+#include "winreg.h"
+#include "objbase.h"
+#include "mobsync.h"
+#include "../../../tests/handlers/testhandler.h"
+
+#include "wine/test.h"
+
+#define TEST_DLL  "mobsync_testhandler.dll"
+#define TEST_DLL2 "mobsync_testhandler2.dll" /* the same code as another module */
+
+static char log_path[MAX_PATH];
+static char output[65536];
+static DWORD exit_code, elapsed;
+
+static inline void handler_clsid(int n, CLSID *clsid)
+{
+    static const CLSID base = TEST_HANDLER_CLSID(0);
+
+    *clsid = base;
+    clsid->Data4[7] = n;
+}
+
+static inline const char *handler_str(int n)
+{
+    static char buffers[4][39];
+    static int next;
+    char *buf = buffers[next++ % 4];
+
+    sprintf(buf, "{6D6F6273-796E-6374-6573-74000000%04X}", n);
+    return buf;
+}
+
+static inline const char *item_str(int n, int i)
+{
+    static char buffers[8][39];
+    static int next;
+    char *buf = buffers[next++ % 8];
+
+    sprintf(buf, "{6D6F6273-796E-6374-6573-740000%02X%02X%02X}", 1, n, i);
+    return buf;
+}
+
+/* Registers handler n from dll as an application would: its COM class, then
+ * ISyncMgrRegister. threading NULL: no ThreadingModel value. */
+static inline void register_handler_ex(int n, const char *dll, const char *threading, DWORD flags)
+{
+    char key_name[128], path[MAX_PATH];
+    ISyncMgrRegister *reg;
+    CLSID clsid;
+    HRESULT hr;
+    HKEY key;
+
+    GetSystemDirectoryA(path, MAX_PATH);
+    strcat(path, "\\");
+    strcat(path, dll);
+    sprintf(key_name, "Software\\Classes\\CLSID\\%s\\InprocServer32", handler_str(n));
+    ok(!RegCreateKeyExA(HKEY_LOCAL_MACHINE, key_name, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &key, NULL),
+       "cannot register the class.\n");
+    RegSetValueExA(key, NULL, 0, REG_SZ, (BYTE *)path, strlen(path) + 1);
+    if (threading) RegSetValueExA(key, "ThreadingModel", 0, REG_SZ, (BYTE *)threading,
+                                  strlen(threading) + 1);
+    else RegDeleteValueA(key, "ThreadingModel");
+    RegCloseKey(key);
+
+    handler_clsid(n, &clsid);
+    hr = CoCreateInstance(&CLSID_SyncMgr, NULL, CLSCTX_INPROC_SERVER, &IID_ISyncMgrRegister,
+                          (void **)&reg);
+    ok(hr == S_OK, "CoCreateInstance got %#lx.\n", hr);
+    if (FAILED(hr)) return;
+    hr = ISyncMgrRegister_RegisterSyncMgrHandler(reg, &clsid, L"test handler", flags);
+    ok(hr == S_OK, "RegisterSyncMgrHandler got %#lx.\n", hr);
+    ISyncMgrRegister_Release(reg);
+}
+
+static inline void register_handler(int n)
+{
+    register_handler_ex(n, TEST_DLL, "Apartment", 0);
+}
+
+static inline void unregister_handler(int n)
+{
+    char key_name[128];
+    ISyncMgrRegister *reg;
+    CLSID clsid;
+
+    handler_clsid(n, &clsid);
+    if (SUCCEEDED(CoCreateInstance(&CLSID_SyncMgr, NULL, CLSCTX_INPROC_SERVER,
+            &IID_ISyncMgrRegister, (void **)&reg)))
+    {
+        ISyncMgrRegister_UnregisterSyncMgrHandler(reg, &clsid, 0);
+        ISyncMgrRegister_Release(reg);
+    }
+    sprintf(key_name, "Software\\Classes\\CLSID\\%s\\InprocServer32", handler_str(n));
+    RegDeleteKeyA(HKEY_LOCAL_MACHINE, key_name);
+    sprintf(key_name, "Software\\Classes\\CLSID\\%s", handler_str(n));
+    RegDeleteKeyA(HKEY_LOCAL_MACHINE, key_name);
+}
+
+static inline void init_test(void)
+{
+    char src[MAX_PATH], dst[MAX_PATH];
+
+    GetTempPathA(MAX_PATH, log_path);
+    strcat(log_path, "mobsync_handlers.log");
+    SetEnvironmentVariableA(TEST_LOG_VARIABLE, log_path);
+
+    GetSystemDirectoryA(src, MAX_PATH);
+    strcpy(dst, src);
+    strcat(src, "\\" TEST_DLL);
+    strcat(dst, "\\" TEST_DLL2);
+    CopyFileA(src, dst, FALSE);
+}
+
+/* Runs "mobsync.exe args" with its output in `output`; FALSE if it could not
+ * be started or did not end within a minute. */
+static inline BOOL run_mobsync(const char *args)
+{
+    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
+    PROCESS_INFORMATION pi;
+    STARTUPINFOA si = { sizeof(si) };
+    char cmdline[1024], path[MAX_PATH];
+    HANDLE read_pipe, write_pipe;
+    DWORD len = 0, read, start;
+
+    DeleteFileA(log_path);
+    output[0] = 0;
+    exit_code = ~0u;
+    GetSystemDirectoryA(path, MAX_PATH);
+    strcat(path, "\\mobsync.exe");
+    snprintf(cmdline, sizeof(cmdline), "\"%s\" %s", path, args);
+
+    if (!CreatePipe(&read_pipe, &write_pipe, &sa, 0)) return FALSE;
+    SetHandleInformation(read_pipe, HANDLE_FLAG_INHERIT, 0);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    si.hStdOutput = write_pipe;
+    si.hStdError = write_pipe;
+    start = GetTickCount();
+    if (!CreateProcessA(path, cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+    {
+        ok(0, "cannot start %s: error %lu.\n", path, GetLastError());
+        CloseHandle(read_pipe);
+        CloseHandle(write_pipe);
+        return FALSE;
+    }
+    CloseHandle(write_pipe);
+    while (len < sizeof(output) - 1 && ReadFile(read_pipe, output + len, sizeof(output) - 1 - len,
+           &read, NULL) && read)
+        len += read;
+    output[len] = 0;
+    CloseHandle(read_pipe);
+    if (WaitForSingleObject(pi.hProcess, 60000))
+    {
+        ok(0, "mobsync %s did not end.\n", args);
+        TerminateProcess(pi.hProcess, 255);
+    }
+    elapsed = GetTickCount() - start;
+    GetExitCodeProcess(pi.hProcess, &exit_code);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    if (winetest_debug > 1) trace("mobsync %s -> %lu:\n%s", args, exit_code, output);
+    return TRUE;
+}
+
+/* The output line that starts with prefix, or NULL. */
+static inline const char *find_line(const char *prefix)
+{
+    const char *p = output;
+    size_t len = strlen(prefix);
+
+    while (p && *p)
+    {
+        if (!strncmp(p, prefix, len)) return p;
+        if ((p = strchr(p, '\n'))) p++;
+    }
+    return NULL;
+}
+
+static inline BOOL has_line(const char *line)
+{
+    const char *p = find_line(line);
+    size_t len = strlen(line);
+
+    return p && (p[len] == '\n' || p[len] == '\r' || !p[len]);
+}
+
+static inline const char *last_line(void)
+{
+    static char line[256];
+    const char *end = output + strlen(output), *start;
+
+    while (end > output && (end[-1] == '\n' || end[-1] == '\r')) end--;
+    for (start = end; start > output && start[-1] != '\n'; start--) ;
+    lstrcpynA(line, start, min(sizeof(line), (size_t)(end - start) + 1));
+    return line;
+}
+
+struct call_log
+{
+    char calls[64][128];  /* "Method details", without handler and thread */
+    DWORD tids[64];
+    unsigned int count;
+};
+
+/* What handler n recorded, in order. */
+static inline void read_calls(int n, struct call_log *log)
+{
+    char prefix[8], line[256], *tid;
+    FILE *file;
+
+    memset(log, 0, sizeof(*log));
+    if (!(file = fopen(log_path, "r"))) return;
+    sprintf(prefix, "%02x ", n);
+    while (fgets(line, sizeof(line), file) && log->count < ARRAY_SIZE(log->calls))
+    {
+        if (strncmp(line, prefix, 3)) continue;
+        line[strcspn(line, "\r\n")] = 0;
+        if ((tid = strstr(line, " tid=")))
+        {
+            log->tids[log->count] = strtoul(tid + 5, NULL, 16);
+            *tid = 0;
+        }
+        strcpy(log->calls[log->count++], line + 3);
+    }
+    fclose(file);
+}
+
+/* Compares the recorded calls with the expected ones, one by one. */
+#define ok_calls(n, expected) ok_calls_(__FILE__, __LINE__, n, expected, ARRAY_SIZE(expected))
+static inline void ok_calls_(const char *file, int line, int n, const char * const *expected,
+        unsigned int count)
+{
+    struct call_log log;
+    unsigned int i;
+
+    read_calls(n, &log);
+    for (i = 0; i < count && i < log.count; i++)
+        ok_(file, line)(!strcmp(log.calls[i], expected[i]), "handler %02x call %u: got \"%s\", expected \"%s\".\n",
+                        n, i, log.calls[i], expected[i]);
+    ok_(file, line)(log.count == count, "handler %02x: %u calls, expected %u.\n", n, log.count, count);
+}
