@@ -625,6 +625,22 @@ static void print_list(struct session *session)
     }
 }
 
+static struct session * volatile current_session;
+static LONG cancel_requests;
+
+/* Ctrl+C or Ctrl+Break: the first asks every handler to stop through
+ * Progress (their items end "stopped"); the second ends the process. */
+static BOOL WINAPI console_ctrl(DWORD type)
+{
+    struct session *session = current_session;
+    unsigned int i;
+
+    if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT) return FALSE;
+    if (InterlockedIncrement(&cancel_requests) > 1 || !session) return FALSE;
+    for (i = 0; i < session->handler_count; i++) session->handlers[i]->cancel_all = TRUE;
+    return TRUE;
+}
+
 /* Runs the session to its end and gives the exit code. */
 int run_session(struct session *session)
 {
@@ -636,6 +652,8 @@ int run_session(struct session *session)
     if (FAILED(load_registrations(session))) return 1;
     qsort(session->handlers, session->handler_count, sizeof(*session->handlers), compare_handlers);
     guard_set_session(session);
+    current_session = session;
+    SetConsoleCtrlHandler(console_ctrl, TRUE);
 
     timeout_ms = session->timeout > MAXDWORD / 2000 ? MAXDWORD / 2 : session->timeout * 1000;
     /* A handler is asked to cancel a little before it is given up on. */
@@ -695,6 +713,7 @@ int run_session(struct session *session)
             WARN("%s is not releasing; given up on.\n", debugstr_w(handler->clsid_str));
     }
     guard_set_session(NULL);
+    current_session = NULL;
 
     if (session->mode == MODE_LIST)
     {
