@@ -48,6 +48,9 @@ struct handler
     ULONG chosen_count;
     int synchronize_count;
     HANDLE released_event;
+    HANDLE late_thread;
+    HANDLE workers[4];    /* joined when the manager takes its callback back */
+    unsigned int worker_count;
 };
 
 static void log_call(int behaviour, const char *format, ...)
@@ -304,22 +307,21 @@ static DWORD WINAPI work_thread(void *arg)
 
     switch (work->what)
     {
+    /* A completion from another thread lets the manager go on at once: it is
+     * recorded before it is made, and only a failure after. */
     case WORK_PREPARE:
         Sleep(50);
+        log_call(handler->behaviour, "PrepareForSyncCompleted");
         hr = ISyncMgrSynchronizeCallback_PrepareForSyncCompleted(work->callback, S_OK);
-        log_call(handler->behaviour, "PrepareForSyncCompleted hr=%08lx", hr);
+        if (hr != S_OK) log_call(handler->behaviour, "failed hr=%08lx", hr);
         break;
     case WORK_SYNCHRONIZE:
-        Sleep(50);
-        synchronize_items(handler, work->callback);
-        hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(work->callback, S_OK);
-        log_call(handler->behaviour, "SynchronizeCompleted hr=%08lx", hr);
-        break;
     case WORK_SLOW:
-        Sleep(1000);
+        Sleep(work->what == WORK_SLOW ? 1000 : 50);
         synchronize_items(handler, work->callback);
+        log_call(handler->behaviour, "SynchronizeCompleted");
         hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(work->callback, S_OK);
-        log_call(handler->behaviour, "SynchronizeCompleted hr=%08lx", hr);
+        if (hr != S_OK) log_call(handler->behaviour, "failed hr=%08lx", hr);
         break;
     case WORK_CANCEL:
         for (n = 0; n < 3000; n++)
@@ -331,8 +333,9 @@ static DWORD WINAPI work_thread(void *arg)
         log_call(handler->behaviour, "Cancelled hr=%08lx", hr);
         for (i = 0; i < handler->chosen_count; i++)
             report(work->callback, &handler->chosen[i], SYNCMGRSTATUS_STOPPED);
+        log_call(handler->behaviour, "SynchronizeCompleted");
         hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(work->callback, S_OK);
-        log_call(handler->behaviour, "SynchronizeCompleted hr=%08lx", hr);
+        if (hr != S_OK) log_call(handler->behaviour, "failed hr=%08lx", hr);
         break;
     case WORK_CRASH:
         Sleep(50);
@@ -354,18 +357,29 @@ static DWORD WINAPI work_thread(void *arg)
     return 0;
 }
 
-static void start_work(struct handler *handler, int what)
+static HANDLE start_work(struct handler *handler, int what);
+
+/* Like a careful handler, it lets its threads end before it lets go. */
+static void start_worker(struct handler *handler, int what)
+{
+    HANDLE thread = start_work(handler, what);
+
+    if (handler->worker_count < ARRAYSIZE(handler->workers))
+        handler->workers[handler->worker_count++] = thread;
+    else
+        CloseHandle(thread);
+}
+
+static HANDLE start_work(struct handler *handler, int what)
 {
     struct work *work = malloc(sizeof(*work));
-    HANDLE thread;
 
     work->handler = handler;
     work->callback = handler->callback;
     work->what = what;
     ISyncMgrSynchronizeCallback_AddRef(work->callback);
     ISyncMgrSynchronize_AddRef(&handler->ISyncMgrSynchronize_iface);
-    thread = CreateThread(NULL, 0, work_thread, work, 0, NULL);
-    CloseHandle(thread);
+    return CreateThread(NULL, 0, work_thread, work, 0, NULL);
 }
 
 /* --- ISyncMgrSynchronize ---------------------------------------------------- */
@@ -474,7 +488,23 @@ static HRESULT WINAPI handler_SetProgressCallback(ISyncMgrSynchronize *iface,
     if (callback) ISyncMgrSynchronizeCallback_AddRef(callback);
     if (handler->callback) ISyncMgrSynchronizeCallback_Release(handler->callback);
     handler->callback = callback;
-    if (!callback) SetEvent(handler->released_event);
+    if (!callback)
+    {
+        while (handler->worker_count)
+        {
+            HANDLE thread = handler->workers[--handler->worker_count];
+            WaitForSingleObject(thread, 10000);
+            CloseHandle(thread);
+        }
+    }
+    if (!callback && handler->late_thread)
+    {
+        /* Let the late calls happen now, and be recorded before we return. */
+        SetEvent(handler->released_event);
+        WaitForSingleObject(handler->late_thread, 10000);
+        CloseHandle(handler->late_thread);
+        handler->late_thread = NULL;
+    }
     return S_OK;
 }
 
@@ -496,7 +526,7 @@ static HRESULT WINAPI handler_PrepareForSync(ISyncMgrSynchronize *iface, ULONG c
 
     if (handler->behaviour == TEST_GOOD_ASYNC)
     {
-        start_work(handler, WORK_PREPARE);
+        start_worker(handler, WORK_PREPARE);
         return S_OK;
     }
     hr = ISyncMgrSynchronizeCallback_PrepareForSyncCompleted(handler->callback, S_OK);
@@ -520,10 +550,10 @@ static HRESULT WINAPI handler_Synchronize(ISyncMgrSynchronize *iface, HWND paren
     switch (handler->behaviour)
     {
     case TEST_GOOD_ASYNC:
-        start_work(handler, WORK_SYNCHRONIZE);
+        start_worker(handler, WORK_SYNCHRONIZE);
         return S_OK;
     case TEST_CANCEL:
-        start_work(handler, WORK_CANCEL);
+        start_worker(handler, WORK_CANCEL);
         return S_OK;
     case TEST_HANG:
         return S_OK;
@@ -532,19 +562,19 @@ static HRESULT WINAPI handler_Synchronize(ISyncMgrSynchronize *iface, HWND paren
         *(volatile int *)0 = 1;
         return S_OK;
     case TEST_CRASH_WORKER:
-        start_work(handler, WORK_CRASH);
+        CloseHandle(start_work(handler, WORK_CRASH));
         return S_OK;
     case TEST_RULE_BREAKER:
         hr = report(handler->callback, &unknown, SYNCMGRSTATUS_SUCCEEDED);
         log_call(handler->behaviour, "UnknownProgress hr=%08lx", hr);
         hr = ISyncMgrSynchronizeCallback_ShowErrorCompleted(handler->callback, S_OK, 0, NULL);
         log_call(handler->behaviour, "ShowErrorCompleted hr=%08lx", hr);
-        start_work(handler, WORK_LATE);
+        handler->late_thread = start_work(handler, WORK_LATE);
         break;
     default:
         if (handler->behaviour >= TEST_SLOW_FIRST && handler->behaviour <= TEST_SLOW_LAST)
         {
-            start_work(handler, WORK_SLOW);
+            start_worker(handler, WORK_SLOW);
             return S_OK;
         }
         break;

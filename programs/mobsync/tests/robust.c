@@ -155,7 +155,7 @@ static void test_rule_breaker(void)
         "SetProgressCallback NULL",
         "LateProgress hr=8000ffff",              /* after the callback was taken back */
         "LateLogError hr=8000ffff",
-        "Destroyed",
+        "Destroyed",                             /* the manager's Release is the last */
     };
     char args[128], name[200];
 

@@ -88,9 +88,9 @@ static void test_async(void)
         "EnumDestroyed",
         "SetProgressCallback callback",
         "PrepareForSync items=01,02",
-        "PrepareForSyncCompleted hr=00000000",
+        "PrepareForSyncCompleted",
         "Synchronize",
-        "SynchronizeCompleted hr=00000000",
+        "SynchronizeCompleted",
         "SetProgressCallback NULL",
         "Destroyed",
     };
