@@ -75,17 +75,19 @@ static HRESULT write_request(const WCHAR *path, const struct mobsync_request *re
 
 static HRESULT start_manager(void)
 {
-    WCHAR path[MAX_PATH], cmdline[MAX_PATH + 16];
+    WCHAR dir[MAX_PATH], path[MAX_PATH], cmdline[MAX_PATH + 16];
     PROCESS_INFORMATION pi;
     STARTUPINFOW si = { sizeof(si) };
     UINT len;
 
-    len = GetSystemDirectoryW(path, MAX_PATH - 12);
+    len = GetSystemDirectoryW(dir, MAX_PATH - 12);
     if (!len || len >= MAX_PATH - 12) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
-    wcscat(path, L"\\mobsync.exe");
+    swprintf(path, ARRAYSIZE(path), L"%ls\\mobsync.exe", dir);
     swprintf(cmdline, ARRAYSIZE(cmdline), L"\"%ls\" /invoke", path);
 
-    if (!CreateProcessW(path, cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
+    /* Not the caller's console, nor its current folder: the manager outlives
+     * the call and must not hold either. */
+    if (!CreateProcessW(path, cmdline, NULL, NULL, FALSE, DETACHED_PROCESS, NULL, dir, &si, &pi))
     {
         DWORD error = GetLastError();
         WARN("Cannot start %s, error %lu.\n", debugstr_w(path), error);

@@ -203,12 +203,6 @@ static HRESULT WINAPI callback_EnableModeless(ISyncMgrSynchronizeCallback *iface
     return S_OK;
 }
 
-static BOOL is_final(DWORD status)
-{
-    return status == SYNCMGRSTATUS_SUCCEEDED || status == SYNCMGRSTATUS_FAILED
-            || status == SYNCMGRSTATUS_SKIPPED || status == SYNCMGRSTATUS_STOPPED;
-}
-
 static HRESULT WINAPI callback_Progress(ISyncMgrSynchronizeCallback *iface, REFSYNCMGRITEMID id,
         SYNCMGRPROGRESSITEM *progress)
 {

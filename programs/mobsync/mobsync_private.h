@@ -130,6 +130,13 @@ struct session
     LONG succeeded, failed, skipped, errors;
 };
 
+/* An item's status that is a result: later reports do not change it. */
+static inline BOOL is_final(DWORD status)
+{
+    return status == SYNCMGRSTATUS_SUCCEEDED || status == SYNCMGRSTATUS_FAILED
+            || status == SYNCMGRSTATUS_SKIPPED || status == SYNCMGRSTATUS_STOPPED;
+}
+
 /* handlers.c */
 extern HRESULT load_registrations(struct session *session);
 extern HKEY open_item_settings(const CLSID *handler);

@@ -111,12 +111,6 @@ static const WCHAR *status_name(DWORD status)
     }
 }
 
-static BOOL is_final(DWORD status)
-{
-    return status == SYNCMGRSTATUS_SUCCEEDED || status == SYNCMGRSTATUS_FAILED
-            || status == SYNCMGRSTATUS_SKIPPED || status == SYNCMGRSTATUS_STOPPED;
-}
-
 /* Prints the result of every chosen item not printed yet, taking
  * default_status for those the handler left without a final status, and
  * marks the handler finished. Called with handler->cs held. */
