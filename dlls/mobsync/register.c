@@ -157,8 +157,9 @@ static HRESULT WINAPI sync_manager_UnregisterSyncMgrHandler(ISyncMgrRegister *if
     handler_key_name(clsid, name, ARRAYSIZE(name));
     for (i = 0; i < ARRAYSIZE(roots); i++)
     {
-        /* The key may hold per-item settings below it; they go with it. */
-        ret = SHDeleteKeyW(roots[i], name);
+        /* Most keys have no subkeys: one call. Those that do lose them too. */
+        ret = RegDeleteKeyW(roots[i], name);
+        if (ret && ret != ERROR_FILE_NOT_FOUND) ret = SHDeleteKeyW(roots[i], name);
         if (ret == ERROR_FILE_NOT_FOUND) continue;
         TRACE("Removing %s from %s: %ld.\n", debugstr_w(name), root_name(roots[i]), ret);
         if (ret && SUCCEEDED(hr)) hr = HRESULT_FROM_WIN32(ret);

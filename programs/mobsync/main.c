@@ -79,36 +79,6 @@ static BOOL add_guid(GUID **list, unsigned int *count, const WCHAR *value)
     return TRUE;
 }
 
-static DWORD WINAPI main_apartment_thread(void *ready)
-{
-    MSG msg;
-
-    CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
-    SetEvent(ready);
-    while (GetMessageW(&msg, NULL, 0, 0) > 0)
-    {
-        TranslateMessage(&msg);
-        DispatchMessageW(&msg);
-    }
-    return 0;
-}
-
-/* The first single-threaded apartment of a process is its main apartment,
- * where objects registered without a ThreadingModel are created. It gets a
- * thread of its own, so that such a handler that hangs blocks nobody but
- * itself (and others like it), never the session's clock. */
-static void start_main_apartment(void)
-{
-    HANDLE ready = CreateEventW(NULL, TRUE, FALSE, NULL), thread;
-
-    if ((thread = CreateThread(NULL, 0, main_apartment_thread, ready, 0, NULL)))
-    {
-        WaitForSingleObject(ready, INFINITE);
-        CloseHandle(thread);
-    }
-    CloseHandle(ready);
-}
-
 int __cdecl wmain(int argc, WCHAR *argv[])
 {
     struct session session = { 0 };
@@ -212,7 +182,6 @@ int __cdecl wmain(int argc, WCHAR *argv[])
     if (invoke)
     {
         if (have_command || handler_count || item_count) goto bad_switch_invoke;
-        start_main_apartment();
         CoInitializeEx(NULL, COINIT_MULTITHREADED);
         ret = run_invoke_server();
         CoUninitialize();
@@ -224,7 +193,6 @@ int __cdecl wmain(int argc, WCHAR *argv[])
     session.only_items = items;
     session.only_item_count = item_count;
 
-    start_main_apartment();
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     ret = run_session(&session);
     /* Handlers given up on may still hold threads of ours: leave at once

@@ -157,6 +157,13 @@ extern void handler_fail(struct handler *handler, HRESULT hr, const WCHAR *messa
 extern HRESULT callback_create(struct handler *handler, ISyncMgrSynchronizeCallback **callback);
 
 /* output.c */
+struct text
+{
+    WCHAR *data;
+    size_t len, size;
+};
+extern void text_append(struct text *text, const WCHAR *format, ...);
+extern void output_text(struct text *text);
 extern void output_init(void);
 extern void output_line(const WCHAR *format, ...);
 extern void output_message(UINT id, ...);

@@ -18,6 +18,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <wchar.h>
 
 #include "mobsync_private.h"
@@ -69,6 +70,47 @@ void output_line(const WCHAR *format, ...)
     EnterCriticalSection(&output_cs);
     write_text(buffer, len);
     LeaveCriticalSection(&output_cs);
+}
+
+/* Collects lines, to be written at once by output_text. */
+void text_append(struct text *text, const WCHAR *format, ...)
+{
+    WCHAR buffer[4096];
+    va_list args;
+    int len;
+
+    va_start(args, format);
+    len = _vsnwprintf(buffer, ARRAYSIZE(buffer) - 1, format, args);
+    va_end(args);
+    if (len < 0 || len > (int)ARRAYSIZE(buffer) - 1)
+    {
+        len = ARRAYSIZE(buffer) - 1;
+        buffer[len - 1] = '\n';
+    }
+    if (text->len + len > text->size)
+    {
+        size_t size = max(text->size * 2, text->len + len + 1024);
+        WCHAR *data = realloc(text->data, size * sizeof(WCHAR));
+
+        if (!data) return;
+        text->data = data;
+        text->size = size;
+    }
+    memcpy(text->data + text->len, buffer, len * sizeof(WCHAR));
+    text->len += len;
+}
+
+/* Writes what text_append collected, and empties it. */
+void output_text(struct text *text)
+{
+    if (text->len)
+    {
+        EnterCriticalSection(&output_cs);
+        write_text(text->data, text->len);
+        LeaveCriticalSection(&output_cs);
+    }
+    free(text->data);
+    memset(text, 0, sizeof(*text));
 }
 
 const WCHAR *load_message(UINT id, WCHAR *buffer, unsigned int size)

@@ -163,7 +163,13 @@ int run_invoke_server(void)
     struct request request;
     HANDLE mutex, event;
 
-    if (FAILED(SHGetFolderPathW(NULL, CSIDL_LOCAL_APPDATA, NULL, SHGFP_TYPE_CURRENT, queue_folder)))
+    HRESULT (WINAPI *pSHGetFolderPathW)(HWND, int, HANDLE, DWORD, WCHAR *);
+    HMODULE shell32;
+
+    /* shell32 is big and only this mode needs it: not a static import. */
+    if (!(shell32 = LoadLibraryW(L"shell32.dll"))
+            || !(pSHGetFolderPathW = (void *)GetProcAddress(shell32, "SHGetFolderPathW"))
+            || FAILED(pSHGetFolderPathW(NULL, CSIDL_LOCAL_APPDATA, NULL, SHGFP_TYPE_CURRENT, queue_folder)))
         return 1;
     wcscat(queue_folder, L"\\" MOBSYNC_QUEUE_FOLDER);
 

@@ -117,6 +117,7 @@ static const WCHAR *status_name(DWORD status)
 static void finish_locked(struct handler *handler, DWORD default_status)
 {
     struct session *session = handler->session;
+    struct text text = { 0 };
     WCHAR item_str[39];
     unsigned int i;
     DWORD status;
@@ -136,9 +137,12 @@ static void finish_locked(struct handler *handler, DWORD default_status)
             else if (status == SYNCMGRSTATUS_SKIPPED) InterlockedIncrement(&session->skipped);
             else InterlockedIncrement(&session->failed);
             guid_to_string(&item->id, item_str);
-            output_line(L"%ls\t%ls\t%ls\t%ls", status_name(status), handler->clsid_str, item_str,
-                        item->name);
+            text_append(&text, L"%ls\t%ls\t%ls\t%ls\n", status_name(status), handler->clsid_str,
+                        item_str, item->name);
         }
+        /* One write for the handler's lines: a write per line costs a
+         * round trip to the server under Wine, thousands of them per run. */
+        output_text(&text);
     }
     SetEvent(session->finished_event);
 }
@@ -453,23 +457,75 @@ static BOOL synchronize_items(struct handler *handler, ISyncMgrSynchronize *sync
     return TRUE;
 }
 
-static HMODULE handler_module(const CLSID *clsid)
+static DWORD WINAPI main_apartment_thread(void *ready)
 {
-    WCHAR key_name[80], path[MAX_PATH], expanded[MAX_PATH];
-    DWORD size = sizeof(path), type;
+    MSG msg;
+
+    CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
+    SetEvent(ready);
+    while (GetMessageW(&msg, NULL, 0, 0) > 0)
+    {
+        TranslateMessage(&msg);
+        DispatchMessageW(&msg);
+    }
+    return 0;
+}
+
+/* The first single-threaded apartment of a process is its main apartment,
+ * where objects registered without a ThreadingModel are created. It gets a
+ * thread of its own, so that such a handler that hangs blocks nobody but
+ * itself (and others like it), never the session's clock. */
+static void start_main_apartment(void)
+{
+    static BOOL started;
+
+    HANDLE ready, thread;
+
+    if (started) return;
+    started = TRUE;
+    ready = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if ((thread = CreateThread(NULL, 0, main_apartment_thread, ready, 0, NULL)))
+    {
+        WaitForSingleObject(ready, INFINITE);
+        CloseHandle(thread);
+    }
+    CloseHandle(ready);
+}
+
+/* Reads the handler's InprocServer32 key: the path of its DLL and whether
+ * it lives in any apartment (a ThreadingModel) or only the main one. */
+static BOOL read_inproc_server(const CLSID *clsid, WCHAR *path, BOOL *single_threaded)
+{
+    WCHAR key_name[80], value[MAX_PATH], model[32];
+    DWORD size = sizeof(value), type;
     HKEY key;
     LSTATUS ret;
 
     wcscpy(key_name, L"CLSID\\");
     guid_to_string(clsid, key_name + wcslen(key_name));
     wcscat(key_name, L"\\InprocServer32");
-    if (RegOpenKeyExW(HKEY_CLASSES_ROOT, key_name, 0, KEY_QUERY_VALUE, &key)) return NULL;
-    ret = RegQueryValueExW(key, NULL, NULL, &type, (BYTE *)path, &size);
+    if (RegOpenKeyExW(HKEY_CLASSES_ROOT, key_name, 0, KEY_QUERY_VALUE, &key)) return FALSE;
+    ret = RegQueryValueExW(key, NULL, NULL, &type, (BYTE *)value, &size);
+    if (!ret && (type == REG_SZ || type == REG_EXPAND_SZ) && size >= sizeof(WCHAR))
+    {
+        value[min(size / sizeof(WCHAR), ARRAYSIZE(value) - 1)] = 0;
+        if (!ExpandEnvironmentStringsW(value, path, MAX_PATH)) path[0] = 0;
+    }
+    else path[0] = 0;
+    size = sizeof(model);
+    ret = RegQueryValueExW(key, L"ThreadingModel", NULL, &type, (BYTE *)model, &size);
+    *single_threaded = ret || type != REG_SZ || !wcsicmp(model, L"Single");
     RegCloseKey(key);
-    if (ret || (type != REG_SZ && type != REG_EXPAND_SZ) || size < sizeof(WCHAR)) return NULL;
-    path[min(size / sizeof(WCHAR), ARRAYSIZE(path) - 1)] = 0;
-    if (!ExpandEnvironmentStringsW(path, expanded, ARRAYSIZE(expanded))) return NULL;
-    return GetModuleHandleW(expanded);
+    return TRUE;
+}
+
+static HMODULE handler_module(const CLSID *clsid)
+{
+    WCHAR path[MAX_PATH];
+    BOOL single;
+
+    if (!read_inproc_server(clsid, path, &single) || !path[0]) return NULL;
+    return GetModuleHandleW(path);
 }
 
 static void run_handler(struct handler *handler)
@@ -648,6 +704,19 @@ int run_session(struct session *session)
     guard_set_session(session);
     current_session = session;
     SetConsoleCtrlHandler(console_ctrl, TRUE);
+
+    /* Before any handler's apartment exists, so that it is the first. */
+    for (i = 0; i < session->handler_count; i++)
+    {
+        WCHAR path[MAX_PATH];
+        BOOL single;
+
+        if (read_inproc_server(&session->handlers[i]->clsid, path, &single) && single)
+        {
+            start_main_apartment();
+            break;
+        }
+    }
 
     timeout_ms = session->timeout > MAXDWORD / 2000 ? MAXDWORD / 2 : session->timeout * 1000;
     /* A handler is asked to cancel a little before it is given up on. */

@@ -1,0 +1,108 @@
+#!/bin/bash
+# make bench: every figure of the benchmarks, each against its baseline
+# measured in the same run, one line each: "name: value (target ...) met".
+# Runs in a throwaway prefix; takes a few minutes (the cold hand-off waits
+# for the manager to exit between runs).
+set -eu
+WINE=${WINE:-wine}
+WINESERVER=${WINESERVER:-wineserver}
+src=$(cd "$(dirname "$0")/.." && pwd)
+top=$(pwd)
+
+if [ -z "${DISPLAY:-}" ] && [ -z "${BENCH_UNDER_XVFB:-}" ] && command -v "${XVFB_RUN:-xvfb-run}" >/dev/null; then
+    export BENCH_UNDER_XVFB=1
+    exec "${XVFB_RUN:-xvfb-run}" -a "$0" "$@"
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mobsync-bench.XXXXXX")
+export WINEPREFIX="$tmp/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+trap '"$WINESERVER" -k >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+WINEARCH=win64 "$WINE" wineboot -i >/dev/null 2>&1
+"$WINESERVER" -w
+"$src/tools/setup_mobsync.sh" install >/dev/null
+sys="$WINEPREFIX/drive_c/windows/system32"
+cp x86_64/bench/handler/benchhandler.dll x86_64/bench/driver/benchdriver.exe \
+   x86_64/bench/benchrun/benchrun.exe x86_64/bench/benchreg/benchreg.exe \
+   x86_64/bench/benchlat/benchlat.exe "$sys/"
+mkdir -p "$WINEPREFIX/drive_c/bench"
+
+clsid() { printf '{B3C4B3C4-0000-4000-8000-0000000000%02X}' "$1"; }
+regfile="$tmp/handlers.reg"
+{
+    echo "REGEDIT4"
+    for n in 1 2 3 4 5 6 7 8 $((0x11)) $((0x12)) $((0x13)) $((0x14)) $((0x15)) $((0x16)) $((0x17)) $((0x18)) $((0x20)) $((0x30)); do
+        c=$(clsid $n)
+        printf '\n[HKEY_LOCAL_MACHINE\\Software\\Classes\\CLSID\\%s\\InprocServer32]\n@="C:\\\\windows\\\\system32\\\\benchhandler.dll"\n"ThreadingModel"="Apartment"\n' "$c"
+        printf '\n[HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr\\Handlers\\%s]\n' "$c"
+    done
+} > "$regfile"
+"$WINE" regedit /S "$(winepath -w "$regfile" 2>/dev/null || echo "Z:$regfile")" >/dev/null 2>&1
+"$WINESERVER" -w
+
+handlers() { local a="" n; for n in "$@"; do a="$a /handler:$(clsid "$n")"; done; echo "$a"; }
+# runs N COMMAND: wall ms of each run after a warm-up one, one per line
+times() { local n=$1; shift; "$WINE" benchrun.exe $((n + 1)) "$@" 2>/dev/null | tr -d '\r' | tail -n +2 | cut -d' ' -f1; }
+peaks() { local n=$1; shift; "$WINE" benchrun.exe $((n + 1)) "$@" 2>/dev/null | tr -d '\r' | tail -n +2 | cut -d' ' -f2; }
+median() { LC_ALL=C sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+worst() { LC_ALL=C sort -g | tail -n 1; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+verdict() { if awk "BEGIN { exit !($1) }"; then echo met; else echo "not met"; fi; }
+runs=${BENCH_RUNS:-7}
+
+# 1. Engine overhead: mobsync /sync over 8 no-op handlers x 250 items, against
+#    the same calls made directly by benchdriver.exe.
+engine=$(times $runs mobsync.exe /sync $(handlers 1 2 3 4 5 6 7 8) | median)
+floor=$(times $runs benchdriver.exe 'C:\windows\system32\benchhandler.dll' 1 2 3 4 5 6 7 8 | median)
+ratio=$(calc "%.2f" "$engine / $floor")
+echo "engine overhead: ${ratio}x ($engine ms against $floor ms for the direct calls; target <= 1.3x) $(verdict "$ratio <= 1.3")"
+
+# 2. Concurrency: 8 handlers of 500 ms each against one alone.
+one=$(times $runs mobsync.exe /sync $(handlers $((0x11))) | median)
+eight=$(times $runs mobsync.exe /sync $(handlers $((0x11)) $((0x12)) $((0x13)) $((0x14)) $((0x15)) $((0x16)) $((0x17)) $((0x18))) | median)
+ratio=$(calc "%.2f" "$eight / $one")
+echo "concurrency: ${ratio}x ($eight ms for 8 handlers of 500 ms, $one ms for one; target <= 1.2x) $(verdict "$ratio <= 1.2")"
+
+# 3. Callback throughput: Progress 100,000 times from a thread of the handler's own.
+rates=""
+for i in 1 2 3; do
+    BENCH_RESULT='C:\bench\progress.txt' "$WINE" mobsync.exe /sync $(handlers $((0x20))) >/dev/null 2>&1 || true
+    rates="$rates$(tr -d '\r' < "$WINEPREFIX/drive_c/bench/progress.txt")"$'\n'
+done
+calls=$(echo "$rates" | awk 'NF' | cut -d' ' -f1 | median)
+empty=$(echo "$rates" | awk 'NF' | cut -d' ' -f2 | median)
+echo "callback throughput: $(calc "%.0f" "$calls") calls/s headless (target >= 200000) $(verdict "$calls >= 200000")"
+echo "callback cost against an empty in-process call: $(calc "%.1f" "$empty / $calls")x (report; the same loop calls an empty object $(calc "%.0f" "$empty") times/s)"
+echo "callback throughput with the progress dialog shown: not measured (target <= 2x slower): there is no progress dialog yet"
+
+# 4. Scale: 10 against 10,000 items in one handler, /sync and /list.
+for cmd in sync list; do
+    t0=$(BENCH_ITEMS=0 times $runs mobsync.exe /$cmd $(handlers 1) | median)
+    t10=$(BENCH_ITEMS=10 times $runs mobsync.exe /$cmd $(handlers 1) | median)
+    t10k=$(BENCH_ITEMS=10000 times $runs mobsync.exe /$cmd $(handlers 1) | median)
+    m10=$(BENCH_ITEMS=10 peaks 3 mobsync.exe /$cmd $(handlers 1) | median)
+    m10k=$(BENCH_ITEMS=10000 peaks 3 mobsync.exe /$cmd $(handlers 1) | median)
+    spread=$(BENCH_ITEMS=0 times $runs mobsync.exe /$cmd $(handlers 1) | LC_ALL=C sort -g | awk '{ v[NR] = $1 } END { print v[NR] - v[1] }')
+    per10=$(calc "%.4f" "($t10 - $t0) / 10")
+    per10k=$(calc "%.4f" "($t10k - $t0) / 10000")
+    if awk "BEGIN { exit !(($t10 - $t0) < $spread) }"; then
+        echo "scale /$cmd, time per item: $per10k ms at 10,000 items; at 10 items the difference from an empty handler ($(calc "%.2f" "$t10 - $t0") ms) is below the run-to-run spread ($spread ms), so flatness cannot be measured (target flat within 1.5x) not met"
+    else
+        ratio=$(calc "%.2f" "($per10 > $per10k ? $per10 / $per10k : $per10k / $per10)")
+        echo "scale /$cmd, time per item: $per10 ms at 10 items, $per10k ms at 10,000 (${ratio}x; target flat within 1.5x) $(verdict "$ratio <= 1.5")"
+    fi
+    bytes=$(calc "%.0f" "($m10k - $m10) * 1024 / 9990")
+    echo "scale /$cmd, memory per item: $bytes bytes (peak working set $m10 KiB at 10 items, $m10k KiB at 10,000; target < 2048) $(verdict "$bytes < 2048")"
+done
+
+# 5. Registration: API round trips against the same registry work done directly.
+set -- $("$WINE" benchreg.exe 2000 2>/dev/null | tr -d '\r')
+ratio=$(calc "%.2f" "$2 / $1")
+echo "registration: $1 round trips/s through ISyncMgrRegister, $2/s directly: ${ratio}x (target <= 1.5x) $(verdict "$ratio <= 1.5")"
+
+# 6. Hand-off latency: UpdateItems returning to the handler's Initialize.
+export BENCH_STAMP='C:\bench\stamp.txt'
+cold=$("$WINE" benchlat.exe cold 20 'C:\bench\stamp.txt' 2>/dev/null | tr -d '\r')
+warm=$("$WINE" benchlat.exe warm 20 'C:\bench\stamp.txt' 2>/dev/null | tr -d '\r')
+echo "hand-off latency, cold: median $(echo "$cold" | median) ms, worst $(echo "$cold" | worst) ms of 20 (report)"
+echo "hand-off latency, warm: median $(echo "$warm" | median) ms, worst $(echo "$warm" | worst) ms of 20 (report)"
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1), $("$WINE" --version)"
