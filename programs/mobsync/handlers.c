@@ -2,7 +2,7 @@
  * mobsync.exe: the registered handlers and their stored item settings
  *
  * Handlers come from Software\Microsoft\Windows\CurrentVersion\Syncmgr\
- * Handlers under HKLM (64- and 32-bit registry views) and HKCU, registered
+ * Handlers under HKLM (this process's registry view) and HKCU, registered
  * through ISyncMgrRegister or written directly (docs/registry.md). Per-item
  * choices live under HKCU\Software\mobsync\Items\{HANDLER}, one REG_DWORD
  * per item named by its ID: 1 checked, 0 unchecked.
@@ -131,8 +131,9 @@ HRESULT load_registrations(struct session *session)
     unsigned int i, j;
     BOOL found;
 
-    read_handlers(session, HKEY_LOCAL_MACHINE, KEY_WOW64_64KEY);
-    read_handlers(session, HKEY_LOCAL_MACHINE, KEY_WOW64_32KEY);
+    /* Only this process's own registry view: a 32-bit handler can only be
+     * loaded by the 32-bit manager, which reads the 32-bit view. */
+    read_handlers(session, HKEY_LOCAL_MACHINE, 0);
     read_handlers(session, HKEY_CURRENT_USER, 0);
 
     for (i = 0; i < session->only_handler_count; i++)

@@ -210,7 +210,6 @@ static BOOL add_item(struct handler *handler, const SYNCMGRITEM *src, unsigned i
 {
     WCHAR message[256], id_str[39];
     struct item *item;
-    unsigned int i;
 
     guid_to_string(&src->ItemID, id_str);
     if (src->cbSize != sizeof(*src))
@@ -218,13 +217,6 @@ static BOOL add_item(struct handler *handler, const SYNCMGRITEM *src, unsigned i
         format_message(message, ARRAYSIZE(message), IDS_BAD_ITEM_SIZE, id_str, src->cbSize,
                        (DWORD)sizeof(*src));
         warn_line(handler, message);
-    }
-    for (i = 0; i < handler->item_count; i++)
-    {
-        if (!IsEqualGUID(&handler->items[i].id, &src->ItemID)) continue;
-        format_message(message, ARRAYSIZE(message), IDS_DUPLICATE_ITEM, id_str);
-        warn_line(handler, message);
-        return TRUE;
     }
     if (handler->item_count == *size)
     {
@@ -242,6 +234,48 @@ static BOOL add_item(struct handler *handler, const SYNCMGRITEM *src, unsigned i
     item->checked = src->dwItemState == SYNCMGRITEMSTATE_CHECKED;
     item->status = SYNCMGRSTATUS_PENDING;
     copy_name(item->name, src->wszItemName, ARRAYSIZE(item->name));
+    return TRUE;
+}
+
+static int __cdecl compare_items_stable(const void *a, const void *b)
+{
+    unsigned int ia = *(const unsigned int *)a, ib = *(const unsigned int *)b;
+    int cmp = compare_items(a, b);
+
+    return cmp ? cmp : (ia > ib) - (ia < ib);
+}
+
+/* Builds the GUID-ordered index Progress searches, and drops the items whose
+ * ID came before: the first of a duplicate stands. Sorting finds them in
+ * O(n log n), where comparing each new item with all others would not scale. */
+static BOOL sort_items(struct handler *handler)
+{
+    unsigned int i, j, count = handler->item_count;
+    WCHAR message[256], id_str[39];
+    BOOL *drop;
+
+    if (!(handler->sorted = malloc(count * sizeof(unsigned int)))) return FALSE;
+    if (!(drop = calloc(count, sizeof(*drop)))) return FALSE;
+    for (i = 0; i < count; i++) handler->sorted[i] = i;
+    sort_base = (const GUID *)handler->items;
+    qsort(handler->sorted, count, sizeof(unsigned int), compare_items_stable);
+    for (i = 1; i < count; i++)
+    {
+        if (!IsEqualGUID(&handler->items[handler->sorted[i]].id, &handler->items[handler->sorted[i - 1]].id))
+            continue;
+        drop[handler->sorted[i]] = TRUE;
+        guid_to_string(&handler->items[handler->sorted[i]].id, id_str);
+        format_message(message, ARRAYSIZE(message), IDS_DUPLICATE_ITEM, id_str);
+        warn_line(handler, message);
+    }
+    for (i = j = 0; i < count; i++) if (!drop[i]) handler->items[j++] = handler->items[i];
+    free(drop);
+    if (j != count)
+    {
+        handler->item_count = j;
+        for (i = 0; i < j; i++) handler->sorted[i] = i;
+        qsort(handler->sorted, j, sizeof(unsigned int), compare_items);
+    }
     return TRUE;
 }
 
@@ -293,12 +327,7 @@ static HRESULT read_items(struct handler *handler, ISyncMgrEnumItems *items)
         return hr;
     }
 
-    if (handler->item_count && (handler->sorted = malloc(handler->item_count * sizeof(unsigned int))))
-    {
-        for (i = 0; i < handler->item_count; i++) handler->sorted[i] = i;
-        sort_base = (const GUID *)handler->items;
-        qsort(handler->sorted, handler->item_count, sizeof(unsigned int), compare_items);
-    }
+    if (handler->item_count && !sort_items(handler)) return E_OUTOFMEMORY;
     return S_OK;
 }
 
@@ -376,6 +405,7 @@ static BOOL synchronize_items(struct handler *handler, ISyncMgrSynchronize *sync
         SYNCMGRITEMID *ids, ULONG count)
 {
     struct session *session = handler->session;
+    const ULONG capacity = count;
     unsigned int attempt, i;
     SYNCMGRERRORID error_id;
     struct item *item;
@@ -440,12 +470,17 @@ static BOOL synchronize_items(struct handler *handler, ISyncMgrSynchronize *sync
         }
         if (!retry) break;
 
-        /* Synchronize again exactly the items the handler named, that it has. */
+        /* Synchronize again exactly the items the handler named that it has,
+         * each once: never more than were chosen, whatever the list says. */
         EnterCriticalSection(&handler->cs);
-        for (i = count = 0; i < handler->retry_count; i++)
+        for (i = count = 0; i < handler->retry_count && count < capacity; i++)
         {
+            ULONG j;
+
             if (!(item = handler_find_item(handler, &handler->retry_items[i])) || !item->chosen)
                 continue;
+            for (j = 0; j < count; j++) if (IsEqualGUID(&ids[j], &item->id)) break;
+            if (j < count) continue;
             item->status = SYNCMGRSTATUS_PENDING;
             ids[count++] = item->id;
         }
@@ -650,6 +685,7 @@ static int __cdecl compare_handlers(const void *a, const void *b)
 
 static void print_list(struct session *session)
 {
+    struct text text = { 0 };
     WCHAR item_str[39];
     unsigned int i, j;
 
@@ -659,19 +695,20 @@ static void print_list(struct session *session)
 
         EnterCriticalSection(&handler->cs);
         if (handler->failed)
-            output_line(L"%ls\t-\terror\t0x%08lX\t%ls", handler->clsid_str,
+            text_append(&text, L"%ls\t-\terror\t0x%08lX\t%ls\n", handler->clsid_str,
                         handler->completion_hr, handler->error);
         else if (!handler->skipped)
         {
             for (j = 0; j < handler->item_count; j++)
             {
                 guid_to_string(&handler->items[j].id, item_str);
-                output_line(L"%ls\t%ls\t%ls\t%ls\t%ls", handler->clsid_str, item_str,
+                text_append(&text, L"%ls\t%ls\t%ls\t%ls\t%ls\n", handler->clsid_str, item_str,
                             handler->items[j].checked ? L"checked" : L"unchecked", handler->name,
                             handler->items[j].name);
             }
         }
         LeaveCriticalSection(&handler->cs);
+        output_text(&text);
     }
 }
 
