@@ -46,13 +46,18 @@ enum session_mode
 struct item
 {
     SYNCMGRITEMID id;
-    DWORD flags;
     BOOL chosen;
     BOOL checked;
     WCHAR name[MAX_SYNCMGRITEMNAME];
     DWORD status;          /* last SYNCMGRSTATUS the handler reported */
     BOOL reported;         /* its result line was printed */
     LONG cancel;           /* Progress answers S_SYNCMGR_CANCELITEM */
+};
+
+struct item_key
+{
+    SYNCMGRITEMID id;
+    unsigned int index;    /* into handler->items */
 };
 
 struct log_entry
@@ -93,7 +98,7 @@ struct handler
     LONG cancel_all;       /* Progress answers S_SYNCMGR_CANCELALL */
     struct item *items;
     unsigned int item_count;
-    unsigned int *sorted;  /* item indices in GUID order, for Progress */
+    struct item_key *sorted; /* the items in GUID order, for Progress */
     unsigned int last_item;
     struct log_entry *log;
     unsigned int log_count, log_size;
@@ -103,7 +108,6 @@ struct handler
     ULONG retry_count;
 
     HANDLE thread;
-    DWORD thread_id;
     HMODULE module;        /* the handler's DLL, to recognize its crashes */
     DWORD deadline;
 };

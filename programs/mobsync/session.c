@@ -66,13 +66,14 @@ void handler_release(struct handler *handler)
     free(handler);
 }
 
-static const GUID *sort_base;
-
-static int __cdecl compare_items(const void *a, const void *b)
+/* Orders by ID, then by place in the enumeration: no shared state, since
+ * every handler thread sorts its own items at the same time. */
+static int __cdecl compare_keys(const void *a, const void *b)
 {
-    const struct item *items = (const struct item *)sort_base;
-    return memcmp(&items[*(const unsigned int *)a].id, &items[*(const unsigned int *)b].id,
-                  sizeof(GUID));
+    const struct item_key *ka = a, *kb = b;
+    int cmp = memcmp(&ka->id, &kb->id, sizeof(ka->id));
+
+    return cmp ? cmp : (ka->index > kb->index) - (ka->index < kb->index);
 }
 
 /* Called with handler->cs held (or before any callback can exist). */
@@ -88,10 +89,10 @@ struct item *handler_find_item(struct handler *handler, const GUID *id)
     while (lo < hi)
     {
         mid = (lo + hi) / 2;
-        cmp = memcmp(id, &handler->items[handler->sorted[mid]].id, sizeof(*id));
+        cmp = memcmp(id, &handler->sorted[mid].id, sizeof(*id));
         if (!cmp)
         {
-            handler->last_item = handler->sorted[mid];
+            handler->last_item = handler->sorted[mid].index;
             return &handler->items[handler->last_item];
         }
         if (cmp < 0) hi = mid;
@@ -230,19 +231,22 @@ static BOOL add_item(struct handler *handler, const SYNCMGRITEM *src, unsigned i
     item = &handler->items[handler->item_count++];
     memset(item, 0, sizeof(*item));
     item->id = src->ItemID;
-    item->flags = src->dwFlags;
     item->checked = src->dwItemState == SYNCMGRITEMSTATE_CHECKED;
     item->status = SYNCMGRSTATUS_PENDING;
     copy_name(item->name, src->wszItemName, ARRAYSIZE(item->name));
     return TRUE;
 }
 
-static int __cdecl compare_items_stable(const void *a, const void *b)
+static void build_keys(struct handler *handler)
 {
-    unsigned int ia = *(const unsigned int *)a, ib = *(const unsigned int *)b;
-    int cmp = compare_items(a, b);
+    unsigned int i;
 
-    return cmp ? cmp : (ia > ib) - (ia < ib);
+    for (i = 0; i < handler->item_count; i++)
+    {
+        handler->sorted[i].id = handler->items[i].id;
+        handler->sorted[i].index = i;
+    }
+    qsort(handler->sorted, handler->item_count, sizeof(*handler->sorted), compare_keys);
 }
 
 /* Builds the GUID-ordered index Progress searches, and drops the items whose
@@ -254,17 +258,14 @@ static BOOL sort_items(struct handler *handler)
     WCHAR message[256], id_str[39];
     BOOL *drop;
 
-    if (!(handler->sorted = malloc(count * sizeof(unsigned int)))) return FALSE;
+    if (!(handler->sorted = malloc(count * sizeof(*handler->sorted)))) return FALSE;
     if (!(drop = calloc(count, sizeof(*drop)))) return FALSE;
-    for (i = 0; i < count; i++) handler->sorted[i] = i;
-    sort_base = (const GUID *)handler->items;
-    qsort(handler->sorted, count, sizeof(unsigned int), compare_items_stable);
+    build_keys(handler);
     for (i = 1; i < count; i++)
     {
-        if (!IsEqualGUID(&handler->items[handler->sorted[i]].id, &handler->items[handler->sorted[i - 1]].id))
-            continue;
-        drop[handler->sorted[i]] = TRUE;
-        guid_to_string(&handler->items[handler->sorted[i]].id, id_str);
+        if (!IsEqualGUID(&handler->sorted[i].id, &handler->sorted[i - 1].id)) continue;
+        drop[handler->sorted[i].index] = TRUE;
+        guid_to_string(&handler->sorted[i].id, id_str);
         format_message(message, ARRAYSIZE(message), IDS_DUPLICATE_ITEM, id_str);
         warn_line(handler, message);
     }
@@ -273,8 +274,7 @@ static BOOL sort_items(struct handler *handler)
     if (j != count)
     {
         handler->item_count = j;
-        for (i = 0; i < j; i++) handler->sorted[i] = i;
-        qsort(handler->sorted, j, sizeof(unsigned int), compare_items);
+        build_keys(handler);
     }
     return TRUE;
 }
@@ -765,7 +765,7 @@ int run_session(struct session *session)
         if (handler->finished) continue;
         handler->deadline = GetTickCount() + timeout_ms;
         InterlockedIncrement(&handler->refcount);
-        if (!(handler->thread = CreateThread(NULL, 0, handler_thread, handler, 0, &handler->thread_id)))
+        if (!(handler->thread = CreateThread(NULL, 0, handler_thread, handler, 0, NULL)))
         {
             handler_release(handler);
             handler_fail(handler, HRESULT_FROM_WIN32(GetLastError()), L"no thread");
