@@ -14,11 +14,11 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${BENCH_UNDER_XVFB:-}" ] && command -v "${XVFB
     exec "${XVFB_RUN:-xvfb-run}" -a "$0" "$@"
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/mobsync-bench.XXXXXX")
+. "$src/tools/wineprefix.sh"
+tmp=$(mktemp -d "$(mobsync_tmp_base 1)/mobsync-bench.XXXXXX")
 export WINEPREFIX="$tmp/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 trap '"$WINESERVER" -k >/dev/null 2>&1; rm -rf "$tmp"' EXIT
-WINEARCH=win64 "$WINE" wineboot -i >/dev/null 2>&1
-"$WINESERVER" -w
+mobsync_wineboot "$WINEPREFIX" "$tmp/wineboot.log" || { echo "bench: wineboot failed to create the prefix" >&2; exit 1; }
 "$src/tools/setup_mobsync.sh" install >/dev/null
 sys="$WINEPREFIX/drive_c/windows/system32"
 cp x86_64/bench/handler/benchhandler.dll x86_64/bench/driver/benchdriver.exe \

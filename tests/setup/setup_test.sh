@@ -9,7 +9,8 @@ top=$(pwd)
 src=$(cd "$(dirname "$0")/../.." && pwd)
 WINE=${WINE:-wine}
 WINESERVER=${WINESERVER:-wineserver}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/mobsync-setup-test.XXXXXX")
+. "$src/tools/wineprefix.sh"
+tmp=$(mktemp -d "$(mobsync_tmp_base 2)/mobsync-setup-test.XXXXXX")
 trap 'WINEPREFIX="$tmp/p64" "$WINESERVER" -k >/dev/null 2>&1; WINEPREFIX="$tmp/rel" "$WINESERVER" -k >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 n=0
@@ -42,8 +43,7 @@ same_as() # name1, name2
 
 new_prefix() # dir
 {
-    WINEPREFIX="$1" WINEARCH=win64 "$WINE" wineboot -i >/dev/null 2>&1
-    WINEPREFIX="$1" "$WINESERVER" -w
+    mobsync_wineboot "$1" "$tmp/wineboot.log" || return 1
     # Let Wine settle what it rewrites on its first starts.
     WINEPREFIX="$1" "$WINE" reg query 'HKCU\Software' >/dev/null 2>&1
     WINEPREFIX="$1" "$WINESERVER" -w
@@ -58,6 +58,13 @@ files_in() # dir, files...
     for f in "$@"; do [ -f "$d/$f" ] || { echo "missing $d/$f"; return 1; }; done
 }
 identical() { cmp "$1" "$2"; }
+stripped_pe() # file, objdump's name of its format
+{
+    local dump=x86_64-w64-mingw32-objdump
+    "$dump" -f "$1" | grep -q "file format $2\$" || { "$dump" -f "$1"; return 1; }
+    "$dump" -t "$1" | grep -q "^no symbols" || { echo "$1 has a symbol table"; return 1; }
+    ! "$dump" -h "$1" | grep -q debug_ || { echo "$1 has debug sections"; return 1; }
+}
 fails_cleanly() # expected message, command...
 {
     local msg=$1; shift
@@ -67,7 +74,7 @@ fails_cleanly() # expected message, command...
 
 # --- a 64-bit prefix: install, again, uninstall, again ---------------------
 export WINEPREFIX="$tmp/p64"
-new_prefix "$WINEPREFIX"
+check "a new 64-bit prefix" new_prefix "$WINEPREFIX"
 sys32="$WINEPREFIX/drive_c/windows/system32"
 wow64="$WINEPREFIX/drive_c/windows/syswow64"
 snapshot "$WINEPREFIX" before
@@ -148,9 +155,11 @@ $name/x64/mobsync.exe"
     mkdir -p "$tmp/release"
     tar -xzf "$tarball" -C "$tmp/release"
     check "the release's binaries are stripped PE files" \
-        sh -c "file '$tmp/release/$name/x64/mobsync.dll' | grep -q 'PE32+' && ! x86_64-w64-mingw32-objdump -h '$tmp/release/$name/x64/mobsync.dll' | grep -q debug_info"
+        stripped_pe "$tmp/release/$name/x64/mobsync.dll" pei-x86-64
+    check "the release's 32-bit binaries are stripped PE files" \
+        stripped_pe "$tmp/release/$name/x32/mobsync.dll" pei-i386
     export WINEPREFIX="$tmp/rel"
-    new_prefix "$WINEPREFIX"
+    check "a new prefix for the release" new_prefix "$WINEPREFIX"
     snapshot "$WINEPREFIX" before4
     check "install from the release folder" "$tmp/release/$name/setup_mobsync.sh" install
     check "the release's 64-bit DLL is installed" identical "$tmp/release/$name/x64/mobsync.dll" "$WINEPREFIX/drive_c/windows/system32/mobsync.dll"
