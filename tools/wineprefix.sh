@@ -40,7 +40,7 @@ mobsync_wineboot()
 {
     local prefix=$1 log=$2 try free
     for try in 1 2; do
-        WINEPREFIX="$prefix" WINEARCH=win64 WINEDEBUG=err+all,fixme-all \
+        WINEPREFIX="$prefix" WINEARCH=win64 WINEDEBUG=-all,err+all \
             "${WINE:-wine}" wineboot -i >"$log" 2>&1
         echo "wineboot exit status: $?" >>"$log"
         WINEPREFIX="$prefix" "${WINESERVER:-wineserver}" -w
