@@ -79,12 +79,32 @@ static BOOL add_guid(GUID **list, unsigned int *count, const WCHAR *value)
     return TRUE;
 }
 
+/* mobsync /skip and /stop: a request to the running synchronizations. */
+static int run_control(enum control_action action, const GUID *handlers, unsigned int handler_count,
+        const GUID *item)
+{
+    unsigned int sessions;
+    WCHAR item_str[39];
+
+    if (control_send(action, handlers, handler_count, item, &sessions)) return 0;
+    if (!sessions) print_error(IDS_NO_SESSION, NULL);
+    else if (action == CONTROL_SKIP)
+    {
+        guid_to_string(item, item_str);
+        print_error(IDS_NOTHING_TO_SKIP, item_str);
+    }
+    else print_error(IDS_NOTHING_TO_STOP, NULL);
+    return 1;
+}
+
 int __cdecl wmain(int argc, WCHAR *argv[])
 {
     struct session session = { 0 };
     GUID *handlers = NULL, *items = NULL;
     unsigned int handler_count = 0, item_count = 0;
-    BOOL have_command = FALSE, invoke = FALSE;
+    BOOL have_command = FALSE, invoke = FALSE, session_options = FALSE;
+    enum control_action control = 0;
+    GUID skip_item = GUID_NULL;
     const WCHAR *value;
     WCHAR name[32], *end;
     unsigned long seconds;
@@ -120,6 +140,7 @@ int __cdecl wmain(int argc, WCHAR *argv[])
         if (!wcsicmp(name, L"item"))
         {
             if (!add_guid(&items, &item_count, value)) goto bad_value;
+            session_options = TRUE;
             continue;
         }
         if (!wcsicmp(name, L"timeout"))
@@ -128,11 +149,13 @@ int __cdecl wmain(int argc, WCHAR *argv[])
             seconds = wcstoul(value, &end, 10);
             if (*end || !seconds || seconds > 7 * 24 * 3600) goto bad_value;
             session.timeout = seconds;
+            session_options = TRUE;
             continue;
         }
         if (!wcsicmp(name, L"showerrors") && !value)
         {
             session.show_errors = TRUE;
+            session_options = TRUE;
             continue;
         }
         if (!wcsicmp(name, L"embedding") || !wcsicmp(name, L"invoke"))
@@ -176,7 +199,29 @@ int __cdecl wmain(int argc, WCHAR *argv[])
             TRACE("Scheduled synchronization %s.\n", debugstr_w(value));
             session.flags = SYNCMGRFLAG_SCHEDULED;
         }
+        else if (!wcsicmp(name, L"skip"))
+        {
+            if (!value || !string_to_guid(value, &skip_item)) goto bad_value;
+            control = CONTROL_SKIP;
+        }
+        else if (!wcsicmp(name, L"stop") && !value)
+            control = CONTROL_STOP;
         else goto bad_switch;
+    }
+
+    if (control)
+    {
+        if (invoke || session_options)
+        {
+            print_error(IDS_CONTROL_OPTIONS, NULL);
+            print_usage(TRUE);
+            free(handlers);
+            free(items);
+            return 2;
+        }
+        ret = run_control(control, handlers, handler_count, &skip_item);
+        free(handlers);
+        return ret;
     }
 
     if (invoke)

@@ -52,6 +52,8 @@ struct item
     DWORD status;          /* last SYNCMGRSTATUS the handler reported */
     BOOL reported;         /* its result line was printed */
     LONG cancel;           /* Progress answers S_SYNCMGR_CANCELITEM */
+    BOOL skip;             /* someone asked to skip it (mobsync /skip) */
+    BOOL skip_sent;        /* SetItemStatus(SKIPPED) was called for it */
 };
 
 struct item_key
@@ -104,6 +106,8 @@ struct handler
     unsigned int log_count, log_size;
     HRESULT completion_hr;
     HANDLE completion_event;
+    unsigned int skips_pending; /* skip requests not yet passed on */
+    HANDLE control_event;  /* wakes the handler's thread to pass them on */
     SYNCMGRITEMID *retry_items;
     ULONG retry_count;
 
@@ -156,6 +160,29 @@ extern void handler_release(struct handler *handler);
 extern struct item *handler_find_item(struct handler *handler, const GUID *id);
 extern void handler_report_item(struct handler *handler, struct item *item, DWORD status);
 extern void handler_fail(struct handler *handler, HRESULT hr, const WCHAR *message);
+extern unsigned int session_skip_item(struct session *session, const GUID *handler, const GUID *item);
+extern unsigned int session_stop(struct session *session, const GUID *handler);
+
+/* control.c: requests to running sessions (mobsync /skip, /stop), sent as
+ * WM_COPYDATA to a message-only window of each session. */
+#define CONTROL_WINDOW_CLASS L"mobsync.session"
+#define CONTROL_MAGIC 0x6d736374 /* COPYDATASTRUCT.dwData */
+enum control_action
+{
+    CONTROL_SKIP = 1,      /* skip an item, like the progress dialog's Skip */
+    CONTROL_STOP = 2,      /* cancel everything, like its Stop button */
+};
+struct control_request
+{
+    DWORD size;            /* sizeof(struct control_request) */
+    DWORD action;          /* enum control_action */
+    GUID handler;          /* GUID_NULL: any handler */
+    GUID item;             /* CONTROL_SKIP only */
+};
+extern HWND control_create(struct session *session);
+extern void control_destroy(HWND window);
+extern unsigned int control_send(enum control_action action, const GUID *handlers,
+        unsigned int handler_count, const GUID *item, unsigned int *sessions);
 
 /* callback.c */
 extern HRESULT callback_create(struct handler *handler, ISyncMgrSynchronizeCallback **callback);

@@ -28,3 +28,7 @@
 #define IDS_UNKNOWN_ITEM        124
 #define IDS_NOT_ENUMERATED      125
 #define IDS_CANCELLED           126
+#define IDS_NO_SESSION          130
+#define IDS_NOTHING_TO_SKIP     131
+#define IDS_NOTHING_TO_STOP     132
+#define IDS_CONTROL_OPTIONS     133

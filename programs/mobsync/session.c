@@ -50,6 +50,7 @@ struct handler *handler_create(struct session *session, const CLSID *clsid, DWOR
     handler->register_flags = flags;
     InitializeCriticalSection(&handler->cs);
     handler->completion_event = CreateEventW(NULL, FALSE, FALSE, NULL);
+    handler->control_event = CreateEventW(NULL, FALSE, FALSE, NULL);
     return handler;
 }
 
@@ -58,6 +59,7 @@ void handler_release(struct handler *handler)
     if (InterlockedDecrement(&handler->refcount)) return;
     DeleteCriticalSection(&handler->cs);
     CloseHandle(handler->completion_event);
+    CloseHandle(handler->control_event);
     if (handler->thread) CloseHandle(handler->thread);
     free(handler->items);
     free(handler->sorted);
@@ -133,7 +135,10 @@ static void finish_locked(struct handler *handler, DWORD default_status)
 
             if (!item->chosen || item->reported) continue;
             item->reported = TRUE;
-            status = is_final(item->status) ? item->status : default_status;
+            /* An item someone skipped is skipped, unless the handler said
+             * otherwise: it may have finished it first. */
+            if (is_final(item->status)) status = item->status;
+            else status = item->skip ? SYNCMGRSTATUS_SKIPPED : default_status;
             if (status == SYNCMGRSTATUS_SUCCEEDED) InterlockedIncrement(&session->succeeded);
             else if (status == SYNCMGRSTATUS_SKIPPED) InterlockedIncrement(&session->skipped);
             else InterlockedIncrement(&session->failed);
@@ -187,16 +192,59 @@ static void warn_line(struct handler *handler, const WCHAR *text)
         output_line(L"warning\t%ls\t-\t%ls", handler->clsid_str, text);
 }
 
-/* Waits, serving the apartment, until the pending call completes. FALSE when
- * the session gave up on the handler meanwhile. */
-static BOOL wait_completion(struct handler *handler)
+/* Tells the handler of the items someone asked to skip, with
+ * SetItemStatus(SKIPPED). The documentation allows it only while PrepareForSync
+ * or Synchronize has returned and its completion has not come: requests
+ * made at other times wait for the next such window. */
+static void pass_on_skips(struct handler *handler, ISyncMgrSynchronize *sync)
 {
+    SYNCMGRITEMID ids[16];
+    unsigned int i, count;
+    HRESULT hr;
+
+    do
+    {
+        count = 0;
+        EnterCriticalSection(&handler->cs);
+        if (handler->skips_pending && !handler->finished
+                && (handler->state == HANDLER_PREPARING || handler->state == HANDLER_SYNCHRONIZING))
+        {
+            for (i = 0; i < handler->item_count && count < ARRAYSIZE(ids); i++)
+            {
+                struct item *item = &handler->items[i];
+
+                if (!item->skip || item->skip_sent) continue;
+                item->skip_sent = TRUE;
+                ids[count++] = item->id;
+                handler->skips_pending--;
+            }
+        }
+        LeaveCriticalSection(&handler->cs);
+
+        for (i = 0; i < count; i++)
+        {
+            TRACE("%s: SetItemStatus(%s, SKIPPED).\n", debugstr_w(handler->clsid_str),
+                  debugstr_guid(&ids[i]));
+            hr = ISyncMgrSynchronize_SetItemStatus(sync, &ids[i], SYNCMGRSTATUS_SKIPPED);
+            if (hr != S_OK) WARN("SetItemStatus returned %#lx.\n", hr);
+        }
+    } while (count == ARRAYSIZE(ids));
+}
+
+/* Waits, serving the apartment, until the pending call completes, passing
+ * on skip requests meanwhile. FALSE when the session gave up on the handler
+ * meanwhile. */
+static BOOL wait_completion(struct handler *handler, ISyncMgrSynchronize *sync)
+{
+    HANDLE events[2] = { handler->completion_event, handler->control_event };
     MSG msg;
 
     for (;;)
     {
-        DWORD ret = MsgWaitForMultipleObjects(1, &handler->completion_event, FALSE, 100,
-                                              QS_ALLINPUT);
+        DWORD ret;
+
+        pass_on_skips(handler, sync);
+        ret = MsgWaitForMultipleObjects(2, events, FALSE, 100, QS_ALLINPUT);
         if (ret == WAIT_OBJECT_0) return !handler->finished;
         if (handler->finished) return FALSE;
         while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE))
@@ -423,7 +471,7 @@ static BOOL synchronize_items(struct handler *handler, ISyncMgrSynchronize *sync
             fail_chosen(handler, IDS_PREPARE_FAILED, hr);
             return TRUE;
         }
-        if (!wait_completion(handler)) return FALSE;
+        if (!wait_completion(handler, sync)) return FALSE;
         if (handler->completion_hr != S_OK)
         {
             fail_chosen(handler, IDS_PREPARE_FAILED, handler->completion_hr);
@@ -438,7 +486,7 @@ static BOOL synchronize_items(struct handler *handler, ISyncMgrSynchronize *sync
             fail_chosen(handler, IDS_SYNCHRONIZE_FAILED, hr);
             return TRUE;
         }
-        if (!wait_completion(handler)) return FALSE;
+        if (!wait_completion(handler, sync)) return FALSE;
         hr = handler->completion_hr;
 
         /* As if each error with details were double-clicked (/showerrors). */
@@ -465,7 +513,7 @@ static BOOL synchronize_items(struct handler *handler, ISyncMgrSynchronize *sync
                 set_state(handler, HANDLER_SYNCHRONIZED);
                 continue;
             }
-            if (!wait_completion(handler)) return FALSE;
+            if (!wait_completion(handler, sync)) return FALSE;
             if (handler->completion_hr == S_SYNCMGR_RETRYSYNC && handler->retry_count) retry = TRUE;
         }
         if (!retry) break;
@@ -477,7 +525,8 @@ static BOOL synchronize_items(struct handler *handler, ISyncMgrSynchronize *sync
         {
             ULONG j;
 
-            if (!(item = handler_find_item(handler, &handler->retry_items[i])) || !item->chosen)
+            if (!(item = handler_find_item(handler, &handler->retry_items[i])) || !item->chosen
+                    || item->skip)
                 continue;
             for (j = 0; j < count; j++) if (IsEqualGUID(&ids[j], &item->id)) break;
             if (j < count) continue;
@@ -712,6 +761,64 @@ static void print_list(struct session *session)
     }
 }
 
+/* mobsync /skip: what the progress dialog's Skip button does. Taken for an
+ * item chosen for this session that has no result yet, from the moment its
+ * handler is asked to prepare until it completes Synchronize: Progress for
+ * it answers S_SYNCMGR_CANCELITEM from now on, and the handler's thread
+ * passes the request on with SetItemStatus(SKIPPED). Gives the number of
+ * items taken (the same ID may belong to several handlers). */
+unsigned int session_skip_item(struct session *session, const GUID *clsid, const GUID *id)
+{
+    unsigned int i, taken = 0;
+    struct item *item;
+
+    for (i = 0; i < session->handler_count; i++)
+    {
+        struct handler *handler = session->handlers[i];
+
+        if (clsid && !IsEqualGUID(clsid, &handler->clsid)) continue;
+        EnterCriticalSection(&handler->cs);
+        if (!handler->finished && (handler->state == HANDLER_PREPARING
+                || handler->state == HANDLER_PREPARED || handler->state == HANDLER_SYNCHRONIZING)
+                && (item = handler_find_item(handler, id)) && item->chosen
+                && !is_final(item->status) && !item->skip)
+        {
+            TRACE("%s: skipping %s.\n", debugstr_w(handler->clsid_str), debugstr_guid(id));
+            item->skip = TRUE;
+            item->cancel = TRUE;
+            handler->skips_pending++;
+            SetEvent(handler->control_event);
+            taken++;
+        }
+        LeaveCriticalSection(&handler->cs);
+    }
+    return taken;
+}
+
+/* mobsync /stop and Ctrl+C: what the Stop button does. Every handler still
+ * at work is answered S_SYNCMGR_CANCELALL by Progress from now on. Gives the
+ * number of handlers asked. */
+unsigned int session_stop(struct session *session, const GUID *clsid)
+{
+    unsigned int i, asked = 0;
+
+    for (i = 0; i < session->handler_count; i++)
+    {
+        struct handler *handler = session->handlers[i];
+
+        if (clsid && !IsEqualGUID(clsid, &handler->clsid)) continue;
+        EnterCriticalSection(&handler->cs);
+        if (!handler->finished)
+        {
+            TRACE("%s: stopping.\n", debugstr_w(handler->clsid_str));
+            handler->cancel_all = TRUE;
+            asked++;
+        }
+        LeaveCriticalSection(&handler->cs);
+    }
+    return asked;
+}
+
 static struct session * volatile current_session;
 static LONG cancel_requests;
 
@@ -720,11 +827,10 @@ static LONG cancel_requests;
 static BOOL WINAPI console_ctrl(DWORD type)
 {
     struct session *session = current_session;
-    unsigned int i;
 
     if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT) return FALSE;
     if (InterlockedIncrement(&cancel_requests) > 1 || !session) return FALSE;
-    for (i = 0; i < session->handler_count; i++) session->handlers[i]->cancel_all = TRUE;
+    session_stop(session, NULL);
     return TRUE;
 }
 
@@ -734,6 +840,8 @@ int run_session(struct session *session)
     WCHAR message[256];
     unsigned int i, running;
     DWORD now, timeout_ms, grace_ms;
+    HWND control = NULL;
+    MSG msg;
 
     session->finished_event = CreateEventW(NULL, FALSE, FALSE, NULL);
     if (FAILED(load_registrations(session))) return 1;
@@ -754,6 +862,9 @@ int run_session(struct session *session)
             break;
         }
     }
+
+    /* Before the handlers start: a request may come as soon as they do. */
+    if (session->mode == MODE_SYNC) control = control_create(session);
 
     timeout_ms = session->timeout > MAXDWORD / 2000 ? MAXDWORD / 2 : session->timeout * 1000;
     /* A handler is asked to cancel a little before it is given up on. */
@@ -797,8 +908,15 @@ int run_session(struct session *session)
             running++;
         }
         if (!running) break;
-        WaitForSingleObject(session->finished_event, 100);
+        if (!control)
+        {
+            WaitForSingleObject(session->finished_event, 100);
+            continue;
+        }
+        MsgWaitForMultipleObjects(1, &session->finished_event, FALSE, 100, QS_ALLINPUT);
+        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) DispatchMessageW(&msg);
     }
+    control_destroy(control);
 
     /* Results are in; let each handler that is not given up on be released
      * properly (SetProgressCallback(NULL), Release) before the process ends. */

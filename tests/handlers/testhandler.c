@@ -51,7 +51,16 @@ struct handler
     HANDLE late_thread;
     HANDLE workers[4];    /* joined when the manager takes its callback back */
     unsigned int worker_count;
+    volatile LONG window; /* WINDOW_*: which completion the manager waits for */
+    volatile LONG skipped[16]; /* TEST_SKIP: SetItemStatus(SKIPPED) came for chosen[i] */
+    HANDLE skip_event;
 };
+
+/* Where a handler is, as SetItemStatus sees it: the documentation allows the
+ * call only after PrepareForSync or Synchronize returned and before their
+ * completion is called. */
+enum { WINDOW_NONE, WINDOW_PREPARE, WINDOW_SYNCHRONIZE };
+static const char * const window_names[] = { "none", "prepare", "synchronize" };
 
 static void log_call(int behaviour, const char *format, ...)
 {
@@ -234,7 +243,8 @@ struct work
     int what;
 };
 
-enum { WORK_PREPARE, WORK_SYNCHRONIZE, WORK_CANCEL, WORK_SLOW, WORK_CRASH, WORK_LATE };
+enum { WORK_PREPARE, WORK_SYNCHRONIZE, WORK_CANCEL, WORK_SLOW, WORK_CRASH, WORK_LATE,
+       WORK_PREPARE_UNTIL_SKIPPED, WORK_SKIP };
 
 static HRESULT report(ISyncMgrSynchronizeCallback *callback, const GUID *item, DWORD status)
 {
@@ -337,6 +347,47 @@ static DWORD WINAPI work_thread(void *arg)
         hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(work->callback, S_OK);
         if (hr != S_OK) log_call(handler->behaviour, "failed hr=%08lx", hr);
         break;
+    case WORK_PREPARE_UNTIL_SKIPPED:
+        /* The manager waits for the completion meanwhile: the prepare window. */
+        WaitForSingleObject(handler->skip_event, 30000);
+        handler->window = WINDOW_NONE;
+        log_call(handler->behaviour, "PrepareForSyncCompleted");
+        hr = ISyncMgrSynchronizeCallback_PrepareForSyncCompleted(work->callback, S_OK);
+        if (hr != S_OK) log_call(handler->behaviour, "failed hr=%08lx", hr);
+        break;
+    case WORK_SKIP:
+        /* Item 1 takes until Progress answers that it is cancelled (20 s at
+         * most); the others are done at once. */
+        for (i = 0; i < handler->chosen_count; i++)
+        {
+            const GUID *item = &handler->chosen[i];
+            DWORD status = SYNCMGRSTATUS_SUCCEEDED;
+
+            for (n = 0; n < 1000; n++)
+            {
+                hr = report(work->callback, item, SYNCMGRSTATUS_UPDATING);
+                if (hr == S_SYNCMGR_CANCELITEM || hr == S_SYNCMGR_CANCELALL)
+                {
+                    /* A skip also comes as SetItemStatus, while this call is
+                     * pending: waited for, so that the log is in order. */
+                    if (hr == S_SYNCMGR_CANCELITEM && !handler->skipped[i])
+                        WaitForSingleObject(handler->skip_event, 5000);
+                    log_call(handler->behaviour, "Skipping %02x hr=%08lx told=%ld", item->Data4[7], hr,
+                             handler->skipped[i]);
+                    status = hr == S_SYNCMGR_CANCELALL ? SYNCMGRSTATUS_STOPPED : SYNCMGRSTATUS_SKIPPED;
+                    break;
+                }
+                if (item->Data4[7] != 1) break;
+                Sleep(20);
+            }
+            if (n == 1000) status = SYNCMGRSTATUS_FAILED;
+            report(work->callback, item, status);
+        }
+        handler->window = WINDOW_NONE;
+        log_call(handler->behaviour, "SynchronizeCompleted");
+        hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(work->callback, S_OK);
+        if (hr != S_OK) log_call(handler->behaviour, "failed hr=%08lx", hr);
+        break;
     case WORK_CRASH:
         Sleep(50);
         log_call(handler->behaviour, "Crashing");
@@ -414,6 +465,7 @@ static ULONG WINAPI handler_Release(ISyncMgrSynchronize *iface)
         log_call(handler->behaviour, "Destroyed");
         if (handler->callback) ISyncMgrSynchronizeCallback_Release(handler->callback);
         CloseHandle(handler->released_event);
+        CloseHandle(handler->skip_event);
         free(handler);
         InterlockedDecrement(&module_refs);
     }
@@ -529,6 +581,12 @@ static HRESULT WINAPI handler_PrepareForSync(ISyncMgrSynchronize *iface, ULONG c
         start_worker(handler, WORK_PREPARE);
         return S_OK;
     }
+    if (handler->behaviour == TEST_SKIP && strstr(list, "03"))
+    {
+        handler->window = WINDOW_PREPARE;
+        start_worker(handler, WORK_PREPARE_UNTIL_SKIPPED);
+        return S_OK;
+    }
     hr = ISyncMgrSynchronizeCallback_PrepareForSyncCompleted(handler->callback, S_OK);
     log_call(handler->behaviour, "PrepareForSyncCompleted hr=%08lx", hr);
     if (handler->behaviour == TEST_RULE_BREAKER)
@@ -554,6 +612,10 @@ static HRESULT WINAPI handler_Synchronize(ISyncMgrSynchronize *iface, HWND paren
         return S_OK;
     case TEST_CANCEL:
         start_worker(handler, WORK_CANCEL);
+        return S_OK;
+    case TEST_SKIP:
+        handler->window = WINDOW_SYNCHRONIZE;
+        start_worker(handler, WORK_SKIP);
         return S_OK;
     case TEST_HANG:
         return S_OK;
@@ -593,7 +655,15 @@ static HRESULT WINAPI handler_Synchronize(ISyncMgrSynchronize *iface, HWND paren
 static HRESULT WINAPI handler_SetItemStatus(ISyncMgrSynchronize *iface, REFSYNCMGRITEMID item,
         DWORD status)
 {
-    log_call(impl_from_ISyncMgrSynchronize(iface)->behaviour, "SetItemStatus %lu", status);
+    struct handler *handler = impl_from_ISyncMgrSynchronize(iface);
+    ULONG i;
+
+    log_call(handler->behaviour, "SetItemStatus %02x %lu window=%s", item->Data4[7], status,
+             window_names[handler->window]);
+    for (i = 0; i < handler->chosen_count; i++)
+        if (IsEqualGUID(item, &handler->chosen[i]) && status == SYNCMGRSTATUS_SKIPPED)
+            handler->skipped[i] = TRUE;
+    if (handler->skip_event) SetEvent(handler->skip_event);
     return S_OK;
 }
 
@@ -674,6 +744,7 @@ static HRESULT WINAPI factory_CreateInstance(IClassFactory *iface, IUnknown *out
     handler->refcount = 1;
     handler->behaviour = factory->behaviour;
     handler->released_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    handler->skip_event = CreateEventW(NULL, FALSE, FALSE, NULL);
     InterlockedIncrement(&module_refs);
     log_call(handler->behaviour, "Created");
     hr = ISyncMgrSynchronize_QueryInterface(&handler->ISyncMgrSynchronize_iface, riid, obj);

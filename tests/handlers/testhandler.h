@@ -22,6 +22,8 @@ enum test_behaviour
     TEST_MISSING_ITEMS   = 0x04, /* EnumSyncMgrItems returns S_SYNCMGR_MISSINGITEMS */
     TEST_RETRY           = 0x05, /* fails an item, asks for a retry through ShowError */
     TEST_CANCEL          = 0x06, /* works until Progress says it is cancelled */
+    TEST_SKIP            = 0x07, /* works on item 1 until it is skipped; with item 3
+                                    chosen, completes PrepareForSync only then */
     TEST_HANG            = 0x08, /* never completes Synchronize */
     TEST_CRASH           = 0x09, /* dereferences NULL in Synchronize */
     TEST_CRASH_WORKER    = 0x0a, /* dereferences NULL on a thread of its own */

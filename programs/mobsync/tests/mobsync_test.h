@@ -139,55 +139,99 @@ static inline void init_test(void)
     CopyFileA(src, dst, FALSE);
 }
 
-/* Runs "mobsync.exe args" with its output in `output`; FALSE if it could not
- * be started or did not end within a minute. */
-static inline BOOL run_mobsync(const char *args)
+/* A mobsync.exe started by start_mobsync, and what it has written so far. */
+struct mobsync_run
+{
+    char args[512];
+    HANDLE process, reader, pipe;
+    char output[65536];
+    DWORD len, start;
+};
+
+static inline DWORD WINAPI mobsync_reader(void *arg)
+{
+    struct mobsync_run *run = arg;
+    DWORD read;
+
+    while (run->len < sizeof(run->output) - 1 && ReadFile(run->pipe, run->output + run->len,
+           sizeof(run->output) - 1 - run->len, &read, NULL) && read)
+        run->len += read;
+    return 0;
+}
+
+/* Starts "mobsync.exe args" with its stdout and stderr read into run. */
+static inline BOOL start_mobsync(const char *args, struct mobsync_run *run)
 {
     SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
     PROCESS_INFORMATION pi;
     STARTUPINFOA si = { sizeof(si) };
     char cmdline[1024], path[MAX_PATH];
-    HANDLE read_pipe, write_pipe;
-    DWORD len = 0, read, start;
+    HANDLE write_pipe;
 
-    DeleteFileA(log_path);
-    output[0] = 0;
-    exit_code = ~0u;
+    memset(run, 0, sizeof(*run));
+    lstrcpynA(run->args, args, sizeof(run->args));
     GetSystemDirectoryA(path, MAX_PATH);
     strcat(path, "\\mobsync.exe");
     snprintf(cmdline, sizeof(cmdline), "\"%s\" %s", path, args);
 
-    if (!CreatePipe(&read_pipe, &write_pipe, &sa, 0)) return FALSE;
-    SetHandleInformation(read_pipe, HANDLE_FLAG_INHERIT, 0);
+    if (!CreatePipe(&run->pipe, &write_pipe, &sa, 0)) return FALSE;
+    SetHandleInformation(run->pipe, HANDLE_FLAG_INHERIT, 0);
     si.dwFlags = STARTF_USESTDHANDLES;
     si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
     si.hStdOutput = write_pipe;
     si.hStdError = write_pipe;
-    start = GetTickCount();
+    run->start = GetTickCount();
     if (!CreateProcessA(path, cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
     {
         ok(0, "cannot start %s: error %lu.\n", path, GetLastError());
-        CloseHandle(read_pipe);
+        CloseHandle(run->pipe);
         CloseHandle(write_pipe);
         return FALSE;
     }
     CloseHandle(write_pipe);
-    while (len < sizeof(output) - 1 && ReadFile(read_pipe, output + len, sizeof(output) - 1 - len,
-           &read, NULL) && read)
-        len += read;
-    output[len] = 0;
-    CloseHandle(read_pipe);
-    if (WaitForSingleObject(pi.hProcess, 60000))
-    {
-        ok(0, "mobsync %s did not end.\n", args);
-        TerminateProcess(pi.hProcess, 255);
-    }
-    elapsed = GetTickCount() - start;
-    GetExitCodeProcess(pi.hProcess, &exit_code);
-    CloseHandle(pi.hProcess);
     CloseHandle(pi.hThread);
-    if (winetest_debug > 1) trace("mobsync %s -> %lu:\n%s", args, exit_code, output);
+    run->process = pi.hProcess;
+    run->reader = CreateThread(NULL, 0, mobsync_reader, run, 0, NULL);
     return TRUE;
+}
+
+/* Waits for it to end: its output in `output`, its exit code in exit_code. */
+static inline void finish_mobsync(struct mobsync_run *run)
+{
+    if (WaitForSingleObject(run->process, 60000))
+    {
+        ok(0, "mobsync %s did not end.\n", run->args);
+        TerminateProcess(run->process, 255);
+    }
+    elapsed = GetTickCount() - run->start;
+    WaitForSingleObject(run->reader, 10000);
+    CloseHandle(run->reader);
+    CloseHandle(run->pipe);
+    run->output[run->len] = 0;
+    strcpy(output, run->output);
+    GetExitCodeProcess(run->process, &exit_code);
+    CloseHandle(run->process);
+    if (winetest_debug > 1) trace("mobsync %s -> %lu:\n%s", run->args, exit_code, output);
+}
+
+/* Runs "mobsync.exe args" with its output in `output`, keeping the handlers'
+ * log; FALSE if it could not be started. */
+static inline BOOL run_mobsync_keep_log(const char *args)
+{
+    static struct mobsync_run run;
+
+    output[0] = 0;
+    exit_code = ~0u;
+    if (!start_mobsync(args, &run)) return FALSE;
+    finish_mobsync(&run);
+    return TRUE;
+}
+
+/* The same, with a fresh log. */
+static inline BOOL run_mobsync(const char *args)
+{
+    DeleteFileA(log_path);
+    return run_mobsync_keep_log(args);
 }
 
 /* The output line that starts with prefix, or NULL. */
