@@ -18,8 +18,6 @@
 
 #include "mobsync_test.h"
 
-static char line[512];
-
 static void test_bad_command_lines(void)
 {
     static const char * const bad[] =

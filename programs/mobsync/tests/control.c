@@ -20,14 +20,6 @@
 
 #include "mobsync_test.h"
 
-static char line[512];
-
-static const char *result_line(const char *status, int n, int i)
-{
-    sprintf(line, "%s\t%s\t%s\tItem %d", status, handler_str(n), item_str(n, i), i);
-    return line;
-}
-
 /* Waits for handler n to record a call that starts with prefix. */
 static BOOL wait_for_call(int n, const char *prefix)
 {

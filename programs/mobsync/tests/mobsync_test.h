@@ -148,14 +148,26 @@ struct mobsync_run
     DWORD len, start;
 };
 
+/* Reads to the end, keeping what fits: a child that writes more must not
+ * block on a full pipe. */
 static inline DWORD WINAPI mobsync_reader(void *arg)
 {
     struct mobsync_run *run = arg;
+    char rest[4096];
     DWORD read;
 
-    while (run->len < sizeof(run->output) - 1 && ReadFile(run->pipe, run->output + run->len,
-           sizeof(run->output) - 1 - run->len, &read, NULL) && read)
-        run->len += read;
+    for (;;)
+    {
+        if (run->len < sizeof(run->output) - 1)
+        {
+            if (!ReadFile(run->pipe, run->output + run->len, sizeof(run->output) - 1 - run->len,
+                          &read, NULL) || !read)
+                break;
+            run->len += read;
+        }
+        else if (!ReadFile(run->pipe, rest, sizeof(rest), &read, NULL) || !read)
+            break;
+    }
     return 0;
 }
 
@@ -234,6 +246,16 @@ static inline BOOL run_mobsync(const char *args)
     return run_mobsync_keep_log(args);
 }
 
+/* A line of output to look for, made by the tests. */
+static char line[512];
+
+/* The result line of item i of test handler n ("Item i"). */
+static inline const char *result_line(const char *status, int n, int i)
+{
+    sprintf(line, "%s\t%s\t%s\tItem %d", status, handler_str(n), item_str(n, i), i);
+    return line;
+}
+
 /* The output line that starts with prefix, or NULL. */
 static inline const char *find_line(const char *prefix)
 {
@@ -258,13 +280,13 @@ static inline BOOL has_line(const char *line)
 
 static inline const char *last_line(void)
 {
-    static char line[256];
+    static char last[256];
     const char *end = output + strlen(output), *start;
 
     while (end > output && (end[-1] == '\n' || end[-1] == '\r')) end--;
     for (start = end; start > output && start[-1] != '\n'; start--) ;
-    lstrcpynA(line, start, min(sizeof(line), (size_t)(end - start) + 1));
-    return line;
+    lstrcpynA(last, start, min(sizeof(last), (size_t)(end - start) + 1));
+    return last;
 }
 
 struct call_log

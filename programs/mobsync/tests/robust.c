@@ -20,8 +20,6 @@
 
 #include "mobsync_test.h"
 
-static char line[512];
-
 static BOOL has_result(const char *status, int n, int i, const char *name)
 {
     sprintf(line, "%s\t%s\t%s\t%s", status, handler_str(n), item_str(n, i), name);

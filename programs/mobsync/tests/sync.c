@@ -19,14 +19,6 @@
 
 #include "mobsync_test.h"
 
-static char line[512];
-
-static const char *result_line(const char *status, int n, int i)
-{
-    sprintf(line, "%s\t%s\t%s\tItem %d", status, handler_str(n), item_str(n, i), i);
-    return line;
-}
-
 static void test_good_sync(void)
 {
     static const char * const expected[] =
