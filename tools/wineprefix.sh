@@ -47,6 +47,8 @@ mobsync_wineboot()
         [ -f "$prefix/system.reg" ] && return 0
         WINEPREFIX="$prefix" "${WINESERVER:-wineserver}" -k >/dev/null 2>&1
         echo "wineboot: attempt $try did not create $prefix/system.reg" >&2
+        # What it left is no prefix to build on, and may be what filled the disk.
+        rm -rf "$prefix"
     done
     {
         echo "wineboot log ($log):"
