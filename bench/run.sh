@@ -88,17 +88,18 @@ echo "callback throughput with the progress dialog shown: not measured (target <
 #    is far below the noise of a whole Wine process.
 mad() { local m; m=$(median < "$1"); awk -v m="$m" '{ d = $1 - m; print d < 0 ? -d : d }' "$1" | median; }
 for cmd in sync list; do
-    # 1 and 10 items in turns, as in figure 1: drift would pass for a difference.
-    : > "$tmp/t1"; : > "$tmp/t10"
+    # All sizes in turns, as in figure 1: drift would pass for a difference.
+    for n in 1 10 1000 10000; do : > "$tmp/t$n"; done
     for round in $(seq "$runs"); do
-        BENCH_ITEMS=1 times 2 mobsync.exe /$cmd $(handlers 1) >> "$tmp/t1"
-        BENCH_ITEMS=10 times 2 mobsync.exe /$cmd $(handlers 1) >> "$tmp/t10"
+        for n in 1 10 1000 10000; do
+            BENCH_ITEMS=$n times 2 mobsync.exe /$cmd $(handlers 1) >> "$tmp/t$n"
+        done
     done
     t1=$(median < "$tmp/t1")
     noise=$(mad "$tmp/t1")
     t10=$(median < "$tmp/t10")
-    t1k=$(BENCH_ITEMS=1000 times $runs mobsync.exe /$cmd $(handlers 1) | median)
-    t10k=$(BENCH_ITEMS=10000 times $runs mobsync.exe /$cmd $(handlers 1) | median)
+    t1k=$(median < "$tmp/t1000")
+    t10k=$(median < "$tmp/t10000")
     m10=$(BENCH_ITEMS=10 peaks 3 mobsync.exe /$cmd $(handlers 1) | median)
     m10k=$(BENCH_ITEMS=10000 peaks 3 mobsync.exe /$cmd $(handlers 1) | median)
     per1k=$(calc "%.4f" "($t1k - $t1) / 999")
