@@ -27,6 +27,7 @@
 #include "winbase.h"
 #include "objbase.h"
 #include "mobsync.h"
+#include "control.h"
 
 /* Default time a handler gets to finish its work, in seconds (/timeout). */
 #define DEFAULT_TIMEOUT 300
@@ -163,22 +164,7 @@ extern void handler_fail(struct handler *handler, HRESULT hr, const WCHAR *messa
 extern unsigned int session_skip_item(struct session *session, const GUID *handler, const GUID *item);
 extern unsigned int session_stop(struct session *session, const GUID *handler);
 
-/* control.c: requests to running sessions (mobsync /skip, /stop), sent as
- * WM_COPYDATA to a message-only window of each session. */
-#define CONTROL_WINDOW_CLASS L"mobsync.session"
-#define CONTROL_MAGIC 0x6d736374 /* COPYDATASTRUCT.dwData */
-enum control_action
-{
-    CONTROL_SKIP = 1,      /* skip an item, like the progress dialog's Skip */
-    CONTROL_STOP = 2,      /* cancel everything, like its Stop button */
-};
-struct control_request
-{
-    DWORD size;            /* sizeof(struct control_request) */
-    DWORD action;          /* enum control_action */
-    GUID handler;          /* GUID_NULL: any handler */
-    GUID item;             /* CONTROL_SKIP only */
-};
+/* control.c */
 extern HWND control_create(struct session *session);
 extern void control_destroy(HWND window);
 extern unsigned int control_send(enum control_action action, const GUID *handlers,

@@ -19,6 +19,8 @@
  */
 
 #include "mobsync_test.h"
+#include "winuser.h"
+#include "../control.h"
 
 /* Waits for handler n to record a call that starts with prefix. */
 static BOOL wait_for_call(int n, const char *prefix)
@@ -180,6 +182,81 @@ static void test_stop(void)
     unregister_handler(TEST_SKIP);
 }
 
+/* Sends a WM_COPYDATA to a session's window; its answer, or ~0 if none. */
+static LRESULT send_copydata(HWND window, ULONG_PTR magic, const void *data, DWORD size)
+{
+    COPYDATASTRUCT copy = { magic, size, (void *)data };
+    DWORD_PTR result;
+
+    if (!SendMessageTimeoutW(window, WM_COPYDATA, 0, (LPARAM)&copy, SMTO_ABORTIFHUNG, 10000, &result))
+        return ~(LRESULT)0;
+    return result;
+}
+
+static void test_bad_requests(void)
+{
+    static const GUID item1 = TEST_ITEM_ID(TEST_SKIP, 1);
+    struct control_request request = { sizeof(request), CONTROL_SKIP }, bad;
+    struct { struct control_request request; DWORD more; } longer;
+    struct mobsync_run run;
+    struct call_log log;
+    unsigned int i, set_item_status = 0;
+    char args[256];
+    HWND window;
+    GUID unknown;
+    LRESULT ret;
+
+    /* Anything may arrive at a session's window: only a request of exactly
+     * the right form is taken, and the rest harms nothing. */
+    register_handler(TEST_SKIP);
+    DeleteFileA(log_path);
+    sprintf(args, "/sync /handler:%s", handler_str(TEST_SKIP));
+    if (!start_mobsync(args, &run)) return;
+    ok(wait_for_call(TEST_SKIP, "Synchronize"), "Synchronize was not called.\n");
+    window = FindWindowExW(HWND_MESSAGE, NULL, CONTROL_WINDOW_CLASS, NULL);
+    ok(window != NULL, "no session window.\n");
+
+    handler_clsid(TEST_SKIP, &request.handler);
+    request.item = item1;
+
+    ok(send_copydata(window, 0, &request, sizeof(request)) == 0, "wrong dwData taken.\n");
+    ok(send_copydata(window, CONTROL_MAGIC, &request, sizeof(request) - 1) == 0, "short data taken.\n");
+    longer.request = request;
+    longer.more = 0;
+    ok(send_copydata(window, CONTROL_MAGIC, &longer, sizeof(longer)) == 0, "long data taken.\n");
+    ok(send_copydata(window, CONTROL_MAGIC, NULL, 0) == 0, "no data taken.\n");
+    bad = request;
+    bad.size = 0;
+    ok(send_copydata(window, CONTROL_MAGIC, &bad, sizeof(bad)) == 0, "size 0 taken.\n");
+    bad = request;
+    bad.action = 99;
+    ok(send_copydata(window, CONTROL_MAGIC, &bad, sizeof(bad)) == 0, "action 99 taken.\n");
+    bad = request;
+    handler_clsid(TEST_GOOD_SYNC, &bad.handler);
+    ok(send_copydata(window, CONTROL_MAGIC, &bad, sizeof(bad)) == 0, "another handler's skip taken.\n");
+    bad = request;
+    CoCreateGuid(&unknown);
+    bad.item = unknown;
+    ok(send_copydata(window, CONTROL_MAGIC, &bad, sizeof(bad)) == 0, "an unknown item taken.\n");
+    ok(SendMessageW(window, WM_USER + 1, 1, 2) == 0, "WM_USER answered.\n");
+
+    ret = send_copydata(window, CONTROL_MAGIC, &request, sizeof(request));
+    ok(ret == 1, "the request got %Id.\n", ret);
+    ret = send_copydata(window, CONTROL_MAGIC, &request, sizeof(request));
+    ok(ret == 0, "the request again got %Id.\n", ret);
+
+    finish_mobsync(&run);
+    ok(exit_code == 0, "exit code %lu:\n%s", exit_code, output);
+    ok(has_line(result_line("skipped", TEST_SKIP, 1)), "item 1:\n%s", output);
+    ok(has_line(result_line("succeeded", TEST_SKIP, 2)), "item 2:\n%s", output);
+    read_calls(TEST_SKIP, &log);
+    for (i = 0; i < log.count; i++)
+        if (!strncmp(log.calls[i], "SetItemStatus", 13)) set_item_status++;
+    ok(set_item_status == 1, "SetItemStatus called %u times.\n", set_item_status);
+    ok(log.count && !strcmp(log.calls[log.count - 1], "Destroyed"), "not released.\n");
+    unregister_handler(TEST_SKIP);
+}
+
 static void test_nothing_running(void)
 {
     static const char * const bad[] =
@@ -222,6 +299,7 @@ START_TEST(control)
     test_nothing_running();
     test_skip_in_synchronize();
     test_skip_in_prepare();
+    test_bad_requests();
     test_stop();
 
     CoUninitialize();
