@@ -307,6 +307,26 @@ static void synchronize_items(struct handler *handler, ISyncMgrSynchronizeCallba
     }
 }
 
+/* A completion from another thread lets the manager go on at once: it is
+ * recorded before it is made, and only a failure after. */
+static void complete_prepare(struct work *work)
+{
+    HRESULT hr;
+
+    log_call(work->handler->behaviour, "PrepareForSyncCompleted");
+    hr = ISyncMgrSynchronizeCallback_PrepareForSyncCompleted(work->callback, S_OK);
+    if (hr != S_OK) log_call(work->handler->behaviour, "failed hr=%08lx", hr);
+}
+
+static void complete_synchronize(struct work *work)
+{
+    HRESULT hr;
+
+    log_call(work->handler->behaviour, "SynchronizeCompleted");
+    hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(work->callback, S_OK);
+    if (hr != S_OK) log_call(work->handler->behaviour, "failed hr=%08lx", hr);
+}
+
 static DWORD WINAPI work_thread(void *arg)
 {
     struct work *work = arg;
@@ -317,21 +337,15 @@ static DWORD WINAPI work_thread(void *arg)
 
     switch (work->what)
     {
-    /* A completion from another thread lets the manager go on at once: it is
-     * recorded before it is made, and only a failure after. */
     case WORK_PREPARE:
         Sleep(50);
-        log_call(handler->behaviour, "PrepareForSyncCompleted");
-        hr = ISyncMgrSynchronizeCallback_PrepareForSyncCompleted(work->callback, S_OK);
-        if (hr != S_OK) log_call(handler->behaviour, "failed hr=%08lx", hr);
+        complete_prepare(work);
         break;
     case WORK_SYNCHRONIZE:
     case WORK_SLOW:
         Sleep(work->what == WORK_SLOW ? 1000 : 50);
         synchronize_items(handler, work->callback);
-        log_call(handler->behaviour, "SynchronizeCompleted");
-        hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(work->callback, S_OK);
-        if (hr != S_OK) log_call(handler->behaviour, "failed hr=%08lx", hr);
+        complete_synchronize(work);
         break;
     case WORK_CANCEL:
         for (n = 0; n < 3000; n++)
@@ -343,17 +357,13 @@ static DWORD WINAPI work_thread(void *arg)
         log_call(handler->behaviour, "Cancelled hr=%08lx", hr);
         for (i = 0; i < handler->chosen_count; i++)
             report(work->callback, &handler->chosen[i], SYNCMGRSTATUS_STOPPED);
-        log_call(handler->behaviour, "SynchronizeCompleted");
-        hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(work->callback, S_OK);
-        if (hr != S_OK) log_call(handler->behaviour, "failed hr=%08lx", hr);
+        complete_synchronize(work);
         break;
     case WORK_PREPARE_UNTIL_SKIPPED:
         /* The manager waits for the completion meanwhile: the prepare window. */
         WaitForSingleObject(handler->skip_event, 30000);
         handler->window = WINDOW_NONE;
-        log_call(handler->behaviour, "PrepareForSyncCompleted");
-        hr = ISyncMgrSynchronizeCallback_PrepareForSyncCompleted(work->callback, S_OK);
-        if (hr != S_OK) log_call(handler->behaviour, "failed hr=%08lx", hr);
+        complete_prepare(work);
         break;
     case WORK_SKIP:
         /* Item 1 takes until Progress answers that it is cancelled (20 s at
@@ -384,9 +394,7 @@ static DWORD WINAPI work_thread(void *arg)
             report(work->callback, item, status);
         }
         handler->window = WINDOW_NONE;
-        log_call(handler->behaviour, "SynchronizeCompleted");
-        hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(work->callback, S_OK);
-        if (hr != S_OK) log_call(handler->behaviour, "failed hr=%08lx", hr);
+        complete_synchronize(work);
         break;
     case WORK_CRASH:
         Sleep(50);
