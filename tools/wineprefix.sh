@@ -16,17 +16,22 @@ mobsync_free_kib()
 }
 
 # Prints a folder for temporary prefixes that has room for $1 of them
-# (default 1): $TMPDIR when set, else the first of /tmp, /var/tmp and the
-# build tree's .tmp with room, else the one with the most room.
+# (default 1): the first of $TMPDIR, /tmp, /var/tmp and the build tree's .tmp
+# with room, else the one with the most room. Passing over a $TMPDIR that
+# is too small is said on stderr.
 mobsync_tmp_base()
 {
     local want=$(( ${1:-1} * mobsync_prefix_kib )) best= best_free=-1 d free
-    if [ -n "${TMPDIR:-}" ]; then echo "$TMPDIR"; return; fi
-    for d in /tmp /var/tmp "$(pwd)/.tmp"; do
+    for d in ${TMPDIR:+"$TMPDIR"} /tmp /var/tmp "$(pwd)/.tmp"; do
         mkdir -p "$d" 2>/dev/null && [ -w "$d" ] || continue
         free=$(mobsync_free_kib "$d")
         [ -n "$free" ] || continue
-        if [ "$free" -ge "$want" ]; then echo "$d"; return; fi
+        if [ "$free" -ge "$want" ]; then
+            [ -z "${TMPDIR:-}" ] || [ "$d" = "$TMPDIR" ] ||
+                echo "TMPDIR ($TMPDIR) has not the $(( want / 1024 )) MiB the Wine prefixes need; using $d" >&2
+            echo "$d"
+            return
+        fi
         if [ "$free" -gt "$best_free" ]; then best=$d; best_free=$free; fi
     done
     echo "${best:-/tmp}"
@@ -54,7 +59,7 @@ mobsync_wineboot()
         echo "wineboot log ($log):"
         tail -n 40 "$log"
         free=$(mobsync_free_kib "$(dirname "$prefix")")
-        echo "free space where the prefix goes: $(( ${free:-0} / 1024 )) MiB (a prefix needs about $(( mobsync_prefix_kib / 1024 )) MiB; set TMPDIR to a folder with more)"
+        echo "free space where the prefix goes: $(( ${free:-0} / 1024 )) MiB (a prefix needs about $(( mobsync_prefix_kib / 1024 )) MiB; no folder tried had more: set TMPDIR to one that has)"
         echo "wine: $("${WINE:-wine}" --version 2>&1)"
     } >&2
     return 1
