@@ -56,12 +56,7 @@ static void test_skip_in_synchronize(void)
 {
     static const char * const expected[] =
     {
-        "Created",
-        "Initialize reserved=0 flags=00000003 cookie=0:811c9dc5",
-        "GetHandlerInfo",
-        "EnumSyncMgrItems",
-        "EnumDestroyed",
-        "SetProgressCallback callback",
+        SYNC_LOADING_CALLS,
         "PrepareForSync items=01,02",
         "PrepareForSyncCompleted hr=00000000",
         "Synchronize",
@@ -106,12 +101,7 @@ static void test_skip_in_prepare(void)
 {
     static const char * const expected[] =
     {
-        "Created",
-        "Initialize reserved=0 flags=00000003 cookie=0:811c9dc5",
-        "GetHandlerInfo",
-        "EnumSyncMgrItems",
-        "EnumDestroyed",
-        "SetProgressCallback callback",
+        SYNC_LOADING_CALLS,
         "PrepareForSync items=01,03",
         "SetItemStatus 01 1 window=prepare",
         "PrepareForSyncCompleted",

@@ -289,6 +289,17 @@ static inline const char *last_line(void)
     return last;
 }
 
+/* What a handler records of "mobsync /sync" up to PrepareForSync: created,
+ * initialized for a manual synchronization without a cookie, asked for its
+ * name and items, given the callback. */
+#define SYNC_LOADING_CALLS \
+    "Created", \
+    "Initialize reserved=0 flags=00000003 cookie=0:811c9dc5", \
+    "GetHandlerInfo", \
+    "EnumSyncMgrItems", \
+    "EnumDestroyed", \
+    "SetProgressCallback callback"
+
 struct call_log
 {
     char calls[64][128];  /* "Method details", without handler and thread */

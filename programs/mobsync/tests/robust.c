@@ -136,12 +136,7 @@ static void test_rule_breaker(void)
 {
     static const char * const expected[] =
     {
-        "Created",
-        "Initialize reserved=0 flags=00000003 cookie=0:811c9dc5",
-        "GetHandlerInfo",
-        "EnumSyncMgrItems",
-        "EnumDestroyed",
-        "SetProgressCallback callback",
+        SYNC_LOADING_CALLS,
         "PrepareForSync items=01,02,04",
         "PrepareForSyncCompleted hr=00000000",
         "PrepareForSyncCompleted hr=8000ffff",   /* a second completion is refused */

@@ -23,12 +23,7 @@ static void test_good_sync(void)
 {
     static const char * const expected[] =
     {
-        "Created",
-        "Initialize reserved=0 flags=00000003 cookie=0:811c9dc5",
-        "GetHandlerInfo",
-        "EnumSyncMgrItems",
-        "EnumDestroyed",
-        "SetProgressCallback callback",
+        SYNC_LOADING_CALLS,
         "PrepareForSync items=01,02",
         "PrepareForSyncCompleted hr=00000000",
         "Synchronize",
@@ -73,12 +68,7 @@ static void test_async(void)
 {
     static const char * const expected[] =
     {
-        "Created",
-        "Initialize reserved=0 flags=00000003 cookie=0:811c9dc5",
-        "GetHandlerInfo",
-        "EnumSyncMgrItems",
-        "EnumDestroyed",
-        "SetProgressCallback callback",
+        SYNC_LOADING_CALLS,
         "PrepareForSync items=01,02",
         "PrepareForSyncCompleted",
         "Synchronize",
@@ -219,12 +209,7 @@ static void test_retry(void)
 {
     static const char * const expected[] =
     {
-        "Created",
-        "Initialize reserved=0 flags=00000003 cookie=0:811c9dc5",
-        "GetHandlerInfo",
-        "EnumSyncMgrItems",
-        "EnumDestroyed",
-        "SetProgressCallback callback",
+        SYNC_LOADING_CALLS,
         "PrepareForSync items=01,02",
         "PrepareForSyncCompleted hr=00000000",
         "Synchronize",
