@@ -1,0 +1,105 @@
+# Shared by tools/bootstrap, tools/runtests, tools/demo, tools/setup_mobsync.sh,
+# bench/run.sh and tests/setup/setup_test.sh (sourced, not run): which Wine
+# loader starts which architecture, and whether 32-bit programs can run.
+#
+# Plain "wine" is no architecture: with Debian's wine32 installed it is the
+# 32-bit loader, which runs "C:\windows\system32\X.exe" as the 32-bit
+# syswow64\X.exe (file-system redirection) and its regsvr32 writes the 32-bit
+# registry view. So a script that means an architecture says so:
+#
+#   mobsync_run64 PROGRAM ARG...    a 64-bit program (system32's, or a path)
+#   mobsync_run32 PROGRAM ARG...    a 32-bit program (syswow64's, or a path)
+#   mobsync_can_run32               0 when 32-bit programs run here; otherwise
+#                                   1, with the reason in $mobsync_no32_reason
+#
+# WINE (default wine) is the configured loader; WINE64 and WINE32 may name the
+# loaders outright. MOBSYNC_NO_WINE32=1 makes everything act as if no 32-bit
+# Wine were installed, so that a 64-bit-only set-up stays testable on a
+# machine that has both.
+
+# Prints the 64-bit loader.
+mobsync_wine64()
+{
+    local w dir
+    if [ -n "${WINE64:-}" ]; then echo "$WINE64"; return; fi
+    # Debian and Ubuntu: wine64 is not on PATH, it is here.
+    if [ -x /usr/lib/wine/wine64 ]; then echo /usr/lib/wine/wine64; return; fi
+    if w=$(command -v wine64 2>/dev/null); then echo "$w"; return; fi
+    # WineHQ's layout: wine64 beside the 32-bit wine.
+    if w=$(command -v "${WINE:-wine}" 2>/dev/null); then
+        dir=$(dirname "$w")
+        if [ -x "$dir/wine64" ]; then echo "$dir/wine64"; return; fi
+    fi
+    # Only one loader: a 64-bit Wine without its 32-bit half.
+    echo "${WINE:-wine}"
+}
+
+# Prints the 32-bit loader, or nothing when there is none.
+mobsync_wine32()
+{
+    local w
+    if [ -n "${WINE32:-}" ]; then echo "$WINE32"; return; fi
+    # Debian's wine32 package.
+    if [ -x /usr/lib/wine/wine ]; then echo /usr/lib/wine/wine; return; fi
+    # WineHQ's layout: "wine" is the 32-bit loader when wine64 is beside it.
+    if w=$(command -v "${WINE:-wine}" 2>/dev/null) && [ -x "$(dirname "$w")/wine64" ] &&
+       [ "$(basename "$w")" != wine64 ] && ! grep -q 'wine32=' "$w" 2>/dev/null; then
+        echo "$w"
+    fi
+}
+
+mobsync_run64() { "$(mobsync_wine64)" "$@"; }
+
+mobsync_run32()
+{
+    local w
+    w=$(mobsync_wine32)
+    if [ -z "$w" ]; then echo "no 32-bit Wine loader (install wine32)" >&2; return 127; fi
+    "$w" "$@"
+}
+
+# Does the kernel run 32-bit x86 code? Runs a 93-byte i386 ELF that only
+# calls exit(42): no 32-bit toolchain or library is needed to make or run it.
+# A folder mounted noexec is told apart by a shell script run from it first.
+mobsync_kernel_runs32()
+{
+    local d f hex h rc
+    hex="7f 45 4c 46 01 01 01 00 00 00 00 00 00 00 00 00
+         02 00 03 00 01 00 00 00 54 80 04 08 34 00 00 00
+         00 00 00 00 00 00 00 00 34 00 20 00 01 00 00 00
+         00 00 00 00 01 00 00 00 00 00 00 00 00 80 04 08
+         00 80 04 08 5d 00 00 00 5d 00 00 00 05 00 00 00
+         00 10 00 00 31 db b3 2a 31 c0 40 cd 80"
+    for d in ${TMPDIR:+"$TMPDIR"} /tmp /var/tmp "$(pwd)"; do
+        f=$(mktemp "$d/mobsync-probe32.XXXXXX" 2>/dev/null) || continue
+        printf '#!/bin/sh\nexit 7\n' > "$f"
+        chmod +x "$f"
+        "$f" 2>/dev/null
+        if [ $? != 7 ]; then rm -f "$f"; continue; fi
+        for h in $hex; do printf "\\$(printf '%03o' "0x$h")"; done > "$f"
+        "$f" 2>/dev/null
+        rc=$?
+        rm -f "$f"
+        [ $rc = 42 ]
+        return
+    done
+    return 1
+}
+
+# 0 when this machine runs 32-bit Windows programs: a kernel that runs 32-bit
+# code and a 32-bit Wine. The answer is worked out once per shell.
+mobsync_can_run32()
+{
+    if [ -z "${mobsync_run32_known:-}" ]; then
+        mobsync_run32_known=1
+        mobsync_no32_reason=""
+        if [ "${MOBSYNC_NO_WINE32:-0}" = 1 ]; then
+            mobsync_no32_reason="MOBSYNC_NO_WINE32=1"
+        elif ! mobsync_kernel_runs32; then
+            mobsync_no32_reason="the kernel does not run 32-bit code"
+        elif [ -z "$(mobsync_wine32)" ]; then
+            mobsync_no32_reason="no 32-bit Wine (Debian's wine32) is installed"
+        fi
+    fi
+    [ -z "$mobsync_no32_reason" ]
+}
