@@ -6,17 +6,24 @@
 # Works from a build tree (x86_64/, i686/) and from a release folder (x64/,
 # x32/), found beside or above this script. On a 64-bit prefix the 64-bit
 # files go to system32 and the 32-bit ones to syswow64; on a 32-bit prefix
-# (#arch=win32) the 32-bit ones go to system32. Both regsvr32s register
-# mobsync.dll, and a "native" DLL override makes Wine prefer it. Every file
-# replaced is kept in $WINEPREFIX/.mobsync-setup/ and put back by uninstall,
-# which also restores the override as it was: afterwards the prefix's files
-# and registry are as they were before install. Running either twice does no
-# harm. WINE (default wine) and WINESERVER (default wineserver) are honoured.
+# (#arch=win32) the 32-bit ones go to system32. The 32-bit half is installed
+# where this Wine runs 32-bit programs (Debian's wine32) and left out, said
+# so, where it does not; MOBSYNC_NO_WINE32=1 leaves it out on purpose. Each
+# architecture's regsvr32 registers its mobsync.dll, and a "native" DLL
+# override makes Wine prefer it. Then mobsync_probe.exe of each architecture
+# does CoCreateInstance(CLSID_SyncMgr) as a program would: install fails,
+# naming the architecture, when that does not work, and uninstall when the
+# class is still there afterwards. Every file replaced is kept in
+# $WINEPREFIX/.mobsync-setup/ and put back by uninstall, which also restores
+# the override as it was: afterwards the prefix's files and registry are as
+# they were before install. Running either twice does no harm. WINESERVER
+# (default wineserver), WINE, WINE64 and WINE32 (tools/wine.sh) are honoured.
 set -u
 
-WINE=${WINE:-wine}
 WINESERVER=${WINESERVER:-wineserver}
 FILES="mobsync.dll mobsync.exe"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/wine.sh" || { echo "setup_mobsync: error: $here/wine.sh is missing" >&2; exit 1; }
 
 say() { echo "setup_mobsync: $*"; }
 die() { echo "setup_mobsync: error: $*" >&2; exit 1; }
@@ -25,12 +32,6 @@ usage()
 {
     echo "usage: WINEPREFIX=DIR $0 install|uninstall" >&2
     exit 2
-}
-
-# Can this Wine run 32-bit programs?
-wine32_ok()
-{
-    [ -e /usr/lib/i386-linux-gnu/wine/i386-unix/ntdll.so ] || [ -e /usr/lib/wine/i386-unix/ntdll.so ]
 }
 
 [ $# -eq 1 ] || usage
@@ -48,7 +49,8 @@ state="$prefix/.mobsync-setup"
 if grep -q '^#arch=win32' "$prefix/system.reg"; then
     arch=win32
     # Checked before anything changes: wine itself could not open the prefix.
-    wine32_ok || die "$prefix is a 32-bit prefix, which this Wine cannot run (install wine32)"
+    mobsync_can_run32 ||
+        die "$prefix is a 32-bit prefix, which this Wine cannot run ($mobsync_no32_reason)"
     dir32="$prefix/drive_c/windows/system32"
     dir64=""
 else
@@ -58,7 +60,6 @@ else
 fi
 
 # Where the binaries are: a release folder or a build tree.
-here=$(cd "$(dirname "$0")" && pwd)
 src64="" src32=""
 for top in "$here" "$here/.."; do
     if [ -d "$top/x64" ] || [ -d "$top/x32" ]; then
@@ -73,26 +74,64 @@ done
 source_file()
 {
     local base=$1 f=$2
-    for p in "$base/$f" "$base/dlls/mobsync/$f" "$base/programs/mobsync/$f"; do
+    for p in "$base/$f" "$base/dlls/mobsync/$f" "$base/programs/mobsync/$f" "$base/tools/probe/$f"; do
         [ -f "$p" ] && { echo "$p"; return 0; }
     done
     return 1
 }
 
+# Runs a program of architecture $1 (64 or 32) in the prefix.
+run_arch()
+{
+    local a=$1; shift
+    if [ "$a" = 64 ]; then mobsync_run64 "$@"; else mobsync_run32 "$@"; fi
+}
+
+# The prefix's own architecture runs reg.exe.
+native_bits=64
+[ $arch = win32 ] && native_bits=32
+wine_reg() { run_arch $native_bits reg "$@"; }
+
 reg_query()
 {
-    "$WINE" reg query 'HKCU\Software\Wine\DllOverrides' /v mobsync 2>/dev/null | tr -d '\r' |
+    wine_reg query 'HKCU\Software\Wine\DllOverrides' /v mobsync 2>/dev/null | tr -d '\r' |
         sed -n 's/^ *mobsync *REG_SZ *//p'
+}
+
+# The architectures this prefix takes, said once: "64 32", "64" or "32".
+install_arches()
+{
+    if [ $arch = win32 ]; then echo 32; return; fi
+    if mobsync_can_run32; then echo "64 32"; else echo 64; fi
+}
+
+# What a program of architecture $1 gets from CoCreateInstance(CLSID_SyncMgr):
+# mobsync_probe.exe's line in $probe_line; 0 when the class works.
+probe()
+{
+    local a=$1 exe out rc
+    exe=$(source_file "$(eval echo "\$src$a")" mobsync_probe.exe) || {
+        probe_line="no ${a}-bit mobsync_probe.exe to check with"; return 2; }
+    out=$(mktemp)
+    WINEDEBUG=-all run_arch "$a" "$exe" >"$out" 2>&1
+    rc=$?
+    probe_line=$(tr -d '\r' <"$out" | tail -n 1)
+    rm -f "$out"
+    "$WINESERVER" -w
+    return "$rc"
 }
 
 do_install()
 {
     local f s d arches
     [ -n "$src64$src32" ] || die "no mobsync build or release files found near $here"
-    if [ $arch = win64 ]; then arches="64 32"; else arches="32"; fi
+    arches=$(install_arches)
+    if [ $arch = win64 ] && [ "$arches" = 64 ]; then
+        say "the 32-bit half is not installed: $mobsync_no32_reason (32-bit programs could not use it)"
+    fi
     # Check everything first: a missing file changes nothing.
     for a in $arches; do
-        for f in $FILES; do
+        for f in $FILES mobsync_probe.exe; do
             s=$(eval source_file "\$src$a" $f) || die "missing: $f for ${a}-bit (looked in $(eval echo "\$src$a"))"
         done
     done
@@ -111,33 +150,25 @@ do_install()
             cp "$s" "$d/$f" || die "cannot copy $f into $d"
             say "installed ${a}-bit $f into ${d#$prefix/}"
         done
+        grep -qx "$a" "$state/arches" 2>/dev/null || echo "$a" >> "$state/arches"
     done
 
     if [ ! -e "$state/override" ]; then
         if old=$(reg_query) && [ -n "$old" ]; then echo "$old" > "$state/override"
         else : > "$state/override"; fi
     fi
-    "$WINE" reg add 'HKCU\Software\Wine\DllOverrides' /v mobsync /d native /f >/dev/null 2>&1 ||
+    wine_reg add 'HKCU\Software\Wine\DllOverrides' /v mobsync /d native /f >/dev/null 2>&1 ||
         die "cannot set the DLL override"
     say "set the mobsync DLL override to native"
 
     for a in $arches; do
-        if [ $a = 64 ]; then
-            "$WINE" regsvr32 /s mobsync.dll || die "64-bit regsvr32 mobsync.dll failed"
-            say "registered the 64-bit mobsync.dll"
-        elif [ $arch = win32 ] || wine32_ok; then
-            if [ $arch = win32 ]; then r='C:\windows\system32\regsvr32.exe'; else r='C:\windows\syswow64\regsvr32.exe'; fi
-            if wine32_ok; then
-                "$WINE" "$r" /s mobsync.dll || die "32-bit regsvr32 mobsync.dll failed"
-                say "registered the 32-bit mobsync.dll"
-            else
-                say "32-bit registration skipped: this Wine cannot run 32-bit programs (no wine32)"
-            fi
-        else
-            say "32-bit registration skipped: this Wine cannot run 32-bit programs (no wine32)"
-        fi
+        # regsvr32 of the program's own architecture: plain "wine regsvr32"
+        # is the 32-bit one wherever wine32 is installed.
+        run_arch "$a" regsvr32 /s mobsync.dll || die "${a}-bit regsvr32 mobsync.dll failed"
+        "$WINESERVER" -w
+        probe "$a" || die "the ${a}-bit mobsync.dll is registered, but a ${a}-bit program cannot use it: $probe_line"
+        say "registered the ${a}-bit mobsync.dll; checked: $probe_line"
     done
-    "$WINESERVER" -w
     say "done: mobsync is installed in $prefix"
 }
 
@@ -148,22 +179,23 @@ do_uninstall()
         say "mobsync is not installed in $prefix; nothing to do"
         return 0
     fi
-    if [ $arch = win64 ]; then arches="64 32"; else arches="32"; fi
+    # What install put in; an older install that did not say: all it could.
+    if [ -s "$state/arches" ]; then arches=$(cat "$state/arches")
+    elif [ $arch = win64 ]; then arches="64 32"; else arches="32"; fi
     for a in $arches; do
-        if [ $a = 64 ]; then
-            "$WINE" regsvr32 /s /u mobsync.dll >/dev/null 2>&1 && say "unregistered the 64-bit mobsync.dll"
-        elif wine32_ok; then
-            if [ $arch = win32 ]; then r='C:\windows\system32\regsvr32.exe'; else r='C:\windows\syswow64\regsvr32.exe'; fi
-            "$WINE" "$r" /s /u mobsync.dll >/dev/null 2>&1 && say "unregistered the 32-bit mobsync.dll"
+        if [ $a = 32 ] && ! mobsync_can_run32; then
+            die "the 32-bit mobsync.dll was installed, but cannot be unregistered now: $mobsync_no32_reason"
         fi
+        run_arch "$a" regsvr32 /s /u mobsync.dll >/dev/null 2>&1 && say "unregistered the ${a}-bit mobsync.dll"
     done
+    "$WINESERVER" -w
 
     if [ -e "$state/override" ]; then
         if [ -s "$state/override" ]; then
-            "$WINE" reg add 'HKCU\Software\Wine\DllOverrides' /v mobsync /d "$(cat "$state/override")" /f >/dev/null 2>&1
+            wine_reg add 'HKCU\Software\Wine\DllOverrides' /v mobsync /d "$(cat "$state/override")" /f >/dev/null 2>&1
             say "put the mobsync DLL override back to $(cat "$state/override")"
         else
-            "$WINE" reg delete 'HKCU\Software\Wine\DllOverrides' /v mobsync /f >/dev/null 2>&1
+            wine_reg delete 'HKCU\Software\Wine\DllOverrides' /v mobsync /f >/dev/null 2>&1
             say "removed the mobsync DLL override"
         fi
     fi
@@ -179,6 +211,21 @@ do_uninstall()
         done
     done
     "$WINESERVER" -w
+
+    # What a program gets now, unless a mobsync.dll of before is back.
+    for a in $arches; do
+        if [ -e "$state/$a-mobsync.dll" ]; then
+            say "the ${a}-bit mobsync.dll of before is back; its registration is its own"
+            continue
+        fi
+        probe "$a"
+        case $?:$probe_line in
+            0:*) die "uninstalled, but a ${a}-bit program still gets CLSID_SyncMgr: $probe_line" ;;
+            1:*"(class not registered)") say "checked: $probe_line" ;;
+            2:*) die "uninstalled, but cannot check that the ${a}-bit class is gone: $probe_line" ;;
+            *) die "uninstalled, but the ${a}-bit CLSID_SyncMgr is not gone: $probe_line" ;;
+        esac
+    done
     rm -rf "$state"
     say "done: mobsync is uninstalled from $prefix"
 }
