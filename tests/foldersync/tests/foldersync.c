@@ -94,6 +94,28 @@ static void make_dir(const char *relative)
     CreateDirectoryA(path, NULL);
 }
 
+/* Removes a folder and everything in it. */
+static void remove_tree(const char *dir)
+{
+    WIN32_FIND_DATAA data;
+    char path[MAX_PATH];
+    HANDLE find;
+
+    sprintf(path, "%s\\*", dir);
+    if ((find = FindFirstFileA(path, &data)) != INVALID_HANDLE_VALUE)
+    {
+        do
+        {
+            if (!strcmp(data.cFileName, ".") || !strcmp(data.cFileName, "..")) continue;
+            sprintf(path, "%s\\%s", dir, data.cFileName);
+            if (data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) remove_tree(path);
+            else DeleteFileA(path);
+        } while (FindNextFileA(find, &data));
+        FindClose(find);
+    }
+    RemoveDirectoryA(dir);
+}
+
 static void set_pair(const char *id, const char *name, const char *local, const char *network)
 {
     char key_name[128], path[MAX_PATH];
@@ -291,7 +313,11 @@ START_TEST(foldersync)
     CoInitialize(NULL);
     GetTempPathA(MAX_PATH, base);
     strcat(base, "foldersync-test");
-    CreateDirectoryA(base, NULL);
+    /* Another run in the same prefix (the other architecture's) must not
+     * find this one's folders and synchronization state. */
+    remove_tree(base);
+    SHDeleteKeyA(HKEY_CURRENT_USER, FOLDERSYNC_PAIRS_KEY);
+    ok(CreateDirectoryA(base, NULL), "cannot create %s: %lu.\n", base, GetLastError());
 
     test_registration();
     test_sync();
@@ -299,5 +325,6 @@ START_TEST(foldersync)
     test_unreachable();
 
     SHDeleteKeyA(HKEY_CURRENT_USER, FOLDERSYNC_PAIRS_KEY);
+    remove_tree(base);
     CoUninitialize();
 }
