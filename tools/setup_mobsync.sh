@@ -24,6 +24,8 @@ WINESERVER=${WINESERVER:-wineserver}
 FILES="mobsync.dll mobsync.exe"
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/wine.sh" || { echo "setup_mobsync: error: $here/wine.sh is missing" >&2; exit 1; }
+# Worked out once, here: later calls may be in subshells.
+mobsync_can_run32 || true
 
 say() { echo "setup_mobsync: $*"; }
 die() { echo "setup_mobsync: error: $*" >&2; exit 1; }
@@ -117,7 +119,6 @@ probe()
     rc=$?
     probe_line=$(tr -d '\r' <"$out" | tail -n 1)
     rm -f "$out"
-    "$WINESERVER" -w
     return "$rc"
 }
 
@@ -165,10 +166,10 @@ do_install()
         # regsvr32 of the program's own architecture: plain "wine regsvr32"
         # is the 32-bit one wherever wine32 is installed.
         run_arch "$a" regsvr32 /s mobsync.dll || die "${a}-bit regsvr32 mobsync.dll failed"
-        "$WINESERVER" -w
         probe "$a" || die "the ${a}-bit mobsync.dll is registered, but a ${a}-bit program cannot use it: $probe_line"
         say "registered the ${a}-bit mobsync.dll; checked: $probe_line"
     done
+    "$WINESERVER" -w
     say "done: mobsync is installed in $prefix"
 }
 
@@ -188,7 +189,6 @@ do_uninstall()
         fi
         run_arch "$a" regsvr32 /s /u mobsync.dll >/dev/null 2>&1 && say "unregistered the ${a}-bit mobsync.dll"
     done
-    "$WINESERVER" -w
 
     if [ -e "$state/override" ]; then
         if [ -s "$state/override" ]; then
@@ -210,7 +210,6 @@ do_uninstall()
             fi
         done
     done
-    "$WINESERVER" -w
 
     # What a program gets now, unless a mobsync.dll of before is back.
     for a in $arches; do
@@ -226,6 +225,7 @@ do_uninstall()
             *) die "uninstalled, but the ${a}-bit CLSID_SyncMgr is not gone: $probe_line" ;;
         esac
     done
+    "$WINESERVER" -w
     rm -rf "$state"
     say "done: mobsync is uninstalled from $prefix"
 }
