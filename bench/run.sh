@@ -2,9 +2,11 @@
 # make bench: every figure of the benchmarks, each against its baseline
 # measured in the same run, one line each: "name: value (target ...) met".
 # Runs in a throwaway prefix; takes a few minutes (the cold hand-off waits
-# for the manager to exit between runs).
+# for the manager to exit between runs). Everything is 64-bit, with or
+# without wine32 installed (tools/wine.sh). A figure whose runs gave no data
+# (nothing, zero or not a number) is said to be not measured, never "met",
+# and makes make bench fail once every figure has been tried.
 set -eu
-WINE=${WINE:-wine}
 WINESERVER=${WINESERVER:-wineserver}
 src=$(cd "$(dirname "$0")/.." && pwd)
 top=$(pwd)
@@ -36,18 +38,34 @@ regfile="$tmp/handlers.reg"
         printf '\n[HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr\\Handlers\\%s]\n' "$c"
     done
 } > "$regfile"
-"$WINE" regedit /S "$(winepath -w "$regfile" 2>/dev/null || echo "Z:$regfile")" >/dev/null 2>&1
+mobsync_run64 regedit /S "Z:$regfile" >/dev/null 2>&1
 "$WINESERVER" -w
 
 handlers() { local a="" n; for n in "$@"; do a="$a /handler:$(clsid "$n")"; done; echo "$a"; }
 # runs N COMMAND: wall ms of each run after a warm-up one, one per line
-times() { local n=$1; shift; "$WINE" benchrun.exe $((n + 1)) "$@" 2>/dev/null | tr -d '\r' | tail -n +2 | cut -d' ' -f1; }
-peaks() { local n=$1; shift; "$WINE" benchrun.exe $((n + 1)) "$@" 2>/dev/null | tr -d '\r' | tail -n +2 | cut -d' ' -f2; }
+times() { local n=$1; shift; mobsync_run64 benchrun.exe $((n + 1)) "$@" 2>/dev/null | tr -d '\r' | tail -n +2 | cut -d' ' -f1; }
+peaks() { local n=$1; shift; mobsync_run64 benchrun.exe $((n + 1)) "$@" 2>/dev/null | tr -d '\r' | tail -n +2 | cut -d' ' -f2; }
 median() { LC_ALL=C sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 worst() { LC_ALL=C sort -g | tail -n 1; }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 verdict() { if awk "BEGIN { exit !($1) }"; then echo met; else echo "not met"; fi; }
 runs=${BENCH_RUNS:-7}
+
+# measured FIGURE VALUE...: true when every VALUE is a number above zero.
+# Otherwise says the figure was not measured, and make bench will fail.
+unmeasured=0
+measured()
+{
+    local what=$1 v
+    shift
+    for v in "$@"; do
+        if ! awk -v v="$v" 'BEGIN { exit !(v ~ /^[0-9]*[.]?[0-9]+([eE][-+]?[0-9]+)?$/ && v + 0 > 0) }'; then
+            echo "$what: not measured: its runs gave no usable data (got '$v')"
+            unmeasured=$((unmeasured + 1))
+            return 1
+        fi
+    done
+}
 
 # 1. Engine overhead: mobsync /sync over 8 no-op handlers x 250 items, against
 #    the same calls made directly by benchdriver.exe. Whole Wine processes
@@ -61,24 +79,26 @@ for round in $(seq "$runs"); do
 done
 engine=$(median < "$tmp/engine")
 floor=$(median < "$tmp/floor")
-ratio=$(calc "%.2f" "$engine / $floor")
+measured "engine overhead" "$engine" "$floor" && ratio=$(calc "%.2f" "$engine / $floor") &&
 echo "engine overhead: ${ratio}x ($engine ms against $floor ms for the direct calls, medians of $(wc -l < "$tmp/engine") runs each; target <= 1.3x) $(verdict "$ratio <= 1.3")"
 
 # 2. Concurrency: 8 handlers of 500 ms each against one alone.
 one=$(times $runs mobsync.exe /sync $(handlers $((0x11))) | median)
 eight=$(times $runs mobsync.exe /sync $(handlers $((0x11)) $((0x12)) $((0x13)) $((0x14)) $((0x15)) $((0x16)) $((0x17)) $((0x18))) | median)
-ratio=$(calc "%.2f" "$eight / $one")
+measured concurrency "$one" "$eight" && ratio=$(calc "%.2f" "$eight / $one") &&
 echo "concurrency: ${ratio}x ($eight ms for 8 handlers of 500 ms, $one ms for one; target <= 1.2x) $(verdict "$ratio <= 1.2")"
 
 # 3. Callback throughput: Progress 100,000 times from a thread of the handler's own.
 rates=""
 for i in 1 2 3; do
-    BENCH_RESULT='C:\bench\progress.txt' "$WINE" mobsync.exe /sync $(handlers $((0x20))) >/dev/null 2>&1 || true
-    rates="$rates$(tr -d '\r' < "$WINEPREFIX/drive_c/bench/progress.txt")"$'\n'
+    rm -f "$WINEPREFIX/drive_c/bench/progress.txt"
+    BENCH_RESULT='C:\bench\progress.txt' mobsync_run64 mobsync.exe /sync $(handlers $((0x20))) >/dev/null 2>&1 || true
+    rates="$rates$(tr -d '\r' < "$WINEPREFIX/drive_c/bench/progress.txt" 2>/dev/null || true)"$'\n'
 done
 calls=$(echo "$rates" | awk 'NF' | cut -d' ' -f1 | median)
 empty=$(echo "$rates" | awk 'NF' | cut -d' ' -f2 | median)
-echo "callback throughput: $(calc "%.0f" "$calls") calls/s headless (target >= 200000) $(verdict "$calls >= 200000")"
+measured "callback throughput" "$calls" "$empty" &&
+echo "callback throughput: $(calc "%.0f" "$calls") calls/s headless (target >= 200000) $(verdict "$calls >= 200000")" &&
 echo "callback cost against an empty in-process call: $(calc "%.1f" "$empty / $calls")x (report; the same loop calls an empty object $(calc "%.0f" "$empty") times/s)"
 echo "callback throughput with the progress dialog shown: not measured (target <= 2x slower): there is no progress dialog yet"
 
@@ -102,6 +122,7 @@ for cmd in sync list; do
     t10k=$(median < "$tmp/t10000")
     m10=$(BENCH_ITEMS=10 peaks 3 mobsync.exe /$cmd $(handlers 1) | median)
     m10k=$(BENCH_ITEMS=10000 peaks 3 mobsync.exe /$cmd $(handlers 1) | median)
+    measured "scale /$cmd" "$t1" "$t10" "$t1k" "$t10k" "$m10" "$m10k" || continue
     per1k=$(calc "%.4f" "($t1k - $t1) / 999")
     per10k=$(calc "%.4f" "($t10k - $t1) / 9999")
     far=$(calc "%.2f" "($per1k > $per10k ? $per1k / $per10k : $per10k / $per1k)")
@@ -119,14 +140,19 @@ for cmd in sync list; do
 done
 
 # 5. Registration: API round trips against the same registry work done directly.
-set -- $("$WINE" benchreg.exe 2000 2>/dev/null | tr -d '\r')
-ratio=$(calc "%.2f" "$2 / $1")
-echo "registration: $1 round trips/s through ISyncMgrRegister, $2/s directly: ${ratio}x (target <= 1.5x) $(verdict "$ratio <= 1.5")"
+read -r api direct _ <<< "$(mobsync_run64 benchreg.exe 2000 2>/dev/null | tr -d '\r')" || true
+measured registration "${api:-}" "${direct:-}" && ratio=$(calc "%.2f" "$direct / $api") &&
+echo "registration: $api round trips/s through ISyncMgrRegister, $direct/s directly: ${ratio}x (target <= 1.5x) $(verdict "$ratio <= 1.5")"
 
 # 6. Hand-off latency: UpdateItems returning to the handler's Initialize.
 export BENCH_STAMP='C:\bench\stamp.txt'
-cold=$("$WINE" benchlat.exe cold 20 'C:\bench\stamp.txt' 2>/dev/null | tr -d '\r')
-warm=$("$WINE" benchlat.exe warm 20 'C:\bench\stamp.txt' 2>/dev/null | tr -d '\r')
+cold=$(mobsync_run64 benchlat.exe cold 20 'C:\bench\stamp.txt' 2>/dev/null | tr -d '\r' || true)
+warm=$(mobsync_run64 benchlat.exe warm 20 'C:\bench\stamp.txt' 2>/dev/null | tr -d '\r' || true)
+measured "hand-off latency" "$(echo "$cold" | median)" "$(echo "$warm" | median)" &&
 echo "hand-off latency, cold: median $(echo "$cold" | median) ms, worst $(echo "$cold" | worst) ms of 20 (report)"
 echo "hand-off latency, warm: median $(echo "$warm" | median) ms, worst $(echo "$warm" | worst) ms of 20 (report)"
-echo "machine: $(nproc) cores, $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1), $("$WINE" --version)"
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1), $(mobsync_run64 --version)$(mobsync_can_run32 && echo ", wine32 installed (not used here)")"
+if [ $unmeasured != 0 ]; then
+    echo "bench: $unmeasured figure(s) not measured: see above" >&2
+    exit 1
+fi
