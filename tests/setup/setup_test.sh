@@ -7,11 +7,10 @@
 set -u
 top=$(pwd)
 src=$(cd "$(dirname "$0")/../.." && pwd)
-WINE=${WINE:-wine}
 WINESERVER=${WINESERVER:-wineserver}
 . "$src/tools/wineprefix.sh"
 tmp=$(mktemp -d "$(mobsync_tmp_base 1)/mobsync-setup-test.XXXXXX")
-trap 'WINEPREFIX="$tmp/p64" "$WINESERVER" -k >/dev/null 2>&1; WINEPREFIX="$tmp/rel" "$WINESERVER" -k >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+trap 'for p in p64 p32 rel; do WINEPREFIX="$tmp/$p" "$WINESERVER" -k >/dev/null 2>&1; done; rm -rf "$tmp"' EXIT
 export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 n=0
 failures=0
@@ -26,7 +25,10 @@ check() # description, command...
         sed 's/^/#   /' "$tmp/out" | head -20
         failures=$((failures + 1))
     fi
+    # What the last check printed, for the next to read.
+    mv "$tmp/out" "$tmp/last"
 }
+said() { grep -q "$1" "$tmp/last" || { cat "$tmp/last"; return 1; }; }
 
 snapshot() # prefix, name
 {
@@ -41,17 +43,34 @@ same_as() # name1, name2
         diff "$tmp/$1.user" "$tmp/$2.user"
 }
 
-new_prefix() # dir
+new_prefix() # dir [win64|win32]
 {
-    mobsync_wineboot "$1" "$tmp/wineboot.log" || return 1
+    local run=mobsync_run64
+    [ "${2:-win64}" = win32 ] && run=mobsync_run32
+    mobsync_wineboot "$1" "$tmp/wineboot.log" "${2:-win64}" || return 1
     # Let Wine settle what it rewrites on its first starts.
-    WINEPREFIX="$1" "$WINE" reg query 'HKCU\Software' >/dev/null 2>&1
+    WINEPREFIX="$1" $run reg query 'HKCU\Software' >/dev/null 2>&1
     WINEPREFIX="$1" "$WINESERVER" -w
 }
 
 setup() { "$src/tools/setup_mobsync.sh" "$@"; }
-registered() { "$WINE" reg query 'HKLM\Software\Classes\CLSID\{6295DF27-35EE-11D1-8707-00C04FD93327}\InprocServer32' >/dev/null 2>&1; }
-override() { "$WINE" reg query 'HKCU\Software\Wine\DllOverrides' /v mobsync 2>/dev/null | tr -d '\r' | grep -q "REG_SZ *$1\$"; }
+# What a program of that architecture gets from CoCreateInstance(CLSID_SyncMgr),
+# asked by mobsync_probe.exe as the setup script does.
+probe() # 64|32
+{
+    local build=x86_64 run=mobsync_run64
+    [ "$1" = 32 ] && build=i686 run=mobsync_run32
+    $run "$top/$build/tools/probe/mobsync_probe.exe" 2>&1 | tr -d '\r'
+    return "${PIPESTATUS[0]}"
+}
+works() { probe "$1" | tee /dev/stderr | grep -q "^$1-bit: CLSID_SyncMgr gives ISyncMgrRegister"; }
+gone() { probe "$1" | tee /dev/stderr | grep -q "^$1-bit: CoCreateInstance(CLSID_SyncMgr) failed with 0x80040154"; }
+override() { mobsync_run64 reg query 'HKCU\Software\Wine\DllOverrides' /v mobsync 2>/dev/null | tr -d '\r' | grep -q "REG_SZ *$1\$"; }
+none_in() # dir, files...: none of them is there
+{
+    local d=$1; shift
+    for f in "$@"; do [ ! -e "$d/$f" ] || { echo "$d/$f is there"; return 1; }; done
+}
 files_in() # dir, files...
 {
     local d=$1; shift
@@ -72,6 +91,12 @@ fails_cleanly() # expected message, command...
     grep -q "$msg" "$tmp/fail.out" || { cat "$tmp/fail.out"; return 1; }
 }
 
+if mobsync_can_run32; then
+    echo "# 32-bit programs run here: prefixes with and without the 32-bit half are tested"
+else
+    echo "# no 32-bit programs here ($mobsync_no32_reason): the 64-bit half alone is tested"
+fi
+
 # --- a 64-bit prefix: install, again, uninstall, again ---------------------
 export WINEPREFIX="$tmp/p64"
 check "a new 64-bit prefix" new_prefix "$WINEPREFIX"
@@ -79,24 +104,62 @@ sys32="$WINEPREFIX/drive_c/windows/system32"
 wow64="$WINEPREFIX/drive_c/windows/syswow64"
 snapshot "$WINEPREFIX" before
 
+check "before install a 64-bit program gets REGDB_E_CLASSNOTREG" gone 64
 check "install succeeds" setup install
 check "64-bit files in system32" files_in "$sys32" mobsync.dll mobsync.exe
-check "32-bit files in syswow64" files_in "$wow64" mobsync.dll mobsync.exe
 check "the 64-bit DLL in system32 is the x86_64 build" identical "$top/x86_64/dlls/mobsync/mobsync.dll" "$sys32/mobsync.dll"
-check "the 32-bit DLL in syswow64 is the i686 build" identical "$top/i686/dlls/mobsync/mobsync.dll" "$wow64/mobsync.dll"
-check "CLSID_SyncMgr is registered" registered
+check "a 64-bit program gets CLSID_SyncMgr" works 64
+if mobsync_can_run32; then
+    check "32-bit files in syswow64" files_in "$wow64" mobsync.dll mobsync.exe
+    check "the 32-bit DLL in syswow64 is the i686 build" identical "$top/i686/dlls/mobsync/mobsync.dll" "$wow64/mobsync.dll"
+    check "a 32-bit program gets CLSID_SyncMgr" works 32
+else
+    check "no 32-bit files where 32-bit programs cannot run" none_in "$wow64" mobsync.dll mobsync.exe
+fi
 check "the DLL override is native" override native
 check "install again succeeds" setup install
 check "installing twice keeps no backup of our own files" test ! -e "$WINEPREFIX/.mobsync-setup/64-mobsync.dll"
 check "uninstall succeeds" setup uninstall
+check "after uninstall a 64-bit program gets REGDB_E_CLASSNOTREG" gone 64
+if mobsync_can_run32; then
+    check "after uninstall a 32-bit program gets REGDB_E_CLASSNOTREG" gone 32
+fi
 "$WINESERVER" -w
 snapshot "$WINEPREFIX" after
 check "uninstall leaves files and registry as before install" same_as before after
 check "uninstall again does nothing" setup uninstall
 
+# --- the 64-bit half alone, and an install that would have lied ---------------
+if mobsync_can_run32; then
+    check "64-bit only (MOBSYNC_NO_WINE32=1) succeeds" env MOBSYNC_NO_WINE32=1 "$src/tools/setup_mobsync.sh" install
+    check "64-bit only says that the 32-bit half is left out" said "32-bit half is not installed: MOBSYNC_NO_WINE32=1"
+    check "64-bit only: a 64-bit program gets CLSID_SyncMgr" works 64
+    check "64-bit only: a 32-bit program gets REGDB_E_CLASSNOTREG" gone 32
+    check "64-bit only: no 32-bit files in syswow64" none_in "$wow64" mobsync.dll mobsync.exe
+    check "64-bit only: uninstall succeeds" env MOBSYNC_NO_WINE32=1 "$src/tools/setup_mobsync.sh" uninstall
+    "$WINESERVER" -w
+    snapshot "$WINEPREFIX" after5
+    check "64-bit only: uninstall leaves the prefix as it was" same_as before after5
+
+    # "wine regsvr32" is the 32-bit regsvr32 wherever wine32 is installed:
+    # registering with it where the 64-bit one was meant leaves 64-bit
+    # programs with REGDB_E_CLASSNOTREG. The probe must catch that.
+    check "install fails, naming the architecture, when a 64-bit program cannot use the class" \
+        fails_cleanly "the 64-bit mobsync.dll is registered, but a 64-bit program cannot use it" \
+        env WINE64="$(mobsync_wine32)" "$src/tools/setup_mobsync.sh" install
+    check "uninstall after that failure succeeds" setup uninstall
+    "$WINESERVER" -w
+    snapshot "$WINEPREFIX" after6
+    check "uninstall after the failure leaves the prefix as it was" same_as before after6
+else
+    check "install again succeeds" setup install
+    check "without 32-bit programs, install says that the 32-bit half is left out" said "32-bit half is not installed"
+    check "uninstall succeeds" setup uninstall
+fi
+
 # --- what was there before comes back ------------------------------------
 echo "an older manager" > "$sys32/mobsync.exe"
-"$WINE" reg add 'HKCU\Software\Wine\DllOverrides' /v mobsync /d builtin /f >/dev/null 2>&1
+mobsync_run64 reg add 'HKCU\Software\Wine\DllOverrides' /v mobsync /d builtin /f >/dev/null 2>&1
 "$WINESERVER" -w
 snapshot "$WINEPREFIX" before2
 check "install over an existing mobsync.exe" setup install
@@ -115,9 +178,10 @@ check "not a Wine prefix" fails_cleanly "is not a Wine prefix" env WINEPREFIX="$
 check "a folder that is not a prefix is left empty" test -z "$(ls -A "$tmp/notaprefix")"
 check "unknown verb" fails_cleanly "usage" setup frobnicate
 mkdir -p "$tmp/broken/x64" "$tmp/broken/x32"
-cp "$src/tools/setup_mobsync.sh" "$tmp/broken/"
-cp "$top/x86_64/dlls/mobsync/mobsync.dll" "$top/x86_64/programs/mobsync/mobsync.exe" "$tmp/broken/x64/"
-cp "$top/i686/dlls/mobsync/mobsync.dll" "$tmp/broken/x32/"
+cp "$src/tools/setup_mobsync.sh" "$src/tools/wine.sh" "$tmp/broken/"
+cp "$top/x86_64/dlls/mobsync/mobsync.dll" "$top/x86_64/programs/mobsync/mobsync.exe" \
+   "$top/x86_64/tools/probe/mobsync_probe.exe" "$tmp/broken/x64/"
+cp "$top/i686/dlls/mobsync/mobsync.dll" "$top/i686/tools/probe/mobsync_probe.exe" "$tmp/broken/x32/"
 check "a release without the 32-bit mobsync.exe" fails_cleanly "missing: mobsync.exe for 32-bit" "$tmp/broken/setup_mobsync.sh" install
 "$WINESERVER" -w
 snapshot "$WINEPREFIX" after3
@@ -128,13 +192,27 @@ check "bad input changed nothing" same_as before3 after3
 "$WINESERVER" -w
 rm -rf "$tmp/p64"
 
-# --- a 32-bit prefix: as far as this machine can go ---------------------------
-mkdir -p "$tmp/p32/drive_c/windows/system32"
-printf 'WINE REGISTRY Version 2\n#arch=win32\n' > "$tmp/p32/system.reg"
-if [ -e /usr/lib/i386-linux-gnu/wine/i386-unix/ntdll.so ]; then
-    echo "# wine32 is present: the 32-bit prefix path needs a real 32-bit prefix; not faked here"
+# --- a 32-bit prefix ---------------------------------------------------------
+if mobsync_can_run32; then
+    export WINEPREFIX="$tmp/p32"
+    check "a new 32-bit prefix" new_prefix "$WINEPREFIX" win32
+    snapshot "$WINEPREFIX" before7
+    check "32-bit prefix: install succeeds" setup install
+    check "32-bit prefix: the i686 build is in system32" identical "$top/i686/dlls/mobsync/mobsync.dll" "$WINEPREFIX/drive_c/windows/system32/mobsync.dll"
+    check "32-bit prefix: a 32-bit program gets CLSID_SyncMgr" works 32
+    check "32-bit prefix: uninstall succeeds" setup uninstall
+    check "32-bit prefix: after uninstall a 32-bit program gets REGDB_E_CLASSNOTREG" gone 32
+    "$WINESERVER" -w
+    snapshot "$WINEPREFIX" after7
+    check "32-bit prefix: uninstall leaves the prefix as it was" same_as before7 after7
+    "$WINESERVER" -k >/dev/null 2>&1
+    "$WINESERVER" -w
+    rm -rf "$tmp/p32"
 else
-    check "a 32-bit prefix is refused without wine32, before any change" \
+    # Not a real prefix: a Wine without its 32-bit half could not make one.
+    mkdir -p "$tmp/p32/drive_c/windows/system32"
+    printf 'WINE REGISTRY Version 2\n#arch=win32\n' > "$tmp/p32/system.reg"
+    check "a 32-bit prefix is refused where 32-bit programs cannot run, before any change" \
         fails_cleanly "32-bit prefix, which this Wine cannot run" env WINEPREFIX="$tmp/p32" "$src/tools/setup_mobsync.sh" install
     check "the 32-bit prefix was not touched" test -z "$(ls -A "$tmp/p32/drive_c/windows/system32")"
 fi
@@ -150,12 +228,15 @@ else
 $name/COPYING.LIB
 $name/README.md
 $name/setup_mobsync.sh
+$name/wine.sh
 $name/x32/
 $name/x32/mobsync.dll
 $name/x32/mobsync.exe
+$name/x32/mobsync_probe.exe
 $name/x64/
 $name/x64/mobsync.dll
-$name/x64/mobsync.exe"
+$name/x64/mobsync.exe
+$name/x64/mobsync_probe.exe"
     check "the tarball holds exactly the release files" diff <(echo "$expected") "$tmp/listing"
     mkdir -p "$tmp/release"
     tar -xzf "$tarball" -C "$tmp/release"
@@ -168,7 +249,10 @@ $name/x64/mobsync.exe"
     snapshot "$WINEPREFIX" before4
     check "install from the release folder" "$tmp/release/$name/setup_mobsync.sh" install
     check "the release's 64-bit DLL is installed" identical "$tmp/release/$name/x64/mobsync.dll" "$WINEPREFIX/drive_c/windows/system32/mobsync.dll"
-    check "CLSID_SyncMgr is registered from the release" registered
+    check "a 64-bit program gets CLSID_SyncMgr from the release" works 64
+    if mobsync_can_run32; then
+        check "a 32-bit program gets CLSID_SyncMgr from the release" works 32
+    fi
     check "uninstall from the release folder" "$tmp/release/$name/setup_mobsync.sh" uninstall
     "$WINESERVER" -w
     snapshot "$WINEPREFIX" after4
