@@ -170,6 +170,40 @@ snapshot "$WINEPREFIX" after2
 check "the old mobsync.exe and override are back, nothing else changed" same_as before2 after2
 check "the old override is builtin again" override builtin
 
+# --- an identical mobsync.dll of before stays ----------------------------------
+# A packager may have put our very DLL there already: uninstall must not take it.
+cp "$top/x86_64/dlls/mobsync/mobsync.dll" "$sys32/mobsync.dll"
+"$WINESERVER" -w
+snapshot "$WINEPREFIX" before8
+check "install over an identical mobsync.dll" setup install
+check "uninstall after that" setup uninstall
+check "the identical mobsync.dll of before is still there" identical "$top/x86_64/dlls/mobsync/mobsync.dll" "$sys32/mobsync.dll"
+"$WINESERVER" -w
+snapshot "$WINEPREFIX" after8
+check "uninstall leaves the prefix as it was, the identical DLL too" same_as before8 after8
+rm -f "$sys32/mobsync.dll"
+
+# --- an uninstall that cannot do its work says so ----------------------------
+"$WINESERVER" -w
+snapshot "$WINEPREFIX" before9
+check "install before the failing uninstalls" setup install
+# regsvr32 /u fails when the DLL cannot be loaded any more.
+cp "$sys32/mobsync.dll" "$tmp/mobsync.dll.good"
+echo "not a DLL" > "$sys32/mobsync.dll"
+check "uninstall fails when regsvr32 /u fails" fails_cleanly "64-bit regsvr32 /u mobsync.dll failed" setup uninstall
+check "a failed uninstall keeps its state, to be run again" test -d "$WINEPREFIX/.mobsync-setup"
+cp "$tmp/mobsync.dll.good" "$sys32/mobsync.dll"
+# reg.exe failing: a 64-bit loader that refuses to start it.
+printf '#!/bin/sh\n[ "$1" = reg ] && exit 1\nexec "%s" "$@"\n' "$(mobsync_wine64)" > "$tmp/noreg"
+chmod +x "$tmp/noreg"
+check "uninstall fails when the DLL override cannot be restored" \
+    fails_cleanly "cannot remove the mobsync DLL override" env WINE64="$tmp/noreg" "$src/tools/setup_mobsync.sh" uninstall
+check "that failed uninstall keeps its state too" test -d "$WINEPREFIX/.mobsync-setup"
+check "uninstall again, with nothing failing" setup uninstall
+"$WINESERVER" -w
+snapshot "$WINEPREFIX" after9
+check "after the failed uninstalls the prefix is as it was" same_as before9 after9
+
 # --- bad input changes nothing --------------------------------------------
 snapshot "$WINEPREFIX" before3
 check "no such prefix" fails_cleanly "no Wine prefix" env WINEPREFIX="$tmp/nowhere" "$src/tools/setup_mobsync.sh" install
