@@ -138,15 +138,21 @@ do_install()
     done
 
     mkdir -p "$state"
+    # What a failed uninstall had done is undone by this install.
+    rm -f "$state"/*-unregistered
     for a in $arches; do
         d=$(eval echo "\$dir$a")
         for f in $FILES; do
             s=$(eval source_file "\$src$a" $f)
-            if [ -f "$d/$f" ] && [ ! -e "$state/$a-$f" ] && ! cmp -s "$s" "$d/$f"; then
-                cp -p "$d/$f" "$state/$a-$f"
-                say "kept the ${a}-bit $f that was there in .mobsync-setup/"
-            elif [ ! -f "$d/$f" ] && [ ! -e "$state/$a-$f" ]; then
-                : > "$state/$a-$f.none"
+            # A file there before the first install is kept, even one equal
+            # to ours: uninstall puts it back instead of deleting it.
+            if [ ! -e "$state/$a-$f" ] && [ ! -e "$state/$a-$f.none" ]; then
+                if [ -f "$d/$f" ]; then
+                    cp -p "$d/$f" "$state/$a-$f" || die "cannot keep the ${a}-bit $f that is there"
+                    say "kept the ${a}-bit $f that was there in .mobsync-setup/"
+                else
+                    : > "$state/$a-$f.none"
+                fi
             fi
             cp "$s" "$d/$f" || die "cannot copy $f into $d"
             say "installed ${a}-bit $f into ${d#$prefix/}"
@@ -187,15 +193,27 @@ do_uninstall()
         if [ $a = 32 ] && ! mobsync_can_run32; then
             die "the 32-bit mobsync.dll was installed, but cannot be unregistered now: $mobsync_no32_reason"
         fi
-        run_arch "$a" regsvr32 /s /u mobsync.dll >/dev/null 2>&1 && say "unregistered the ${a}-bit mobsync.dll"
+        # Nothing is put back or deleted until this worked: a failed
+        # uninstall keeps its state and can be run again, and then does not
+        # ask for what an earlier run did.
+        [ -e "$state/$a-unregistered" ] && continue
+        run_arch "$a" regsvr32 /s /u mobsync.dll >/dev/null 2>&1 ||
+            die "${a}-bit regsvr32 /u mobsync.dll failed; nothing else was changed"
+        : > "$state/$a-unregistered"
+        say "unregistered the ${a}-bit mobsync.dll"
     done
 
     if [ -e "$state/override" ]; then
         if [ -s "$state/override" ]; then
-            wine_reg add 'HKCU\Software\Wine\DllOverrides' /v mobsync /d "$(cat "$state/override")" /f >/dev/null 2>&1
+            wine_reg add 'HKCU\Software\Wine\DllOverrides' /v mobsync /d "$(cat "$state/override")" /f >/dev/null 2>&1 ||
+                die "cannot put the mobsync DLL override back to $(cat "$state/override")"
             say "put the mobsync DLL override back to $(cat "$state/override")"
         else
-            wine_reg delete 'HKCU\Software\Wine\DllOverrides' /v mobsync /f >/dev/null 2>&1
+            # Already gone is fine; reg.exe not working is not.
+            wine_reg delete 'HKCU\Software\Wine\DllOverrides' /v mobsync /f >/dev/null 2>&1 || {
+                ! wine_reg query 'HKCU\Software\Wine\DllOverrides' /v mobsync >/dev/null 2>&1 &&
+                wine_reg query 'HKCU\Software\Wine' >/dev/null 2>&1; } ||
+                die "cannot remove the mobsync DLL override"
             say "removed the mobsync DLL override"
         fi
     fi
@@ -204,9 +222,11 @@ do_uninstall()
         d=$(eval echo "\$dir$a")
         for f in $FILES; do
             if [ -e "$state/$a-$f" ]; then
-                cp -p "$state/$a-$f" "$d/$f" && say "put back the ${a}-bit $f that was there before"
+                cp -p "$state/$a-$f" "$d/$f" || die "cannot put back the ${a}-bit $f that was there before"
+                say "put back the ${a}-bit $f that was there before"
             elif [ -e "$state/$a-$f.none" ] || [ -f "$d/$f" ]; then
-                rm -f "$d/$f" && say "removed ${a}-bit $f from ${d#$prefix/}"
+                rm -f "$d/$f" || die "cannot remove ${a}-bit $f from ${d#$prefix/}"
+                say "removed ${a}-bit $f from ${d#$prefix/}"
             fi
         done
     done
