@@ -211,12 +211,18 @@ mkdir -p "$tmp/notaprefix"
 check "not a Wine prefix" fails_cleanly "is not a Wine prefix" env WINEPREFIX="$tmp/notaprefix" "$src/tools/setup_mobsync.sh" install
 check "a folder that is not a prefix is left empty" test -z "$(ls -A "$tmp/notaprefix")"
 check "unknown verb" fails_cleanly "usage" setup frobnicate
+# A release with one file missing: the 64-bit mobsync.exe (every prefix
+# takes it), then, where the 32-bit half is installed, the 32-bit one.
 mkdir -p "$tmp/broken/x64" "$tmp/broken/x32"
 cp "$src/tools/setup_mobsync.sh" "$src/tools/wine.sh" "$tmp/broken/"
-cp "$top/x86_64/dlls/mobsync/mobsync.dll" "$top/x86_64/programs/mobsync/mobsync.exe" \
-   "$top/x86_64/tools/probe/mobsync_probe.exe" "$tmp/broken/x64/"
-cp "$top/i686/dlls/mobsync/mobsync.dll" "$top/i686/tools/probe/mobsync_probe.exe" "$tmp/broken/x32/"
-check "a release without the 32-bit mobsync.exe" fails_cleanly "missing: mobsync.exe for 32-bit" "$tmp/broken/setup_mobsync.sh" install
+cp "$top/x86_64/dlls/mobsync/mobsync.dll" "$top/x86_64/tools/probe/mobsync_probe.exe" "$tmp/broken/x64/"
+cp "$top/i686/dlls/mobsync/mobsync.dll" "$top/i686/programs/mobsync/mobsync.exe" \
+   "$top/i686/tools/probe/mobsync_probe.exe" "$tmp/broken/x32/"
+check "a release without the 64-bit mobsync.exe" fails_cleanly "missing: mobsync.exe for 64-bit" "$tmp/broken/setup_mobsync.sh" install
+if mobsync_can_run32; then
+    mv "$tmp/broken/x32/mobsync.exe" "$tmp/broken/x64/"
+    check "a release without the 32-bit mobsync.exe" fails_cleanly "missing: mobsync.exe for 32-bit" "$tmp/broken/setup_mobsync.sh" install
+fi
 "$WINESERVER" -w
 snapshot "$WINEPREFIX" after3
 check "bad input changed nothing" same_as before3 after3
