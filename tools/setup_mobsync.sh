@@ -24,8 +24,6 @@ WINESERVER=${WINESERVER:-wineserver}
 FILES="mobsync.dll mobsync.exe"
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/wine.sh" || { echo "setup_mobsync: error: $here/wine.sh is missing" >&2; exit 1; }
-# Worked out once, here: later calls may be in subshells.
-mobsync_can_run32 || true
 
 say() { echo "setup_mobsync: $*"; }
 die() { echo "setup_mobsync: error: $*" >&2; exit 1; }
@@ -100,11 +98,12 @@ reg_query()
         sed -n 's/^ *mobsync *REG_SZ *//p'
 }
 
-# The architectures this prefix takes, said once: "64 32", "64" or "32".
-install_arches()
+# The architectures this prefix takes, into $arches: "64 32", "64" or "32".
+set_install_arches()
 {
-    if [ $arch = win32 ]; then echo 32; return; fi
-    if mobsync_can_run32; then echo "64 32"; else echo 64; fi
+    if [ $arch = win32 ]; then arches=32
+    elif mobsync_can_run32; then arches="64 32"
+    else arches=64; fi
 }
 
 # What a program of architecture $1 gets from CoCreateInstance(CLSID_SyncMgr):
@@ -126,7 +125,7 @@ do_install()
 {
     local f s d arches
     [ -n "$src64$src32" ] || die "no mobsync build or release files found near $here"
-    arches=$(install_arches)
+    set_install_arches
     if [ $arch = win64 ] && [ "$arches" = 64 ]; then
         say "the 32-bit half is not installed: $mobsync_no32_reason (32-bit programs could not use it)"
     fi

@@ -87,8 +87,8 @@ mobsync_kernel_runs32()
 }
 
 # 0 when this machine runs 32-bit Windows programs: a kernel that runs 32-bit
-# code and a 32-bit Wine. The answer is worked out once per shell: call it
-# once in the main shell before calls in $(...), which could not keep it.
+# code and a 32-bit Wine. The answer is worked out once per shell (a call in
+# a subshell keeps it, and the reason, to that subshell).
 mobsync_can_run32()
 {
     if [ -z "${mobsync_run32_known:-}" ]; then
