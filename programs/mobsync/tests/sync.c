@@ -325,6 +325,48 @@ static void test_invoke(void)
     unregister_handler(TEST_GOOD_SYNC);
 }
 
+/* A synchronization a program asks for has the time limit of the per-user
+ * value InvokeTimeout, in seconds (the /invoke command line is fixed). */
+static void test_invoke_timeout(void)
+{
+    ISyncMgrSynchronizeInvoke *invoke;
+    struct call_log log;
+    DWORD seconds = 2, start;
+    CLSID clsid;
+    HRESULT hr;
+    HKEY key;
+
+    ok(!RegCreateKeyExA(HKEY_CURRENT_USER, "Software\\mobsync", 0, NULL, 0, KEY_ALL_ACCESS, NULL,
+                        &key, NULL), "cannot create the settings key.\n");
+    RegSetValueExA(key, "InvokeTimeout", 0, REG_DWORD, (BYTE *)&seconds, sizeof(seconds));
+    register_handler(TEST_CANCEL);
+    DeleteFileA(log_path);
+
+    hr = CoCreateInstance(&CLSID_SyncMgr, NULL, CLSCTX_INPROC_SERVER, &IID_ISyncMgrSynchronizeInvoke,
+                          (void **)&invoke);
+    ok(hr == S_OK, "CoCreateInstance got %#lx.\n", hr);
+    if (SUCCEEDED(hr))
+    {
+        handler_clsid(TEST_CANCEL, &clsid);
+        hr = ISyncMgrSynchronizeInvoke_UpdateItems(invoke, SYNCMGRINVOKE_STARTSYNC, &clsid, 0, NULL);
+        ok(hr == S_OK, "UpdateItems got %#lx.\n", hr);
+        /* The handler works until Progress tells it to stop: with the default
+         * limit of 300 s that would be after 295 s. */
+        for (start = GetTickCount(); GetTickCount() - start < 30000; Sleep(100))
+        {
+            read_calls(TEST_CANCEL, &log);
+            if (log.count && !strcmp(log.calls[log.count - 1], "Destroyed")) break;
+        }
+        ok(log.count > 9 && !strcmp(log.calls[9], "Cancelled hr=00040204"), "got %u calls, %s.\n",
+           log.count, log.count > 9 ? log.calls[9] : "");
+        ok(log.count && !strcmp(log.calls[log.count - 1], "Destroyed"), "handler not released.\n");
+        ISyncMgrSynchronizeInvoke_Release(invoke);
+    }
+    unregister_handler(TEST_CANCEL);
+    RegDeleteValueA(key, "InvokeTimeout");
+    RegCloseKey(key);
+}
+
 START_TEST(sync)
 {
     CoInitialize(NULL);
@@ -337,6 +379,7 @@ START_TEST(sync)
     test_retry();
     test_cancel();
     test_invoke();
+    test_invoke_timeout();
 
     CoUninitialize();
 }
