@@ -33,7 +33,7 @@
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
 #define HANDLERS_KEY L"Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr\\Handlers"
-#define ITEMS_KEY    L"Software\\mobsync\\Items"
+#define ITEMS_KEY    SETTINGS_KEY L"\\Items"
 
 void guid_to_string(const GUID *guid, WCHAR *str)
 {

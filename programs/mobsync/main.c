@@ -147,7 +147,7 @@ int __cdecl wmain(int argc, WCHAR *argv[])
         {
             if (!value || !*value) goto bad_value;
             seconds = wcstoul(value, &end, 10);
-            if (*end || !seconds || seconds > 7 * 24 * 3600) goto bad_value;
+            if (*end || !seconds || seconds > MAX_TIMEOUT) goto bad_value;
             session.timeout = seconds;
             session_options = TRUE;
             continue;

@@ -31,6 +31,10 @@
 
 /* Default time a handler gets to finish its work, in seconds (/timeout). */
 #define DEFAULT_TIMEOUT 300
+/* mobsync.exe's per-user settings (docs/registry.md). */
+#define SETTINGS_KEY L"Software\\mobsync"
+/* The longest time limit taken, from /timeout or InvokeTimeout: a week. */
+#define MAX_TIMEOUT (7 * 24 * 3600)
 
 /* How many items one handler may enumerate before the rest are dropped. */
 #define MAX_ITEMS 1000000

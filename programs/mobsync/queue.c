@@ -113,12 +113,36 @@ static BOOL take_request(struct request *request)
     }
 }
 
+/* The time limit of a synchronization a program asked for: the command line
+ * the DLL starts the manager with is fixed, so it is the per-user REG_DWORD
+ * HKCU\Software\mobsync\InvokeTimeout, in seconds (docs/engine.md). */
+static DWORD invoke_timeout(void)
+{
+    DWORD seconds, size = sizeof(seconds), type;
+    HKEY key;
+    LSTATUS ret;
+
+    if (RegOpenKeyExW(HKEY_CURRENT_USER, SETTINGS_KEY, 0, KEY_QUERY_VALUE, &key))
+        return DEFAULT_TIMEOUT;
+    ret = RegQueryValueExW(key, L"InvokeTimeout", NULL, &type, (BYTE *)&seconds, &size);
+    RegCloseKey(key);
+    if (ret == ERROR_FILE_NOT_FOUND) return DEFAULT_TIMEOUT;
+    if (ret || type != REG_DWORD || size != sizeof(seconds) || !seconds || seconds > MAX_TIMEOUT)
+    {
+        WARN("InvokeTimeout is not a number of seconds from 1 to %u; taking %u.\n",
+             MAX_TIMEOUT, DEFAULT_TIMEOUT);
+        return DEFAULT_TIMEOUT;
+    }
+    TRACE("InvokeTimeout %lu s.\n", seconds);
+    return seconds;
+}
+
 static void run_request(struct request *request)
 {
     struct session session = { 0 };
 
     session.mode = MODE_SYNC;
-    session.timeout = DEFAULT_TIMEOUT;
+    session.timeout = invoke_timeout();
     /* The program that asked is one a person uses. */
     session.flags = SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER;
     if (request->header.kind == MOBSYNC_REQUEST_UPDATE_ITEMS)
