@@ -54,6 +54,9 @@ struct handler
     volatile LONG window; /* WINDOW_*: which completion the manager waits for */
     volatile LONG skipped[16]; /* TEST_SKIP: SetItemStatus(SKIPPED) came for chosen[i] */
     HANDLE skip_event;
+    unsigned int serial;  /* the how-manieth of its behaviour in this process, from 1 */
+    GUID *flip_page;      /* TEST_FLIP */
+    volatile LONG flips_done;
 };
 
 /* Where a handler is, as SetItemStatus sees it: the documentation allows the
@@ -99,6 +102,7 @@ static unsigned int item_count(int behaviour)
     {
     case TEST_MISSING_ITEMS: return 1;
     case TEST_RULE_BREAKER: return 4;
+    case TEST_MANY_ITEMS: return TEST_MANY_ITEM_COUNT;
     default: return (behaviour >= TEST_SLOW_FIRST && behaviour <= TEST_SLOW_LAST) ? 1 : 3;
     }
 }
@@ -118,6 +122,17 @@ static void fill_item(int behaviour, unsigned int index, SYNCMGRITEM *item)
     item->cbSize = sizeof(*item);
     item->dwItemState = index == 2 ? SYNCMGRITEMSTATE_UNCHECKED : SYNCMGRITEMSTATE_CHECKED;
     make_item_id(behaviour, index + 1, &item->ItemID);
+    if (behaviour == TEST_MANY_ITEMS)
+    {
+        /* Quickly: a million of them, none checked, so that no result line
+         * is printed for them. */
+        item->dwItemState = SYNCMGRITEMSTATE_UNCHECKED;
+        item->ItemID.Data4[3] = (index + 1) >> 16;
+        item->ItemID.Data4[4] = (index + 1) >> 8;
+        item->ItemID.Data4[7] = index + 1;
+        wcscpy(item->wszItemName, L"Item");
+        return;
+    }
     swprintf(item->wszItemName, MAX_SYNCMGRITEMNAME, L"Item %u", index + 1);
     if (behaviour != TEST_RULE_BREAKER) return;
 
@@ -244,7 +259,7 @@ struct work
 };
 
 enum { WORK_PREPARE, WORK_SYNCHRONIZE, WORK_CANCEL, WORK_SLOW, WORK_CRASH, WORK_LATE,
-       WORK_PREPARE_UNTIL_SKIPPED, WORK_SKIP };
+       WORK_PREPARE_UNTIL_SKIPPED, WORK_SKIP, WORK_FLIP };
 
 static HRESULT report(ISyncMgrSynchronizeCallback *callback, const GUID *item, DWORD status)
 {
@@ -401,6 +416,17 @@ static DWORD WINAPI work_thread(void *arg)
         log_call(handler->behaviour, "Crashing");
         *(volatile int *)0 = 1;
         break;
+    case WORK_FLIP:
+        /* The page of the item ID Synchronize keeps reporting, unreadable
+         * every other moment. */
+        for (n = 0; n <= 20000; n++)
+        {
+            DWORD old;
+            VirtualProtect(handler->flip_page, 4096, n & 1 ? PAGE_NOACCESS : PAGE_READONLY, &old);
+        }
+        log_call(handler->behaviour, "FlipsDone");
+        InterlockedExchange(&handler->flips_done, 1);
+        break;
     case WORK_LATE:
         /* Calls on a callback the manager has taken back. */
         WaitForSingleObject(handler->released_event, 30000);
@@ -486,6 +512,21 @@ static HRESULT WINAPI handler_Initialize(ISyncMgrSynchronize *iface, DWORD reser
     struct handler *handler = impl_from_ISyncMgrSynchronize(iface);
     DWORD hash = 2166136261u, i;
 
+    if (handler->behaviour == TEST_BLOCK_INIT)
+    {
+        char name[64];
+        HANDLE event;
+
+        /* Still at work when the manager's time limit is over; then it reads
+         * its cookie, which the documentation says is valid for the call. */
+        log_call(handler->behaviour, "Blocking");
+        sprintf(name, TEST_RELEASE_EVENT, handler->behaviour, handler->serial);
+        if ((event = OpenEventA(SYNCHRONIZE, FALSE, name)))
+        {
+            WaitForSingleObject(event, 60000);
+            CloseHandle(event);
+        }
+    }
     for (i = 0; cookie && i < size; i++) hash = (hash ^ cookie[i]) * 16777619u;
     log_call(handler->behaviour, "Initialize reserved=%lu flags=%08lx cookie=%lu:%08lx", reserved,
              flags, cookie ? size : 0, hash);
@@ -634,6 +675,36 @@ static HRESULT WINAPI handler_Synchronize(ISyncMgrSynchronize *iface, HWND paren
     case TEST_CRASH_WORKER:
         CloseHandle(start_work(handler, WORK_CRASH));
         return S_OK;
+    case TEST_CRASH_LATE:
+    {
+        /* Its thread crashed; the call returns afterwards, failing. */
+        HANDLE thread = start_work(handler, WORK_CRASH);
+
+        WaitForSingleObject(thread, 30000);
+        CloseHandle(thread);
+        log_call(handler->behaviour, "LateReturn");
+        return E_FAIL;
+    }
+    case TEST_FLIP:
+    {
+        unsigned int other = 0;
+        HANDLE thread;
+
+        handler->flip_page = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);
+        *handler->flip_page = handler->chosen[0];
+        thread = start_work(handler, WORK_FLIP);
+        while (!handler->flips_done)
+        {
+            /* S_OK or, when the page was unreadable, E_INVALIDARG. */
+            hr = report(handler->callback, handler->flip_page, SYNCMGRSTATUS_UPDATING);
+            if (hr != S_OK && hr != E_INVALIDARG) other++;
+        }
+        WaitForSingleObject(thread, 30000);
+        CloseHandle(thread);
+        log_call(handler->behaviour, "Flipped other=%u", other);
+        VirtualFree(handler->flip_page, 0, MEM_RELEASE);
+        break;
+    }
     case TEST_RULE_BREAKER:
         hr = report(handler->callback, &unknown, SYNCMGRSTATUS_SUCCEEDED);
         log_call(handler->behaviour, "UnknownProgress hr=%08lx", hr);
@@ -712,6 +783,7 @@ struct factory
 {
     IClassFactory IClassFactory_iface;
     int behaviour;
+    LONG created;
 };
 
 static HRESULT WINAPI factory_QueryInterface(IClassFactory *iface, REFIID riid, void **obj)
@@ -751,6 +823,7 @@ static HRESULT WINAPI factory_CreateInstance(IClassFactory *iface, IUnknown *out
     handler->ISyncMgrSynchronize_iface.lpVtbl = &handler_vtbl;
     handler->refcount = 1;
     handler->behaviour = factory->behaviour;
+    handler->serial = InterlockedIncrement(&factory->created);
     handler->released_event = CreateEventW(NULL, TRUE, FALSE, NULL);
     handler->skip_event = CreateEventW(NULL, FALSE, FALSE, NULL);
     InterlockedIncrement(&module_refs);
@@ -776,7 +849,7 @@ static const IClassFactoryVtbl factory_vtbl =
     factory_LockServer,
 };
 
-static struct factory factories[0x18];
+static struct factory factories[TEST_HANDLER_COUNT];
 
 HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **obj)
 {

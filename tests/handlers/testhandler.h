@@ -33,7 +33,23 @@ enum test_behaviour
     TEST_RULE_BREAKER    = 0x0e, /* unterminated names, duplicates, calls out of turn */
     TEST_SLOW_FIRST      = 0x10, /* 0x10 .. 0x17: Synchronize takes one second */
     TEST_SLOW_LAST       = 0x17,
+    TEST_BLOCK_INIT      = 0x18, /* Initialize waits for the test's release event,
+                                    then reads its cookie */
+    TEST_CRASH_LATE      = 0x19, /* Synchronize returns E_FAIL after a thread of its
+                                    own crashed */
+    TEST_MANY_ITEMS      = 0x1a, /* enumerates TEST_MANY_ITEM_COUNT items, fast */
+    TEST_FLIP            = 0x1b, /* calls Progress with an item ID that another
+                                    thread makes unreadable and readable again */
+    TEST_HANDLER_COUNT
 };
+
+/* The items TEST_MANY_ITEMS enumerates: as many as the manager takes. */
+#define TEST_MANY_ITEM_COUNT 1000000
+
+/* The manual-reset event the Nth object of handler NN (hexadecimal) made in
+ * a process waits for, when the test has created it. */
+#define TEST_RELEASE_EVENT "Local\\mobsync_test_release_%02x_%u"
+
 
 /* The environment variable naming the file each call is recorded in. */
 #define TEST_LOG_VARIABLE "MOBSYNC_TEST_LOG"

@@ -1,0 +1,304 @@
+/*
+ * Tests of mobsync.exe as a long-lived manager: what a handler given up on,
+ * crashed or racing the manager does later must not reach another session,
+ * be counted twice or hang the one it is in.
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+#include "mobsync_test.h"
+#include "mobsync_request.h"
+
+/* How many calls of handler n start with prefix. */
+static unsigned int count_calls(int n, const char *prefix)
+{
+    struct call_log log;
+    unsigned int i, count = 0;
+
+    read_calls(n, &log);
+    for (i = 0; i < log.count; i++)
+        if (!strncmp(log.calls[i], prefix, strlen(prefix))) count++;
+    return count;
+}
+
+/* Waits for handler n to have recorded count calls that start with prefix. */
+static BOOL wait_for_calls(int n, const char *prefix, unsigned int count)
+{
+    DWORD start = GetTickCount();
+
+    do
+    {
+        if (count_calls(n, prefix) >= count) return TRUE;
+        Sleep(20);
+    } while (GetTickCount() - start < 30000);
+    return FALSE;
+}
+
+/* Waits until no /invoke manager runs: one an earlier test started owns
+ * the manager mutex until it exits. */
+static void wait_for_no_manager(void)
+{
+    HANDLE mutex = OpenMutexW(SYNCHRONIZE, FALSE, MOBSYNC_MANAGER_MUTEX);
+    DWORD ret;
+
+    if (!mutex) return;
+    ret = WaitForSingleObject(mutex, 60000);
+    ok(ret == WAIT_OBJECT_0 || ret == WAIT_ABANDONED, "the manager did not exit: %lu.\n", ret);
+    if (ret == WAIT_OBJECT_0 || ret == WAIT_ABANDONED) ReleaseMutex(mutex);
+    CloseHandle(mutex);
+}
+
+static void set_invoke_timeout(DWORD seconds)
+{
+    HKEY key;
+
+    if (RegCreateKeyExA(HKEY_CURRENT_USER, "Software\\mobsync", 0, NULL, 0, KEY_ALL_ACCESS, NULL,
+                        &key, NULL))
+        return;
+    if (seconds) RegSetValueExA(key, "InvokeTimeout", 0, REG_DWORD, (BYTE *)&seconds, sizeof(seconds));
+    else RegDeleteValueA(key, "InvokeTimeout");
+    RegCloseKey(key);
+}
+
+static HANDLE create_release_event(int n, unsigned int serial)
+{
+    char name[64];
+
+    sprintf(name, TEST_RELEASE_EVENT, n, serial);
+    return CreateEventA(NULL, TRUE, FALSE, name);
+}
+
+static DWORD hash_bytes(const BYTE *data, DWORD size)
+{
+    DWORD hash = 2166136261u, i;
+
+    for (i = 0; i < size; i++) hash = (hash ^ data[i]) * 16777619u;
+    return hash;
+}
+
+/* The tid of handler n's index-th call that starts with prefix, or 0. */
+static DWORD call_tid(int n, const char *prefix, unsigned int index)
+{
+    struct call_log log;
+    unsigned int i;
+
+    read_calls(n, &log);
+    for (i = 0; i < log.count; i++)
+        if (!strncmp(log.calls[i], prefix, strlen(prefix)) && !index--) return log.tids[i];
+    return 0;
+}
+
+/* The call of handler n on thread tid that starts with prefix, or "". */
+static const char *call_on_thread(int n, const char *prefix, DWORD tid)
+{
+    static struct call_log log;
+    unsigned int i;
+
+    read_calls(n, &log);
+    for (i = 0; i < log.count; i++)
+        if (log.tids[i] == tid && !strncmp(log.calls[i], prefix, strlen(prefix))) return log.calls[i];
+    return "";
+}
+
+/* A program's request whose handler is still in Initialize when the time
+ * limit is over is given up on, and the next request runs. The handler
+ * given up on reads its cookie afterwards, as the documentation lets it
+ * while Initialize runs: it must be its own request's cookie, whatever the
+ * manager does meanwhile. */
+static void test_given_up_keeps_its_cookie(void)
+{
+    static BYTE cookie_a[4096], cookie_b[4096];
+    ISyncMgrSynchronizeInvoke *invoke;
+    char expected_a[128], expected_b[128];
+    HANDLE release_a, release_b;
+    DWORD tid_a, tid_b;
+    CLSID clsid;
+    HRESULT hr;
+
+    memset(cookie_a, 'A', sizeof(cookie_a));
+    memset(cookie_b, 'B', sizeof(cookie_b));
+    sprintf(expected_a, "Initialize reserved=0 flags=%08x cookie=%u:%08lx",
+            SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER, (UINT)sizeof(cookie_a),
+            hash_bytes(cookie_a, sizeof(cookie_a)));
+    sprintf(expected_b, "Initialize reserved=0 flags=%08x cookie=%u:%08lx",
+            SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER, (UINT)sizeof(cookie_b),
+            hash_bytes(cookie_b, sizeof(cookie_b)));
+
+    wait_for_no_manager();
+    set_invoke_timeout(2);
+    release_a = create_release_event(TEST_BLOCK_INIT, 1);
+    release_b = create_release_event(TEST_BLOCK_INIT, 2);
+    register_handler(TEST_BLOCK_INIT);
+    DeleteFileA(log_path);
+
+    hr = CoCreateInstance(&CLSID_SyncMgr, NULL, CLSCTX_INPROC_SERVER, &IID_ISyncMgrSynchronizeInvoke,
+                          (void **)&invoke);
+    ok(hr == S_OK, "CoCreateInstance got %#lx.\n", hr);
+    if (SUCCEEDED(hr))
+    {
+        handler_clsid(TEST_BLOCK_INIT, &clsid);
+        hr = ISyncMgrSynchronizeInvoke_UpdateItems(invoke, SYNCMGRINVOKE_STARTSYNC, &clsid,
+                                                   sizeof(cookie_a), cookie_a);
+        ok(hr == S_OK, "UpdateItems got %#lx.\n", hr);
+        hr = ISyncMgrSynchronizeInvoke_UpdateItems(invoke, SYNCMGRINVOKE_STARTSYNC, &clsid,
+                                                   sizeof(cookie_b), cookie_b);
+        ok(hr == S_OK, "UpdateItems got %#lx.\n", hr);
+
+        /* The first is given up on after 2 s; then the second waits too. */
+        ok(wait_for_calls(TEST_BLOCK_INIT, "Blocking", 2), "the requests did not both start.\n");
+        tid_a = call_tid(TEST_BLOCK_INIT, "Blocking", 0);
+        tid_b = call_tid(TEST_BLOCK_INIT, "Blocking", 1);
+        SetEvent(release_a);
+        ok(wait_for_calls(TEST_BLOCK_INIT, "Initialize", 1), "the first handler did not go on.\n");
+        ok(!strcmp(call_on_thread(TEST_BLOCK_INIT, "Initialize", tid_a), expected_a),
+           "given up on, it got \"%s\", expected \"%s\".\n",
+           call_on_thread(TEST_BLOCK_INIT, "Initialize", tid_a), expected_a);
+        SetEvent(release_b);
+        ok(wait_for_calls(TEST_BLOCK_INIT, "Initialize", 2), "the second handler did not go on.\n");
+        ok(!strcmp(call_on_thread(TEST_BLOCK_INIT, "Initialize", tid_b), expected_b),
+           "the next request's handler got \"%s\", expected \"%s\".\n",
+           call_on_thread(TEST_BLOCK_INIT, "Initialize", tid_b), expected_b);
+        ISyncMgrSynchronizeInvoke_Release(invoke);
+    }
+    SetEvent(release_a);
+    SetEvent(release_b);
+    wait_for_no_manager();
+    CloseHandle(release_a);
+    CloseHandle(release_b);
+    unregister_handler(TEST_BLOCK_INIT);
+    set_invoke_timeout(0);
+}
+
+/* The number of output lines that start with prefix. */
+static unsigned int count_lines(const char *prefix)
+{
+    const char *p = output;
+    unsigned int count = 0;
+
+    while (p && *p)
+    {
+        if (!strncmp(p, prefix, strlen(prefix))) count++;
+        if ((p = strchr(p, '\n'))) p++;
+    }
+    return count;
+}
+
+/* A handler whose thread crashed is failed once: when its Synchronize
+ * returns an error afterwards, that is neither printed nor counted again. */
+static void test_late_return_after_crash(void)
+{
+    char args[256], prefix[64];
+
+    register_handler_ex(TEST_GOOD_ASYNC, TEST_DLL2, "Apartment", 0);
+    register_handler(TEST_CRASH_LATE);
+    sprintf(args, "/sync /timeout:20 /handler:%s /handler:%s", handler_str(TEST_CRASH_LATE),
+            handler_str(TEST_GOOD_ASYNC));
+    if (run_mobsync(args))
+    {
+        ok(exit_code == 1, "exit code %lu.\n", exit_code);
+        ok(count_calls(TEST_CRASH_LATE, "LateReturn") == 1, "Synchronize did not return.\n");
+        sprintf(prefix, "error\t%s\t", handler_str(TEST_CRASH_LATE));
+        ok(count_lines(prefix) == 1, "%u error lines:\n%s", count_lines(prefix), output);
+        sprintf(line, "error\t%s\t-\tcrashed with exception 0xc0000005", handler_str(TEST_CRASH_LATE));
+        ok(find_line(line) != NULL, "no crash line:\n%s", output);
+        ok(has_line(result_line("failed", TEST_CRASH_LATE, 1)), "item 1:\n%s", output);
+        ok(has_line(result_line("succeeded", TEST_GOOD_ASYNC, 1)), "the other handler:\n%s", output);
+        ok(!strcmp(last_line(), "1 succeeded, 3 failed, 0 skipped"), "last line %s.\n", last_line());
+    }
+    unregister_handler(TEST_CRASH_LATE);
+    unregister_handler(TEST_GOOD_ASYNC);
+}
+
+/* A handler enumerating a million items while its time limit of one second
+ * runs out: the manager gives up on it while it still adds items, and
+ * neither may touch a table the other is changing. A race: run a few times
+ * (MOBSYNC_STRESS_RUNS more, to measure how often it used to crash). */
+static void test_time_limit_while_enumerating(void)
+{
+    unsigned int runs = 3, run, crashes = 0, bad = 0;
+    char args[128], count[16];
+
+    if (GetEnvironmentVariableA("MOBSYNC_STRESS_RUNS", count, sizeof(count)))
+        runs = max(1, atoi(count));
+    register_handler(TEST_MANY_ITEMS);
+    sprintf(args, "/sync /timeout:1 /handler:%s", handler_str(TEST_MANY_ITEMS));
+    for (run = 0; run < runs; run++)
+    {
+        if (!run_mobsync(args)) break;
+        if (exit_code > 1) crashes++;
+        else if (strcmp(last_line(), "0 succeeded, 0 failed, 0 skipped")) bad++;
+    }
+    ok(!crashes, "the manager crashed in %u of %u runs.\n", crashes, run);
+    ok(!bad, "%u of %u runs ended without their summary; the last:\n%s", bad, run, output);
+    if (runs > 3) trace("%u crashes in %u runs.\n", crashes, run);
+    unregister_handler(TEST_MANY_ITEMS);
+}
+
+/* A handler that keeps reporting an item whose ID another of its threads
+ * makes unreadable and readable again: each call gets S_OK or
+ * E_INVALIDARG, the manager never faults on it, and the session still
+ * answers /stop. */
+static void test_unreadable_progress(void)
+{
+    static const char * const expected[] =
+    {
+        SYNC_LOADING_CALLS,
+        "PrepareForSync items=01,02",
+        "PrepareForSyncCompleted hr=00000000",
+        "Synchronize",
+    };
+    struct mobsync_run run;
+    struct call_log log;
+    char args[256];
+    unsigned int i;
+
+    register_handler(TEST_FLIP);
+    register_handler(TEST_CANCEL);
+    DeleteFileA(log_path);
+    sprintf(args, "/sync /timeout:60 /handler:%s /handler:%s", handler_str(TEST_FLIP),
+            handler_str(TEST_CANCEL));
+    if (start_mobsync(args, &run))
+    {
+        ok(wait_for_calls(TEST_FLIP, "FlipsDone", 1), "the handler did not finish flipping.\n");
+        ok(wait_for_calls(TEST_CANCEL, "Synchronize", 1), "the other handler did not start.\n");
+        /* What the other handler needs to end before its 60 s are over. */
+        ok(run_mobsync_keep_log("/stop") && exit_code == 0, "/stop exit code %lu: %s", exit_code, output);
+        finish_mobsync(&run);
+        ok(exit_code == 1, "exit code %lu.\n", exit_code);
+        read_calls(TEST_FLIP, &log);
+        for (i = 0; i < ARRAY_SIZE(expected) && i < log.count; i++)
+            ok(!strcmp(log.calls[i], expected[i]), "call %u: got \"%s\".\n", i, log.calls[i]);
+        ok(count_calls(TEST_FLIP, "Flipped other=0") == 1, "Synchronize did not survive its calls:\n%s",
+           output);
+        ok(has_line(result_line("succeeded", TEST_FLIP, 1)), "item 1:\n%s", output);
+        ok(has_line(result_line("stopped", TEST_CANCEL, 1)), "the other handler:\n%s", output);
+        ok(!strcmp(last_line(), "2 succeeded, 2 failed, 0 skipped"), "last line %s.\n", last_line());
+    }
+    unregister_handler(TEST_FLIP);
+    unregister_handler(TEST_CANCEL);
+}
+
+START_TEST(lifetime)
+{
+    CoInitialize(NULL);
+    init_test();
+
+    test_given_up_keeps_its_cookie();
+    test_late_return_after_crash();
+    test_time_limit_while_enumerating();
+    test_unreadable_progress();
+
+    CoUninitialize();
+}
