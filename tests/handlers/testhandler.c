@@ -56,6 +56,7 @@ struct handler
     HANDLE skip_event;
     unsigned int serial;  /* the how-manieth of its behaviour in this process, from 1 */
     GUID *flip_page;      /* TEST_FLIP */
+    DWORD initialized;    /* GetTickCount() at Initialize */
     volatile LONG flips_done;
 };
 
@@ -164,6 +165,7 @@ struct enumerator
     LONG refcount;
     int behaviour;
     ULONG pos;
+    DWORD pace_until;     /* TEST_MANY_ITEMS: when to hand over item 524,289 */
 };
 
 static inline struct enumerator *impl_from_ISyncMgrEnumItems(ISyncMgrEnumItems *iface)
@@ -209,6 +211,10 @@ static HRESULT WINAPI enum_Next(ISyncMgrEnumItems *iface, ULONG count, SYNCMGRIT
     unsigned int total = item_count(enumerator->behaviour);
     ULONG i;
 
+    /* The manager's table doubles as it fills: the batch that starts item
+     * 524,289 makes it move its largest table, at the chosen moment. */
+    if (enumerator->pace_until && enumerator->pos == 524288)
+        while ((LONG)(GetTickCount() - enumerator->pace_until) < 0) Sleep(1);
     for (i = 0; i < count && enumerator->pos < total; i++, enumerator->pos++)
         fill_item(enumerator->behaviour, enumerator->pos, &items[i]);
     if (enumerator->behaviour == TEST_FETCHED_TOO_MANY)
@@ -527,6 +533,7 @@ static HRESULT WINAPI handler_Initialize(ISyncMgrSynchronize *iface, DWORD reser
             CloseHandle(event);
         }
     }
+    handler->initialized = GetTickCount();
     for (i = 0; cookie && i < size; i++) hash = (hash ^ cookie[i]) * 16777619u;
     log_call(handler->behaviour, "Initialize reserved=%lu flags=%08lx cookie=%lu:%08lx", reserved,
              flags, cookie ? size : 0, hash);
@@ -561,6 +568,13 @@ static HRESULT WINAPI handler_EnumSyncMgrItems(ISyncMgrSynchronize *iface, ISync
     enumerator->ISyncMgrEnumItems_iface.lpVtbl = &enum_vtbl;
     enumerator->refcount = 1;
     enumerator->behaviour = handler->behaviour;
+    if (handler->behaviour == TEST_MANY_ITEMS)
+    {
+        char pace[16];
+
+        if (GetEnvironmentVariableA(TEST_PACE_VARIABLE, pace, sizeof(pace)))
+            enumerator->pace_until = handler->initialized + atoi(pace);
+    }
     InterlockedIncrement(&module_refs);
     *items = &enumerator->ISyncMgrEnumItems_iface;
     return handler->behaviour == TEST_MISSING_ITEMS ? S_SYNCMGR_MISSINGITEMS : S_OK;

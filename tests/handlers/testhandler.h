@@ -51,5 +51,8 @@ enum test_behaviour
 #define TEST_RELEASE_EVENT "Local\\mobsync_test_release_%02x_%u"
 
 
+/* TEST_MANY_ITEMS hands over item 524,289 this many ms after Initialize. */
+#define TEST_PACE_VARIABLE "MOBSYNC_TEST_PACE"
+
 /* The environment variable naming the file each call is recorded in. */
 #define TEST_LOG_VARIABLE "MOBSYNC_TEST_LOG"
