@@ -95,29 +95,6 @@ static ULONG WINAPI callback_Release(ISyncMgrSynchronizeCallback *iface)
     return refcount;
 }
 
-/* Ends a begin/complete pair: only when that call is outstanding. */
-static HRESULT complete(struct handler *handler, enum handler_state pending,
-        enum handler_state next, HRESULT hr, const char *what)
-{
-    HRESULT ret = S_OK;
-
-    EnterCriticalSection(&handler->cs);
-    if (handler->state != pending || handler->finished)
-    {
-        WARN("%s: %s(%#lx) out of turn (state %u); ignored.\n", debugstr_w(handler->clsid_str),
-             what, hr, handler->state);
-        ret = E_UNEXPECTED;
-    }
-    else
-    {
-        handler->state = next;
-        handler->completion_hr = hr;
-        SetEvent(handler->completion_event);
-    }
-    LeaveCriticalSection(&handler->cs);
-    return ret;
-}
-
 static HRESULT WINAPI callback_ShowPropertiesCompleted(ISyncMgrSynchronizeCallback *iface, HRESULT hr)
 {
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
@@ -126,7 +103,7 @@ static HRESULT WINAPI callback_ShowPropertiesCompleted(ISyncMgrSynchronizeCallba
 
     /* This manager calls ShowProperties only from the choice dialog. */
     WARN("%s: ShowPropertiesCompleted without ShowProperties.\n",
-         debugstr_w(callback->handler->clsid_str));
+         debugstr_w(handler_clsid_str(callback->handler)));
     return S_OK;
 }
 
@@ -135,8 +112,8 @@ static HRESULT WINAPI callback_PrepareForSyncCompleted(ISyncMgrSynchronizeCallba
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
 
     TRACE("%p, %#lx.\n", iface, hr);
-    return complete(callback->handler, HANDLER_PREPARING, HANDLER_PREPARED, hr,
-                    "PrepareForSyncCompleted");
+    return handler_complete(callback->handler, HANDLER_PREPARING, HANDLER_PREPARED, hr,
+                            "PrepareForSyncCompleted");
 }
 
 static HRESULT WINAPI callback_SynchronizeCompleted(ISyncMgrSynchronizeCallback *iface, HRESULT hr)
@@ -144,52 +121,35 @@ static HRESULT WINAPI callback_SynchronizeCompleted(ISyncMgrSynchronizeCallback 
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
 
     TRACE("%p, %#lx.\n", iface, hr);
-    return complete(callback->handler, HANDLER_SYNCHRONIZING, HANDLER_SYNCHRONIZED, hr,
-                    "SynchronizeCompleted");
+    return handler_complete(callback->handler, HANDLER_SYNCHRONIZING, HANDLER_SYNCHRONIZED, hr,
+                            "SynchronizeCompleted");
 }
 
 static HRESULT WINAPI callback_ShowErrorCompleted(ISyncMgrSynchronizeCallback *iface, HRESULT hr,
         ULONG count, SYNCMGRITEMID *ids)
 {
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
-    struct handler *handler = callback->handler;
     SYNCMGRITEMID *copy = NULL;
-    HRESULT ret;
 
     TRACE("%p, %#lx, %lu, %p.\n", iface, hr, count, ids);
 
     /* The list belongs to the handler: copied before returning. */
     if (hr == S_SYNCMGR_RETRYSYNC && count)
     {
-        if (count > MAX_RETRY_ITEMS || !ids || IsBadReadPtr(ids, count * sizeof(*ids)))
+        if (count > MAX_RETRY_ITEMS || !ids)
         {
-            WARN("Unreadable retry list of %lu items at %p.\n", count, ids);
+            WARN("Retry list of %lu items at %p.\n", count, ids);
             return E_INVALIDARG;
         }
         if (!(copy = malloc(count * sizeof(*copy)))) return E_OUTOFMEMORY;
-        memcpy(copy, ids, count * sizeof(*copy));
+        if (!guard_copy(copy, ids, count * sizeof(*copy)))
+        {
+            WARN("Unreadable retry list of %lu items at %p.\n", count, ids);
+            free(copy);
+            return E_INVALIDARG;
+        }
     }
-
-    EnterCriticalSection(&handler->cs);
-    if (handler->state != HANDLER_SHOWING_ERROR || handler->finished)
-    {
-        WARN("ShowErrorCompleted out of turn; ignored.\n");
-        ret = E_UNEXPECTED;
-    }
-    else
-    {
-        free(handler->retry_items);
-        handler->retry_items = copy;
-        handler->retry_count = copy ? count : 0;
-        copy = NULL;
-        handler->state = HANDLER_SYNCHRONIZED;
-        handler->completion_hr = hr;
-        SetEvent(handler->completion_event);
-        ret = S_OK;
-    }
-    LeaveCriticalSection(&handler->cs);
-    free(copy);
-    return ret;
+    return handler_complete_show_error(callback->handler, hr, copy, count);
 }
 
 static HRESULT WINAPI callback_EnableModeless(ISyncMgrSynchronizeCallback *iface, BOOL enable)
@@ -199,7 +159,8 @@ static HRESULT WINAPI callback_EnableModeless(ISyncMgrSynchronizeCallback *iface
     TRACE("%p, %d.\n", iface, enable);
 
     /* A dialog is allowed only where a person can be asked. */
-    if (enable && !(callback->handler->session->flags & SYNCMGRFLAG_MAYBOTHERUSER)) return S_FALSE;
+    if (enable && !(handler_session(callback->handler)->flags & SYNCMGRFLAG_MAYBOTHERUSER))
+        return S_FALSE;
     return S_OK;
 }
 
@@ -207,148 +168,78 @@ static HRESULT WINAPI callback_Progress(ISyncMgrSynchronizeCallback *iface, REFS
         SYNCMGRPROGRESSITEM *progress)
 {
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
-    struct handler *handler = callback->handler;
-    struct item *item;
-    HRESULT ret;
+    SYNCMGRPROGRESSITEM copy;
+    GUID id_copy;
 
-    if (!id || !progress || IsBadReadPtr(id, sizeof(*id))
-            || IsBadReadPtr(progress, sizeof(*progress)) || progress->cbSize < sizeof(*progress))
+    /* The handler's memory is read into ours before any lock is taken, and
+     * trusted no further: it may become unreadable at any moment. */
+    if (!id || !progress || !guard_copy(&id_copy, id, sizeof(id_copy))
+            || !guard_copy(&copy, progress, sizeof(copy)) || copy.cbSize < sizeof(copy))
     {
-        WARN("%s: bad arguments %p, %p.\n", debugstr_w(handler->clsid_str), id, progress);
+        WARN("%s: bad arguments %p, %p.\n", debugstr_w(handler_clsid_str(callback->handler)), id,
+             progress);
         return E_INVALIDARG;
     }
-
-    EnterCriticalSection(&handler->cs);
-    if (handler->finished || handler->state == HANDLER_RELEASED)
-    {
-        ret = E_UNEXPECTED;
-    }
-    else if (!(item = handler_find_item(handler, id)))
-    {
-        WARN("%s: Progress for unknown item %s.\n", debugstr_w(handler->clsid_str),
-             debugstr_guid(id));
-        ret = E_INVALIDARG;
-    }
-    else
-    {
-        if ((progress->mask & SYNCMGRPROGRESSITEM_STATUSTYPE) && item->chosen)
-        {
-            /* A final status sticks: later reports cannot undo a result. */
-            if (!is_final(item->status)) item->status = progress->dwStatusType;
-        }
-        if (handler->cancel_all) ret = S_SYNCMGR_CANCELALL;
-        else if (item->cancel) ret = S_SYNCMGR_CANCELITEM;
-        else ret = S_OK;
-    }
-    LeaveCriticalSection(&handler->cs);
-    return ret;
-}
-
-static const WCHAR *level_name(DWORD level)
-{
-    switch (level)
-    {
-    case SYNCMGRLOGLEVEL_INFORMATION: return L"info";
-    case SYNCMGRLOGLEVEL_WARNING: return L"warning";
-    default: return L"error";
-    }
+    return handler_progress(callback->handler, &id_copy, copy.mask, copy.dwStatusType);
 }
 
 static HRESULT WINAPI callback_LogError(ISyncMgrSynchronizeCallback *iface, DWORD level,
         LPCWSTR text, SYNCMGRLOGERRORINFO *info)
 {
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
-    struct handler *handler = callback->handler;
-    WCHAR *copy, item_str[39];
     struct log_entry entry = { { 0 } };
-    size_t len;
+    SYNCMGRLOGERRORINFO info_copy;
+    WCHAR *copy;
+    HRESULT hr;
 
     TRACE("%p, %lu, %p, %p.\n", iface, level, text, info);
 
-    if (info && (IsBadReadPtr(info, sizeof(*info)) || info->cbSize < sizeof(*info)))
+    if (info && (!guard_copy(&info_copy, info, sizeof(info_copy))
+            || info_copy.cbSize < sizeof(info_copy)))
     {
-        WARN("%s: unreadable SYNCMGRLOGERRORINFO %p.\n", debugstr_w(handler->clsid_str), info);
+        WARN("%s: unreadable SYNCMGRLOGERRORINFO %p.\n",
+             debugstr_w(handler_clsid_str(callback->handler)), info);
         info = NULL;
     }
     if (info)
     {
-        if (info->mask & SYNCMGRLOGERROR_ERRORFLAGS) entry.flags = info->dwSyncMgrErrorFlags;
-        if (info->mask & SYNCMGRLOGERROR_ERRORID) entry.id = info->ErrorID;
-        if (info->mask & SYNCMGRLOGERROR_ITEMID)
+        if (info_copy.mask & SYNCMGRLOGERROR_ERRORFLAGS) entry.flags = info_copy.dwSyncMgrErrorFlags;
+        if (info_copy.mask & SYNCMGRLOGERROR_ERRORID) entry.id = info_copy.ErrorID;
+        if (info_copy.mask & SYNCMGRLOGERROR_ITEMID)
         {
-            entry.item = info->ItemID;
+            entry.item = info_copy.ItemID;
             entry.has_item = TRUE;
         }
     }
     if (!(copy = malloc((MAX_ERROR_TEXT + 1) * sizeof(WCHAR)))) return E_OUTOFMEMORY;
-    if (!text || IsBadStringPtrW(text, MAX_ERROR_TEXT)) copy[0] = 0;
-    else
-    {
-        for (len = 0; len < MAX_ERROR_TEXT && text[len]; len++) ;
-        memcpy(copy, text, len * sizeof(WCHAR));
-        copy[len] = 0;
-        copy_name(copy, copy, len + 1);
-    }
-    if (entry.has_item) guid_to_string(&entry.item, item_str);
-
-    EnterCriticalSection(&handler->cs);
-    if (handler->finished || handler->state == HANDLER_RELEASED)
-    {
-        LeaveCriticalSection(&handler->cs);
-        free(copy);
-        return E_UNEXPECTED;
-    }
-    if (!IsEqualGUID(&entry.id, &GUID_NULL))
-    {
-        if (handler->log_count == handler->log_size)
-        {
-            unsigned int size = max(16, handler->log_size * 2);
-            struct log_entry *log = realloc(handler->log, size * sizeof(*log));
-            if (log)
-            {
-                handler->log = log;
-                handler->log_size = size;
-            }
-        }
-        if (handler->log_count < handler->log_size) handler->log[handler->log_count++] = entry;
-    }
-    LeaveCriticalSection(&handler->cs);
-
-    output_line(L"%ls\t%ls\t%ls\t%ls", level_name(level), handler->clsid_str,
-                entry.has_item ? item_str : L"-", copy);
+    /* Unterminated text ends at MAX_ERROR_TEXT; unreadable text is none. */
+    if (!text || !guard_copy_string(copy, text, MAX_ERROR_TEXT + 1)) copy[0] = 0;
+    copy_name(copy, copy, MAX_ERROR_TEXT + 1);
+    hr = handler_log_error(callback->handler, level, copy, &entry);
     free(copy);
-    return S_OK;
+    return hr;
 }
 
 static HRESULT WINAPI callback_DeleteLogError(ISyncMgrSynchronizeCallback *iface,
         REFSYNCMGRERRORID id, DWORD reserved)
 {
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
-    struct handler *handler = callback->handler;
-    unsigned int i, j;
+    GUID copy;
 
-    TRACE("%p, %s, %#lx.\n", iface, id && !IsBadReadPtr(id, sizeof(*id)) ? debugstr_guid(id) : "?",
-          reserved);
-
-    if (!id || IsBadReadPtr(id, sizeof(*id))) return E_INVALIDARG;
-
-    EnterCriticalSection(&handler->cs);
-    for (i = j = 0; i < handler->log_count; i++)
+    if (!id || !guard_copy(&copy, id, sizeof(copy)))
     {
-        /* GUID_NULL deletes all of this handler's entries. */
-        if (IsEqualGUID(id, &GUID_NULL) || IsEqualGUID(id, &handler->log[i].id)) continue;
-        handler->log[j++] = handler->log[i];
+        TRACE("%p, %p, %#lx.\n", iface, id, reserved);
+        return E_INVALIDARG;
     }
-    handler->log_count = j;
-    LeaveCriticalSection(&handler->cs);
+    TRACE("%p, %s, %#lx.\n", iface, debugstr_guid(&copy), reserved);
+    handler_delete_log_error(callback->handler, &copy);
     return S_OK;
 }
 
 static HRESULT WINAPI callback_EstablishConnection(ISyncMgrSynchronizeCallback *iface,
         LPCWSTR name, DWORD reserved)
 {
-    TRACE("%p, %s, %#lx.\n", iface, name && !IsBadStringPtrW(name, 256) ? debugstr_w(name)
-          : "(default)", reserved);
+    TRACE("%p, %p, %#lx.\n", iface, name, reserved);
 
     /* Under Wine the host's network is the connection: nothing to dial. */
     return S_OK;
@@ -378,7 +269,7 @@ HRESULT callback_create(struct handler *handler, ISyncMgrSynchronizeCallback **o
     callback->ISyncMgrSynchronizeCallback_iface.lpVtbl = &callback_vtbl;
     callback->refcount = 1;
     callback->handler = handler;
-    InterlockedIncrement(&handler->refcount);
+    handler_addref(handler);
     if (FAILED(CoCreateFreeThreadedMarshaler((IUnknown *)&callback->ISyncMgrSynchronizeCallback_iface,
             &callback->marshaler)))
         callback->marshaler = NULL;

@@ -85,8 +85,8 @@ static HRESULT add_handler(struct session *session, const CLSID *clsid, DWORD fl
 
     for (i = 0; i < session->handler_count; i++)
     {
-        if (!IsEqualCLSID(&session->handlers[i]->clsid, clsid)) continue;
-        session->handlers[i]->register_flags |= flags;
+        if (!IsEqualCLSID(handler_clsid(session->handlers[i]), clsid)) continue;
+        handler_add_register_flags(session->handlers[i], flags);
         return S_OK;
     }
     if (!(handlers = realloc(session->handlers, (session->handler_count + 1) * sizeof(*handlers))))
@@ -139,7 +139,7 @@ HRESULT load_registrations(struct session *session)
     for (i = 0; i < session->only_handler_count; i++)
     {
         for (j = 0, found = FALSE; j < session->handler_count && !found; j++)
-            found = IsEqualCLSID(&session->handlers[j]->clsid, &session->only_handlers[i]);
+            found = IsEqualCLSID(handler_clsid(session->handlers[j]), &session->only_handlers[i]);
         if (found) continue;
         if (FAILED(add_handler(session, &session->only_handlers[i], 0))) return E_OUTOFMEMORY;
         handler_fail(session->handlers[session->handler_count - 1], REGDB_E_CLASSNOTREG,
@@ -183,22 +183,16 @@ void read_item_state(HKEY settings, const GUID *item, BOOL *checked)
 void prune_item_settings(struct handler *handler)
 {
     WCHAR name[64];
-    unsigned int i;
     DWORD index, len;
     GUID id;
     HKEY key;
-    BOOL known;
 
-    if (!(key = open_items_key(&handler->clsid, KEY_QUERY_VALUE | KEY_SET_VALUE))) return;
+    if (!(key = open_items_key(handler_clsid(handler), KEY_QUERY_VALUE | KEY_SET_VALUE))) return;
     for (index = 0;;)
     {
         len = ARRAYSIZE(name);
         if (RegEnumValueW(key, index, name, &len, NULL, NULL, NULL, NULL)) break;
-        known = FALSE;
-        if (string_to_guid(name, &id))
-            for (i = 0; i < handler->item_count && !known; i++)
-                known = IsEqualGUID(&handler->items[i].id, &id);
-        if (known || !string_to_guid(name, &id))
+        if (!string_to_guid(name, &id) || handler_has_item(handler, &id))
         {
             index++;
             continue;

@@ -99,7 +99,7 @@ static int run_control(enum control_action action, const GUID *handlers, unsigne
 
 int __cdecl wmain(int argc, WCHAR *argv[])
 {
-    struct session session = { 0 };
+    struct session session = { 0 }, *run;
     GUID *handlers = NULL, *items = NULL;
     unsigned int handler_count = 0, item_count = 0;
     BOOL have_command = FALSE, invoke = FALSE, session_options = FALSE;
@@ -239,7 +239,12 @@ int __cdecl wmain(int argc, WCHAR *argv[])
     session.only_item_count = item_count;
 
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
-    ret = run_session(&session);
+    if ((run = session_create(&session)))
+    {
+        ret = run_session(run);
+        session_release(run);
+    }
+    else ret = 1;
     /* Handlers given up on may still hold threads of ours: leave at once
      * rather than wait on them while unloading. */
     CoUninitialize();

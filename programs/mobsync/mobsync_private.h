@@ -61,12 +61,6 @@ struct item
     BOOL skip_sent;        /* SetItemStatus(SKIPPED) was called for it */
 };
 
-struct item_key
-{
-    SYNCMGRITEMID id;
-    unsigned int index;    /* into handler->items */
-};
-
 struct log_entry
 {
     SYNCMGRERRORID id;
@@ -86,43 +80,16 @@ enum handler_state
     HANDLER_RELEASED,      /* SetProgressCallback(NULL) sent: no more callbacks */
 };
 
-struct handler
-{
-    LONG refcount;
-    struct session *session;
-    CLSID clsid;
-    WCHAR clsid_str[39];
-    DWORD register_flags;
-    WCHAR name[MAX_SYNCMGRHANDLERNAME];
+/* A handler's record (handler.c): only handler.c reaches into it. */
+struct handler;
 
-    CRITICAL_SECTION cs;   /* everything below */
-    enum handler_state state;
-    BOOL finished;         /* the session no longer waits for it */
-    BOOL failed;           /* could not be loaded, crashed, timed out, broke the rules */
-    BOOL skipped;          /* Initialize returned S_FALSE */
-    BOOL given_up;         /* timed out: its thread is left alone */
-    WCHAR error[256];      /* why it failed, for /list */
-    LONG cancel_all;       /* Progress answers S_SYNCMGR_CANCELALL */
-    struct item *items;
-    unsigned int item_count;
-    struct item_key *sorted; /* the items in GUID order, for Progress */
-    unsigned int last_item;
-    struct log_entry *log;
-    unsigned int log_count, log_size;
-    HRESULT completion_hr;
-    HANDLE completion_event;
-    unsigned int skips_pending; /* skip requests not yet passed on */
-    HANDLE control_event;  /* wakes the handler's thread to pass them on */
-    SYNCMGRITEMID *retry_items;
-    ULONG retry_count;
-
-    HANDLE thread;
-    HMODULE module;        /* the handler's DLL, to recognize its crashes */
-    DWORD deadline;
-};
-
+/* A synchronization or listing. Made by session_create from options the
+ * caller filled in, with its own copies of what they point to; every
+ * handler record holds a reference, so that it lives as long as the last
+ * thread that may use it. */
 struct session
 {
+    LONG refcount;
     enum session_mode mode;
     DWORD flags;           /* SYNCMGRFLAG_* given to Initialize */
     const BYTE *cookie;
@@ -137,10 +104,11 @@ struct session
     BOOL event_filter;     /* only handlers registered for this event */
     DWORD event_register_flag;
 
-    struct handler **handlers;
+    struct handler **handlers; /* while the session runs */
     unsigned int handler_count;
     HANDLE finished_event;
     LONG succeeded, failed, skipped, errors;
+    BOOL gave_up;          /* a handler was given up on: its thread may still run */
 };
 
 /* An item's status that is a result: later reports do not change it. */
@@ -150,6 +118,12 @@ static inline BOOL is_final(DWORD status)
             || status == SYNCMGRSTATUS_SKIPPED || status == SYNCMGRSTATUS_STOPPED;
 }
 
+struct text
+{
+    WCHAR *data;
+    size_t len, size;
+};
+
 /* handlers.c */
 extern HRESULT load_registrations(struct session *session);
 extern HKEY open_item_settings(const CLSID *handler);
@@ -158,13 +132,55 @@ extern void prune_item_settings(struct handler *handler);
 extern void guid_to_string(const GUID *guid, WCHAR *str);
 extern BOOL string_to_guid(const WCHAR *str, GUID *guid);
 
-/* session.c */
-extern int run_session(struct session *session);
+/* handler.c */
 extern struct handler *handler_create(struct session *session, const CLSID *clsid, DWORD flags);
+extern void handler_addref(struct handler *handler);
 extern void handler_release(struct handler *handler);
-extern struct item *handler_find_item(struct handler *handler, const GUID *id);
-extern void handler_report_item(struct handler *handler, struct item *item, DWORD status);
+extern const CLSID *handler_clsid(const struct handler *handler);
+extern const WCHAR *handler_clsid_str(const struct handler *handler);
+extern struct session *handler_session(const struct handler *handler);
+extern HANDLE handler_completion_event(const struct handler *handler);
+extern HANDLE handler_control_event(const struct handler *handler);
+extern void handler_add_register_flags(struct handler *handler, DWORD flags);
+extern void handler_set_name(struct handler *handler, const WCHAR *name);
+extern void handler_set_module(struct handler *handler, HMODULE module);
+extern BOOL handler_has_module(struct handler *handler, HMODULE module);
+extern BOOL handler_finished(struct handler *handler);
+extern BOOL handler_given_up(struct handler *handler);
+extern BOOL handler_has_item(struct handler *handler, const GUID *id);
+extern void handler_finish(struct handler *handler, DWORD default_status);
+extern void handler_skip(struct handler *handler);
 extern void handler_fail(struct handler *handler, HRESULT hr, const WCHAR *message);
+extern void handler_fail_call(struct handler *handler, UINT message_id, HRESULT hr);
+extern void handler_warn(struct handler *handler, const WCHAR *text);
+extern BOOL handler_watch(struct handler *handler, DWORD now, DWORD grace_ms);
+extern void handler_set_thread(struct handler *handler, HANDLE thread, DWORD deadline);
+extern void handler_wait_thread(struct handler *handler);
+extern HRESULT handler_set_items(struct handler *handler, struct item *items, unsigned int count);
+extern unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, HRESULT *hr);
+extern void handler_set_state(struct handler *handler, enum handler_state state);
+extern HRESULT handler_completion_hr(struct handler *handler);
+extern HRESULT handler_complete(struct handler *handler, enum handler_state pending,
+        enum handler_state next, HRESULT hr, const char *what);
+extern HRESULT handler_complete_show_error(struct handler *handler, HRESULT hr,
+        SYNCMGRITEMID *ids, ULONG count);
+extern HRESULT handler_progress(struct handler *handler, const GUID *id, DWORD mask, DWORD status);
+extern HRESULT handler_log_error(struct handler *handler, DWORD level, const WCHAR *text,
+        const struct log_entry *entry);
+extern void handler_delete_log_error(struct handler *handler, const GUID *id);
+extern BOOL handler_next_error(struct handler *handler, SYNCMGRERRORID *id);
+extern BOOL handler_wants_retry(struct handler *handler);
+extern ULONG handler_take_retry(struct handler *handler, SYNCMGRITEMID *ids, ULONG capacity);
+extern unsigned int handler_take_skips(struct handler *handler, SYNCMGRITEMID *ids, unsigned int max);
+extern BOOL handler_skip_item(struct handler *handler, const GUID *id);
+extern BOOL handler_stop(struct handler *handler);
+extern void handler_list(struct handler *handler, struct text *text);
+
+/* session.c */
+extern struct session *session_create(const struct session *options);
+extern void session_addref(struct session *session);
+extern void session_release(struct session *session);
+extern int run_session(struct session *session);
 extern unsigned int session_skip_item(struct session *session, const GUID *handler, const GUID *item);
 extern unsigned int session_stop(struct session *session, const GUID *handler);
 
@@ -178,11 +194,6 @@ extern unsigned int control_send(enum control_action action, const GUID *handler
 extern HRESULT callback_create(struct handler *handler, ISyncMgrSynchronizeCallback **callback);
 
 /* output.c */
-struct text
-{
-    WCHAR *data;
-    size_t len, size;
-};
 extern void text_append(struct text *text, const WCHAR *format, ...);
 extern void output_text(struct text *text);
 extern void output_init(void);
@@ -197,6 +208,9 @@ extern void guard_init(void);
 extern void guard_set_session(struct session *session);
 extern void guard_enter(struct handler *handler);
 extern void guard_leave(void);
+extern void guard_hold(CRITICAL_SECTION *cs);
+extern BOOL guard_copy(void *dst, const void *src, SIZE_T size);
+extern BOOL guard_copy_string(WCHAR *dst, const WCHAR *src, SIZE_T size);
 
 /* queue.c */
 extern int run_invoke_server(void);

@@ -32,6 +32,7 @@
 #include "wine/debug.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
+WINE_DECLARE_DEBUG_CHANNEL(mobsync_usage);
 
 /* How long an idle manager waits for more requests before it exits, in ms. */
 #define IDLE_TIME 3000
@@ -137,30 +138,109 @@ static DWORD invoke_timeout(void)
     return seconds;
 }
 
-static void run_request(struct request *request)
+/* Runs the request in a session of its own, which its handlers' threads
+ * keep alive as long as they run. TRUE when a handler was given up on: its
+ * thread may still be running in this process. */
+static BOOL run_request(struct request *request)
 {
-    struct session session = { 0 };
+    struct session options = { 0 }, *session;
+    BOOL gave_up;
 
-    session.mode = MODE_SYNC;
-    session.timeout = invoke_timeout();
+    options.mode = MODE_SYNC;
+    options.timeout = invoke_timeout();
     /* The program that asked is one a person uses. */
-    session.flags = SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER;
+    options.flags = SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER;
     if (request->header.kind == MOBSYNC_REQUEST_UPDATE_ITEMS)
     {
-        session.only_handlers = &request->header.clsid;
-        session.only_handler_count = 1;
-        session.cookie = request->cookie;
-        session.cookie_size = request->header.cookie_size;
+        options.only_handlers = &request->header.clsid;
+        options.only_handler_count = 1;
+        options.cookie = request->cookie;
+        options.cookie_size = request->header.cookie_size;
     }
     else if (request->header.kind != MOBSYNC_REQUEST_UPDATE_ALL)
     {
         WARN("Unknown request kind %lu.\n", request->header.kind);
-        return;
+        return FALSE;
     }
     TRACE("Request from process %#lx: kind %lu, %s, flags %#lx, %lu bytes of cookie.\n",
           request->header.sender_pid, request->header.kind, debugstr_guid(&request->header.clsid),
           request->header.invoke_flags, request->header.cookie_size);
-    run_session(&session);
+    if (!(session = session_create(&options)))
+    {
+        ERR("Out of memory for a session.\n");
+        return FALSE;
+    }
+    run_session(session);
+    gave_up = session->gave_up;
+    session_release(session);
+    return gave_up;
+}
+
+/* What the server holds after each request, for the soak benchmark
+ * (WINEDEBUG=+mobsync_usage): handles, and heap blocks and bytes in use in
+ * all the process's heaps. */
+static void trace_usage(unsigned int requests)
+{
+    PROCESS_HEAP_ENTRY entry;
+    HANDLE heaps[64];
+    SIZE_T bytes = 0;
+    DWORD handles = 0, count, i, blocks = 0;
+
+    if (!TRACE_ON(mobsync_usage)) return;
+    GetProcessHandleCount(GetCurrentProcess(), &handles);
+    count = GetProcessHeaps(ARRAYSIZE(heaps), heaps);
+    for (i = 0; i < count && i < ARRAYSIZE(heaps); i++)
+    {
+        if (!HeapLock(heaps[i])) continue;
+        entry.lpData = NULL;
+        while (HeapWalk(heaps[i], &entry))
+        {
+            if (!(entry.wFlags & PROCESS_HEAP_ENTRY_BUSY)) continue;
+            bytes += entry.cbData;
+            blocks++;
+        }
+        HeapUnlock(heaps[i]);
+    }
+    TRACE_(mobsync_usage)("request %u: %lu handles, %lu heap blocks, %Iu heap bytes\n", requests,
+                          handles, blocks, bytes);
+}
+
+/* A manager that gave up on a handler stops taking requests once the queue
+ * is empty: the next request starts a fresh one, so that threads stuck in
+ * handlers never pile up in one process. */
+
+/* Whether a request waits in the queue. */
+static BOOL queue_pending(void)
+{
+    WCHAR pattern[MAX_PATH];
+    WIN32_FIND_DATAW data;
+    HANDLE find;
+
+    swprintf(pattern, ARRAYSIZE(pattern), L"%ls\\*.req", queue_folder);
+    if ((find = FindFirstFileW(pattern, &data)) == INVALID_HANDLE_VALUE) return FALSE;
+    FindClose(find);
+    return TRUE;
+}
+
+/* Starts a new manager for the requests this one leaves: the sender of one
+ * that came in after the last look saw this manager and started none. */
+static void start_manager(void)
+{
+    WCHAR dir[MAX_PATH], path[MAX_PATH], cmdline[MAX_PATH + 16];
+    PROCESS_INFORMATION pi;
+    STARTUPINFOW si = { sizeof(si) };
+    DWORD len;
+
+    len = GetModuleFileNameW(NULL, path, ARRAYSIZE(path));
+    if (!len || len >= ARRAYSIZE(path) || !GetSystemDirectoryW(dir, ARRAYSIZE(dir))) return;
+    swprintf(cmdline, ARRAYSIZE(cmdline), L"\"%ls\" /invoke", path);
+    if (!CreateProcessW(path, cmdline, NULL, NULL, FALSE, DETACHED_PROCESS, NULL, dir, &si, &pi))
+    {
+        WARN("Cannot start a new manager: error %lu.\n", GetLastError());
+        return;
+    }
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
 }
 
 static BOOL become_manager(HANDLE *mutex, HANDLE *event)
@@ -186,6 +266,8 @@ int run_invoke_server(void)
 {
     struct request request;
     HANDLE mutex, event;
+    unsigned int requests = 0;
+    BOOL gave_up = FALSE;
 
     HRESULT (WINAPI *pSHGetFolderPathW)(HWND, int, HANDLE, DWORD, WCHAR *);
     HMODULE shell32;
@@ -202,19 +284,32 @@ int run_invoke_server(void)
     {
         while (take_request(&request))
         {
-            run_request(&request);
+            if (run_request(&request)) gave_up = TRUE;
             free(request.cookie);
+            trace_usage(++requests);
         }
-        if (WaitForSingleObject(event, IDLE_TIME) == WAIT_OBJECT_0) continue;
+        if (!gave_up && WaitForSingleObject(event, IDLE_TIME) == WAIT_OBJECT_0) continue;
 
         /* Stop being the manager first, then look once more: a request that
          * came in between is taken here or by the manager its sender starts. */
         CloseHandle(event);
         ReleaseMutex(mutex);
         CloseHandle(mutex);
+        if (gave_up)
+        {
+            TRACE("A handler was given up on: leaving the next requests to a new manager.\n");
+            if (queue_pending()) start_manager();
+            return 0;
+        }
         if (!take_request(&request)) return 0;
-        run_request(&request);
+        if (run_request(&request)) gave_up = TRUE;
         free(request.cookie);
+        trace_usage(++requests);
+        if (gave_up)
+        {
+            if (queue_pending()) start_manager();
+            return 0;
+        }
         if (!become_manager(&mutex, &event)) return 0;
     }
 }

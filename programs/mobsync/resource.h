@@ -28,6 +28,8 @@
 #define IDS_UNKNOWN_ITEM        124
 #define IDS_NOT_ENUMERATED      125
 #define IDS_CANCELLED           126
+#define IDS_OUT_OF_MEMORY       127
+#define IDS_NO_THREAD           128
 #define IDS_NO_SESSION          130
 #define IDS_NOTHING_TO_SKIP     131
 #define IDS_NOTHING_TO_STOP     132

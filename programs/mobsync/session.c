@@ -38,158 +38,84 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 /* Items asked for per ISyncMgrEnumItems::Next call. */
 #define ENUM_BATCH 64
 
-struct handler *handler_create(struct session *session, const CLSID *clsid, DWORD flags)
+/* A session made from the options: its own copies of the cookie and of the
+ * handlers and items asked for, one reference for the caller. */
+struct session *session_create(const struct session *options)
 {
-    struct handler *handler;
+    struct session *session;
 
-    if (!(handler = calloc(1, sizeof(*handler)))) return NULL;
-    handler->refcount = 1;
-    handler->session = session;
-    handler->clsid = *clsid;
-    guid_to_string(clsid, handler->clsid_str);
-    handler->register_flags = flags;
-    InitializeCriticalSection(&handler->cs);
-    handler->completion_event = CreateEventW(NULL, FALSE, FALSE, NULL);
-    handler->control_event = CreateEventW(NULL, FALSE, FALSE, NULL);
-    return handler;
-}
-
-void handler_release(struct handler *handler)
-{
-    if (InterlockedDecrement(&handler->refcount)) return;
-    DeleteCriticalSection(&handler->cs);
-    CloseHandle(handler->completion_event);
-    CloseHandle(handler->control_event);
-    if (handler->thread) CloseHandle(handler->thread);
-    free(handler->items);
-    free(handler->sorted);
-    free(handler->log);
-    free(handler->retry_items);
-    free(handler);
-}
-
-/* Orders by ID, then by place in the enumeration: no shared state, since
- * every handler thread sorts its own items at the same time. */
-static int __cdecl compare_keys(const void *a, const void *b)
-{
-    const struct item_key *ka = a, *kb = b;
-    int cmp = memcmp(&ka->id, &kb->id, sizeof(ka->id));
-
-    return cmp ? cmp : (ka->index > kb->index) - (ka->index < kb->index);
-}
-
-/* Called with handler->cs held (or before any callback can exist). */
-struct item *handler_find_item(struct handler *handler, const GUID *id)
-{
-    unsigned int lo = 0, hi = handler->item_count, mid;
-    int cmp;
-
-    if (handler->last_item < handler->item_count
-            && IsEqualGUID(&handler->items[handler->last_item].id, id))
-        return &handler->items[handler->last_item];
-    if (!handler->sorted) return NULL;
-    while (lo < hi)
+    if (!(session = calloc(1, sizeof(*session)))) return NULL;
+    *session = *options;
+    session->refcount = 1;
+    session->cookie = NULL;
+    session->only_handlers = NULL;
+    session->only_items = NULL;
+    session->handlers = NULL;
+    session->handler_count = 0;
+    if (!(session->finished_event = CreateEventW(NULL, FALSE, FALSE, NULL))) goto failed;
+    if (options->cookie_size)
     {
-        mid = (lo + hi) / 2;
-        cmp = memcmp(id, &handler->sorted[mid].id, sizeof(*id));
-        if (!cmp)
-        {
-            handler->last_item = handler->sorted[mid].index;
-            return &handler->items[handler->last_item];
-        }
-        if (cmp < 0) hi = mid;
-        else lo = mid + 1;
+        if (!(session->cookie = malloc(options->cookie_size))) goto failed;
+        memcpy((BYTE *)session->cookie, options->cookie, options->cookie_size);
     }
+    if (options->only_handler_count)
+    {
+        if (!(session->only_handlers = malloc(options->only_handler_count * sizeof(CLSID)))) goto failed;
+        memcpy((CLSID *)session->only_handlers, options->only_handlers,
+               options->only_handler_count * sizeof(CLSID));
+    }
+    if (options->only_item_count)
+    {
+        if (!(session->only_items = malloc(options->only_item_count * sizeof(GUID)))) goto failed;
+        memcpy((GUID *)session->only_items, options->only_items, options->only_item_count * sizeof(GUID));
+    }
+    return session;
+
+failed:
+    session_release(session);
     return NULL;
 }
 
-static const WCHAR *status_name(DWORD status)
+void session_addref(struct session *session)
 {
-    switch (status)
+    InterlockedIncrement(&session->refcount);
+}
+
+/* The last reference goes with the last handler record of the session,
+ * which may be long after the session ended: a handler given up on. */
+void session_release(struct session *session)
+{
+    if (InterlockedDecrement(&session->refcount)) return;
+    /* Each handler record holds a reference: none is left. */
+    TRACE("session %p destroyed.\n", session);
+    free(session->handlers);
+    if (session->finished_event) CloseHandle(session->finished_event);
+    free((BYTE *)session->cookie);
+    free((CLSID *)session->only_handlers);
+    free((GUID *)session->only_items);
+    free(session);
+}
+
+static BOOL get_handler_info(struct handler *handler, ISyncMgrSynchronize *sync)
+{
+    SYNCMGRHANDLERINFO *info = NULL, copy;
+    WCHAR message[256];
+    HRESULT hr;
+
+    hr = ISyncMgrSynchronize_GetHandlerInfo(sync, &info);
+    /* Its memory is read into ours first, and trusted no further. */
+    if (FAILED(hr) || !info || !guard_copy(&copy.cbSize, &info->cbSize, sizeof(copy.cbSize))
+            || copy.cbSize != sizeof(copy) || !guard_copy(&copy, info, sizeof(copy)))
     {
-    case SYNCMGRSTATUS_SUCCEEDED: return L"succeeded";
-    case SYNCMGRSTATUS_SKIPPED: return L"skipped";
-    case SYNCMGRSTATUS_STOPPED: return L"stopped";
-    default: return L"failed";
+        /* Not freed: memory this broken may not be the handler's CoTaskMemAlloc. */
+        format_message(message, ARRAYSIZE(message), IDS_BAD_HANDLER_INFO, hr);
+        handler_fail(handler, FAILED(hr) ? hr : E_UNEXPECTED, message);
+        return FALSE;
     }
-}
-
-/* Prints the result of every chosen item not printed yet, taking
- * default_status for those the handler left without a final status, and
- * marks the handler finished. Called with handler->cs held. */
-static void finish_locked(struct handler *handler, DWORD default_status)
-{
-    struct session *session = handler->session;
-    struct text text = { 0 };
-    WCHAR item_str[39];
-    unsigned int i;
-    DWORD status;
-
-    if (handler->finished) return;
-    handler->finished = TRUE;
-    if (session->mode == MODE_SYNC)
-    {
-        for (i = 0; i < handler->item_count; i++)
-        {
-            struct item *item = &handler->items[i];
-
-            if (!item->chosen || item->reported) continue;
-            item->reported = TRUE;
-            /* An item someone skipped is skipped, unless the handler said
-             * otherwise: it may have finished it first. */
-            if (is_final(item->status)) status = item->status;
-            else status = item->skip ? SYNCMGRSTATUS_SKIPPED : default_status;
-            if (status == SYNCMGRSTATUS_SUCCEEDED) InterlockedIncrement(&session->succeeded);
-            else if (status == SYNCMGRSTATUS_SKIPPED) InterlockedIncrement(&session->skipped);
-            else InterlockedIncrement(&session->failed);
-            guid_to_string(&item->id, item_str);
-            text_append(&text, L"%ls\t%ls\t%ls\t%ls\n", status_name(status), handler->clsid_str,
-                        item_str, item->name);
-        }
-        /* One write for the handler's lines: a write per line costs a
-         * round trip to the server under Wine, thousands of them per run. */
-        output_text(&text);
-    }
-    SetEvent(session->finished_event);
-}
-
-static void finish(struct handler *handler, DWORD default_status)
-{
-    EnterCriticalSection(&handler->cs);
-    finish_locked(handler, default_status);
-    LeaveCriticalSection(&handler->cs);
-}
-
-/* The handler could not be used, crashed, broke the rules or ran out of time:
- * an error line, and its unfinished items fail. */
-void handler_fail(struct handler *handler, HRESULT hr, const WCHAR *message)
-{
-    struct session *session = handler->session;
-
-    EnterCriticalSection(&handler->cs);
-    if (!handler->finished)
-    {
-        handler->failed = TRUE;
-        handler->cancel_all = TRUE;
-        handler->completion_hr = hr;
-        InterlockedIncrement(&session->errors);
-        /* Listing, the line waits for its place in CLSID order. */
-        if (session->mode == MODE_LIST)
-            lstrcpynW(handler->error, message, ARRAYSIZE(handler->error));
-        else
-            output_line(L"error\t%ls\t-\t%ls (0x%08lX)", handler->clsid_str, message, hr);
-        finish_locked(handler, SYNCMGRSTATUS_FAILED);
-    }
-    LeaveCriticalSection(&handler->cs);
-}
-
-/* A problem that does not stop the handler: a warning line when
- * synchronizing; listing has no room for one in its format. */
-static void warn_line(struct handler *handler, const WCHAR *text)
-{
-    WARN("%s: %s\n", debugstr_w(handler->clsid_str), debugstr_w(text));
-    if (handler->session->mode == MODE_SYNC)
-        output_line(L"warning\t%ls\t-\t%ls", handler->clsid_str, text);
+    /* The icon is the handler's; headless, nothing shows it. */
+    CoTaskMemFree(info);
+    handler_set_name(handler, copy.wszHandlerName);
+    return TRUE;
 }
 
 /* Tells the handler of the items someone asked to skip, with
@@ -204,26 +130,10 @@ static void pass_on_skips(struct handler *handler, ISyncMgrSynchronize *sync)
 
     do
     {
-        count = 0;
-        EnterCriticalSection(&handler->cs);
-        if (handler->skips_pending && !handler->finished
-                && (handler->state == HANDLER_PREPARING || handler->state == HANDLER_SYNCHRONIZING))
-        {
-            for (i = 0; i < handler->item_count && count < ARRAYSIZE(ids); i++)
-            {
-                struct item *item = &handler->items[i];
-
-                if (!item->skip || item->skip_sent) continue;
-                item->skip_sent = TRUE;
-                ids[count++] = item->id;
-                handler->skips_pending--;
-            }
-        }
-        LeaveCriticalSection(&handler->cs);
-
+        count = handler_take_skips(handler, ids, ARRAYSIZE(ids));
         for (i = 0; i < count; i++)
         {
-            TRACE("%s: SetItemStatus(%s, SKIPPED).\n", debugstr_w(handler->clsid_str),
+            TRACE("%s: SetItemStatus(%s, SKIPPED).\n", debugstr_w(handler_clsid_str(handler)),
                   debugstr_guid(&ids[i]));
             hr = ISyncMgrSynchronize_SetItemStatus(sync, &ids[i], SYNCMGRSTATUS_SKIPPED);
             if (hr != S_OK) WARN("SetItemStatus returned %#lx.\n", hr);
@@ -232,11 +142,11 @@ static void pass_on_skips(struct handler *handler, ISyncMgrSynchronize *sync)
 }
 
 /* Waits, serving the apartment, until the pending call completes, passing
- * on skip requests meanwhile. FALSE when the session gave up on the handler
- * meanwhile. */
+ * on skip requests meanwhile. FALSE when the handler is finished meanwhile
+ * (given up on, crashed): then nothing more is asked of it. */
 static BOOL wait_completion(struct handler *handler, ISyncMgrSynchronize *sync)
 {
-    HANDLE events[2] = { handler->completion_event, handler->control_event };
+    HANDLE events[2] = { handler_completion_event(handler), handler_control_event(handler) };
     MSG msg;
 
     for (;;)
@@ -245,8 +155,8 @@ static BOOL wait_completion(struct handler *handler, ISyncMgrSynchronize *sync)
 
         pass_on_skips(handler, sync);
         ret = MsgWaitForMultipleObjects(2, events, FALSE, 100, QS_ALLINPUT);
-        if (ret == WAIT_OBJECT_0) return !handler->finished;
-        if (handler->finished) return FALSE;
+        if (ret == WAIT_OBJECT_0) return !handler_finished(handler);
+        if (handler_finished(handler)) return FALSE;
         while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE))
         {
             TranslateMessage(&msg);
@@ -255,28 +165,29 @@ static BOOL wait_completion(struct handler *handler, ISyncMgrSynchronize *sync)
     }
 }
 
-static BOOL add_item(struct handler *handler, const SYNCMGRITEM *src, unsigned int *size)
+static BOOL add_item(struct handler *handler, struct item **items, unsigned int *count,
+        unsigned int *size, const SYNCMGRITEM *src)
 {
     WCHAR message[256], id_str[39];
     struct item *item;
 
-    guid_to_string(&src->ItemID, id_str);
     if (src->cbSize != sizeof(*src))
     {
+        guid_to_string(&src->ItemID, id_str);
         format_message(message, ARRAYSIZE(message), IDS_BAD_ITEM_SIZE, id_str, src->cbSize,
                        (DWORD)sizeof(*src));
-        warn_line(handler, message);
+        handler_warn(handler, message);
     }
-    if (handler->item_count == *size)
+    if (*count == *size)
     {
         unsigned int new_size = max(16, *size * 2);
-        struct item *items = realloc(handler->items, new_size * sizeof(*items));
+        struct item *new_items = realloc(*items, new_size * sizeof(*new_items));
 
-        if (!items) return FALSE;
-        handler->items = items;
+        if (!new_items) return FALSE;
+        *items = new_items;
         *size = new_size;
     }
-    item = &handler->items[handler->item_count++];
+    item = &(*items)[(*count)++];
     memset(item, 0, sizeof(*item));
     item->id = src->ItemID;
     item->checked = src->dwItemState == SYNCMGRITEMSTATE_CHECKED;
@@ -285,53 +196,14 @@ static BOOL add_item(struct handler *handler, const SYNCMGRITEM *src, unsigned i
     return TRUE;
 }
 
-static void build_keys(struct handler *handler)
+/* Copies the items out of the handler's enumerator, trusting none of it,
+ * into a table of this thread's own: the handler's record gets it when it
+ * is complete, so that nobody else ever sees it change. */
+static HRESULT read_items(struct handler *handler, ISyncMgrEnumItems *enumerator)
 {
-    unsigned int i;
-
-    for (i = 0; i < handler->item_count; i++)
-    {
-        handler->sorted[i].id = handler->items[i].id;
-        handler->sorted[i].index = i;
-    }
-    qsort(handler->sorted, handler->item_count, sizeof(*handler->sorted), compare_keys);
-}
-
-/* Builds the GUID-ordered index Progress searches, and drops the items whose
- * ID came before: the first of a duplicate stands. Sorting finds them in
- * O(n log n), where comparing each new item with all others would not scale. */
-static BOOL sort_items(struct handler *handler)
-{
-    unsigned int i, j, count = handler->item_count;
-    WCHAR message[256], id_str[39];
-    BOOL *drop;
-
-    if (!(handler->sorted = malloc(count * sizeof(*handler->sorted)))) return FALSE;
-    if (!(drop = calloc(count, sizeof(*drop)))) return FALSE;
-    build_keys(handler);
-    for (i = 1; i < count; i++)
-    {
-        if (!IsEqualGUID(&handler->sorted[i].id, &handler->sorted[i - 1].id)) continue;
-        drop[handler->sorted[i].index] = TRUE;
-        guid_to_string(&handler->sorted[i].id, id_str);
-        format_message(message, ARRAYSIZE(message), IDS_DUPLICATE_ITEM, id_str);
-        warn_line(handler, message);
-    }
-    for (i = j = 0; i < count; i++) if (!drop[i]) handler->items[j++] = handler->items[i];
-    free(drop);
-    if (j != count)
-    {
-        handler->item_count = j;
-        build_keys(handler);
-    }
-    return TRUE;
-}
-
-/* Copies the items out of the handler's enumerator, trusting none of it. */
-static HRESULT read_items(struct handler *handler, ISyncMgrEnumItems *items)
-{
+    struct item *items = NULL;
+    unsigned int count = 0, size = 0, i;
     SYNCMGRITEM *batch;
-    unsigned int size = 0, i;
     WCHAR message[256];
     ULONG fetched;
     HRESULT hr;
@@ -341,203 +213,119 @@ static HRESULT read_items(struct handler *handler, ISyncMgrEnumItems *items)
     {
         fetched = 0;
         memset(batch, 0, ENUM_BATCH * sizeof(*batch));
-        hr = ISyncMgrEnumItems_Next(items, ENUM_BATCH, batch, &fetched);
+        hr = ISyncMgrEnumItems_Next(enumerator, ENUM_BATCH, batch, &fetched);
         if (FAILED(hr)) break;
         if (fetched > ENUM_BATCH)
         {
             format_message(message, ARRAYSIZE(message), IDS_FETCHED_TOO_MANY, fetched, ENUM_BATCH);
-            free(batch);
-            handler_fail(handler, E_UNEXPECTED, message);
-            return E_UNEXPECTED;
+            hr = E_UNEXPECTED;
+            goto failed;
         }
         for (i = 0; i < fetched; i++)
         {
-            if (handler->item_count >= MAX_ITEMS)
+            if (count >= MAX_ITEMS)
             {
                 format_message(message, ARRAYSIZE(message), IDS_TOO_MANY_ITEMS, MAX_ITEMS);
-                warn_line(handler, message);
+                handler_warn(handler, message);
                 hr = S_FALSE;
                 break;
             }
-            if (!add_item(handler, &batch[i], &size))
+            if (!add_item(handler, &items, &count, &size, &batch[i]))
             {
-                free(batch);
-                return E_OUTOFMEMORY;
+                hr = E_OUTOFMEMORY;
+                load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message));
+                goto failed;
             }
         }
-        if (hr != S_OK || !fetched || handler->item_count >= MAX_ITEMS) break;
+        /* Given up on meanwhile: no more calls into it. */
+        if (handler_finished(handler))
+        {
+            free(batch);
+            free(items);
+            return E_ABORT;
+        }
+        if (hr != S_OK || !fetched || count >= MAX_ITEMS) break;
     }
-    free(batch);
     if (FAILED(hr))
     {
         format_message(message, ARRAYSIZE(message), IDS_ENUM_FAILED, hr);
-        handler_fail(handler, hr, message);
-        return hr;
+        goto failed;
     }
+    free(batch);
+    return handler_set_items(handler, items, count);
 
-    if (handler->item_count && !sort_items(handler)) return E_OUTOFMEMORY;
-    return S_OK;
-}
-
-static BOOL item_requested(const struct session *session, const GUID *id)
-{
-    unsigned int i;
-
-    for (i = 0; i < session->only_item_count; i++)
-        if (IsEqualGUID(&session->only_items[i], id)) return TRUE;
-    return FALSE;
-}
-
-static unsigned int choose_items(struct handler *handler)
-{
-    const struct session *session = handler->session;
-    HKEY settings = open_item_settings(&handler->clsid);
-    unsigned int i, count = 0;
-
-    for (i = 0; i < handler->item_count; i++)
-    {
-        struct item *item = &handler->items[i];
-
-        read_item_state(settings, &item->id, &item->checked);
-        if (session->only_item_count) item->chosen = item_requested(session, &item->id);
-        else item->chosen = item->checked;
-        if (item->chosen) count++;
-    }
-    if (settings) RegCloseKey(settings);
-    return count;
-}
-
-static BOOL get_handler_info(struct handler *handler, ISyncMgrSynchronize *sync)
-{
-    SYNCMGRHANDLERINFO *info = NULL;
-    WCHAR message[256];
-    HRESULT hr;
-
-    hr = ISyncMgrSynchronize_GetHandlerInfo(sync, &info);
-    if (FAILED(hr) || !info || IsBadReadPtr(info, sizeof(DWORD)) || info->cbSize != sizeof(*info)
-            || IsBadReadPtr(info, sizeof(*info)))
-    {
-        /* Not freed: memory this broken may not be the handler's CoTaskMemAlloc. */
-        format_message(message, ARRAYSIZE(message), IDS_BAD_HANDLER_INFO, hr);
-        handler_fail(handler, FAILED(hr) ? hr : E_UNEXPECTED, message);
-        return FALSE;
-    }
-    copy_name(handler->name, info->wszHandlerName, ARRAYSIZE(handler->name));
-    /* The icon is the handler's; headless, nothing shows it. */
-    CoTaskMemFree(info);
-    if (!handler->name[0]) wcscpy(handler->name, handler->clsid_str);
-    return TRUE;
-}
-
-static void fail_chosen(struct handler *handler, UINT message_id, HRESULT hr)
-{
-    WCHAR message[256];
-
-    format_message(message, ARRAYSIZE(message), message_id, hr);
-    output_line(L"error\t%ls\t-\t%ls", handler->clsid_str, message);
-    InterlockedIncrement(&handler->session->errors);
-    finish(handler, SYNCMGRSTATUS_FAILED);
-}
-
-static void set_state(struct handler *handler, enum handler_state state)
-{
-    EnterCriticalSection(&handler->cs);
-    handler->state = state;
-    ResetEvent(handler->completion_event);
-    LeaveCriticalSection(&handler->cs);
+failed:
+    free(batch);
+    free(items);
+    handler_fail(handler, hr, message);
+    return hr;
 }
 
 /* PrepareForSync and Synchronize for the given items, with ShowError and a
- * retry when asked. FALSE when the session gave up on the handler. */
+ * retry when asked. FALSE when the handler was finished meanwhile (given
+ * up on, crashed): no more calls into it. */
 static BOOL synchronize_items(struct handler *handler, ISyncMgrSynchronize *sync,
         SYNCMGRITEMID *ids, ULONG count)
 {
-    struct session *session = handler->session;
+    struct session *session = handler_session(handler);
     const ULONG capacity = count;
-    unsigned int attempt, i;
     SYNCMGRERRORID error_id;
-    struct item *item;
+    unsigned int attempt;
     HRESULT hr;
     BOOL retry;
 
     for (attempt = 0;; attempt++)
     {
-        set_state(handler, HANDLER_PREPARING);
+        handler_set_state(handler, HANDLER_PREPARING);
         hr = ISyncMgrSynchronize_PrepareForSync(sync, count, ids, NULL, 0);
         if (hr != S_OK)
         {
             /* The handler must not complete a call that did not start. */
-            set_state(handler, HANDLER_PREPARED);
-            fail_chosen(handler, IDS_PREPARE_FAILED, hr);
+            handler_set_state(handler, HANDLER_PREPARED);
+            handler_fail_call(handler, IDS_PREPARE_FAILED, hr);
             return TRUE;
         }
         if (!wait_completion(handler, sync)) return FALSE;
-        if (handler->completion_hr != S_OK)
+        if ((hr = handler_completion_hr(handler)) != S_OK)
         {
-            fail_chosen(handler, IDS_PREPARE_FAILED, handler->completion_hr);
+            handler_fail_call(handler, IDS_PREPARE_FAILED, hr);
             return TRUE;
         }
 
-        set_state(handler, HANDLER_SYNCHRONIZING);
+        handler_set_state(handler, HANDLER_SYNCHRONIZING);
         hr = ISyncMgrSynchronize_Synchronize(sync, NULL);
         if (hr != S_OK)
         {
-            set_state(handler, HANDLER_SYNCHRONIZED);
-            fail_chosen(handler, IDS_SYNCHRONIZE_FAILED, hr);
+            handler_set_state(handler, HANDLER_SYNCHRONIZED);
+            handler_fail_call(handler, IDS_SYNCHRONIZE_FAILED, hr);
             return TRUE;
         }
         if (!wait_completion(handler, sync)) return FALSE;
-        hr = handler->completion_hr;
+        hr = handler_completion_hr(handler);
 
         /* As if each error with details were double-clicked (/showerrors). */
         retry = FALSE;
-        while (session->show_errors && attempt < MAX_RETRIES && !retry)
+        while (session->show_errors && attempt < MAX_RETRIES && !retry
+                && handler_next_error(handler, &error_id))
         {
-            EnterCriticalSection(&handler->cs);
-            for (i = 0; i < handler->log_count; i++)
-                if (handler->log[i].flags & SYNCMGRERRORFLAG_ENABLEJUMPTEXT) break;
-            if (i == handler->log_count)
-            {
-                LeaveCriticalSection(&handler->cs);
-                break;
-            }
-            error_id = handler->log[i].id;
-            memmove(&handler->log[i], &handler->log[i + 1], (handler->log_count - i - 1)
-                    * sizeof(*handler->log));
-            handler->log_count--;
-            LeaveCriticalSection(&handler->cs);
-
-            set_state(handler, HANDLER_SHOWING_ERROR);
+            handler_set_state(handler, HANDLER_SHOWING_ERROR);
             if (ISyncMgrSynchronize_ShowError(sync, NULL, &error_id) != S_OK)
             {
-                set_state(handler, HANDLER_SYNCHRONIZED);
+                handler_set_state(handler, HANDLER_SYNCHRONIZED);
                 continue;
             }
             if (!wait_completion(handler, sync)) return FALSE;
-            if (handler->completion_hr == S_SYNCMGR_RETRYSYNC && handler->retry_count) retry = TRUE;
+            retry = handler_wants_retry(handler);
         }
         if (!retry) break;
 
         /* Synchronize again exactly the items the handler named that it has,
          * each once: never more than were chosen, whatever the list says. */
-        EnterCriticalSection(&handler->cs);
-        for (i = count = 0; i < handler->retry_count && count < capacity; i++)
-        {
-            ULONG j;
-
-            if (!(item = handler_find_item(handler, &handler->retry_items[i])) || !item->chosen
-                    || item->skip)
-                continue;
-            for (j = 0; j < count; j++) if (IsEqualGUID(&ids[j], &item->id)) break;
-            if (j < count) continue;
-            item->status = SYNCMGRSTATUS_PENDING;
-            ids[count++] = item->id;
-        }
-        LeaveCriticalSection(&handler->cs);
-        TRACE("%s: retrying %lu items.\n", debugstr_w(handler->clsid_str), count);
+        count = handler_take_retry(handler, ids, capacity);
+        TRACE("%s: retrying %lu items.\n", debugstr_w(handler_clsid_str(handler)), count);
         if (!count) break;
     }
-    finish(handler, hr == S_OK ? SYNCMGRSTATUS_SUCCEEDED : SYNCMGRSTATUS_FAILED);
+    handler_finish(handler, hr == S_OK ? SYNCMGRSTATUS_SUCCEEDED : SYNCMGRSTATUS_FAILED);
     return TRUE;
 }
 
@@ -614,31 +402,32 @@ static HMODULE handler_module(const CLSID *clsid)
 
 static void run_handler(struct handler *handler)
 {
-    struct session *session = handler->session;
+    struct session *session = handler_session(handler);
+    const CLSID *clsid = handler_clsid(handler);
     ISyncMgrSynchronizeCallback *callback = NULL;
     ISyncMgrEnumItems *items = NULL;
     ISyncMgrSynchronize *sync;
     SYNCMGRITEMID *ids = NULL;
     WCHAR message[256];
-    unsigned int i, count;
+    unsigned int count;
     HRESULT hr;
 
-    hr = CoCreateInstance(&handler->clsid, NULL, CLSCTX_INPROC_SERVER, &IID_ISyncMgrSynchronize,
-                          (void **)&sync);
+    hr = CoCreateInstance(clsid, NULL, CLSCTX_INPROC_SERVER, &IID_ISyncMgrSynchronize, (void **)&sync);
     if (FAILED(hr))
     {
         handler_fail(handler, hr, load_message(IDS_CANNOT_LOAD, message, ARRAYSIZE(message)));
         return;
     }
     /* Its DLL, so that a crash on a thread of its own is recognized as its. */
-    handler->module = handler_module(&handler->clsid);
+    handler_set_module(handler, handler_module(clsid));
 
+    /* Each call may have outlived the time limit: then nothing more is asked. */
+    if (handler_finished(handler)) goto done;
     hr = ISyncMgrSynchronize_Initialize(sync, 0, session->flags, session->cookie_size, session->cookie);
     if (hr == S_FALSE)
     {
-        TRACE("%s does not take part.\n", debugstr_w(handler->clsid_str));
-        handler->skipped = TRUE;
-        finish(handler, SYNCMGRSTATUS_SKIPPED);
+        TRACE("%s does not take part.\n", debugstr_w(handler_clsid_str(handler)));
+        handler_skip(handler);
         goto done;
     }
     if (FAILED(hr))
@@ -647,50 +436,40 @@ static void run_handler(struct handler *handler)
         handler_fail(handler, hr, message);
         goto done;
     }
-    /* Each call may have outlived the time limit: then nothing more is asked. */
-    if (handler->finished || !get_handler_info(handler, sync) || handler->finished) goto done;
+    if (handler_finished(handler) || !get_handler_info(handler, sync) || handler_finished(handler))
+        goto done;
 
     hr = ISyncMgrSynchronize_EnumSyncMgrItems(sync, &items);
     if (FAILED(hr) || !items)
     {
         format_message(message, ARRAYSIZE(message), IDS_ENUM_FAILED, FAILED(hr) ? hr : E_POINTER);
         handler_fail(handler, FAILED(hr) ? hr : E_POINTER, message);
+        items = NULL;
         goto done;
     }
     /* S_SYNCMGR_ITEMDELETED and S_SYNCMGR_ENUMITEMS are accepted as S_OK. */
-    if (FAILED(read_items(handler, items)) || handler->finished) goto done;
+    if (FAILED(read_items(handler, items))) goto done;
     if (hr != S_SYNCMGR_MISSINGITEMS) prune_item_settings(handler);
     ISyncMgrEnumItems_Release(items);
     items = NULL;
 
-    if (session->mode == MODE_LIST)
+    /* Listing, this reads the check states; no chosen item: the handler is
+     * simply released. */
+    count = handler_choose_items(handler, &ids, &hr);
+    if (FAILED(hr))
     {
-        HKEY settings = open_item_settings(&handler->clsid);
-
-        for (i = 0; i < handler->item_count; i++)
-            read_item_state(settings, &handler->items[i].id, &handler->items[i].checked);
-        if (settings) RegCloseKey(settings);
-        finish(handler, SYNCMGRSTATUS_SUCCEEDED);
+        handler_fail(handler, hr, load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message)));
         goto done;
     }
-
-    /* No chosen item: the handler is simply released. */
-    if (!(count = choose_items(handler)))
+    if (!count)
     {
-        finish(handler, SYNCMGRSTATUS_SUCCEEDED);
+        handler_finish(handler, SYNCMGRSTATUS_SUCCEEDED);
         goto done;
     }
-    if (!(ids = malloc(count * sizeof(*ids))))
-    {
-        handler_fail(handler, E_OUTOFMEMORY, L"out of memory");
-        goto done;
-    }
-    for (i = count = 0; i < handler->item_count; i++)
-        if (handler->items[i].chosen) ids[count++] = handler->items[i].id;
 
     if (FAILED(hr = callback_create(handler, &callback)))
     {
-        handler_fail(handler, hr, L"out of memory");
+        handler_fail(handler, hr, load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message)));
         goto done;
     }
     ISyncMgrSynchronize_SetProgressCallback(sync, callback);
@@ -701,7 +480,7 @@ static void run_handler(struct handler *handler)
         free(ids);
         return;
     }
-    set_state(handler, HANDLER_RELEASED);
+    handler_set_state(handler, HANDLER_RELEASED);
     ISyncMgrSynchronize_SetProgressCallback(sync, NULL);
     ISyncMgrSynchronizeCallback_Release(callback);
 
@@ -711,6 +490,8 @@ done:
     ISyncMgrSynchronize_Release(sync);
 }
 
+/* Holds a reference on the handler's record, and through it on the
+ * session: a thread given up on keeps what it uses. */
 static DWORD WINAPI handler_thread(void *arg)
 {
     struct handler *handler = arg;
@@ -719,7 +500,7 @@ static DWORD WINAPI handler_thread(void *arg)
     guard_enter(handler);
     run_handler(handler);
     guard_leave();
-    finish(handler, SYNCMGRSTATUS_FAILED);
+    handler_finish(handler, SYNCMGRSTATUS_FAILED);
     handler_release(handler);
     /* An apartment whose handler was given up on is not torn down: the
      * handler may still be running in it. */
@@ -729,68 +510,36 @@ static DWORD WINAPI handler_thread(void *arg)
 
 static int __cdecl compare_handlers(const void *a, const void *b)
 {
-    return wcscmp((*(struct handler * const *)a)->clsid_str, (*(struct handler * const *)b)->clsid_str);
+    return wcscmp(handler_clsid_str(*(struct handler * const *)a),
+                  handler_clsid_str(*(struct handler * const *)b));
 }
 
 static void print_list(struct session *session)
 {
     struct text text = { 0 };
-    WCHAR item_str[39];
-    unsigned int i, j;
+    unsigned int i;
 
     for (i = 0; i < session->handler_count; i++)
     {
-        struct handler *handler = session->handlers[i];
-
-        EnterCriticalSection(&handler->cs);
-        if (handler->failed)
-            text_append(&text, L"%ls\t-\terror\t0x%08lX\t%ls\n", handler->clsid_str,
-                        handler->completion_hr, handler->error);
-        else if (!handler->skipped)
-        {
-            for (j = 0; j < handler->item_count; j++)
-            {
-                guid_to_string(&handler->items[j].id, item_str);
-                text_append(&text, L"%ls\t%ls\t%ls\t%ls\t%ls\n", handler->clsid_str, item_str,
-                            handler->items[j].checked ? L"checked" : L"unchecked", handler->name,
-                            handler->items[j].name);
-            }
-        }
-        LeaveCriticalSection(&handler->cs);
+        handler_list(session->handlers[i], &text);
         output_text(&text);
     }
 }
 
-/* mobsync /skip: what the progress dialog's Skip button does. Taken for an
- * item chosen for this session that has no result yet, from the moment its
- * handler is asked to prepare until it completes Synchronize: Progress for
- * it answers S_SYNCMGR_CANCELITEM from now on, and the handler's thread
- * passes the request on with SetItemStatus(SKIPPED). Gives the number of
- * items taken (the same ID may belong to several handlers). */
+/* mobsync /skip: what the progress dialog's Skip button does. Progress for
+ * the item answers S_SYNCMGR_CANCELITEM from now on, and the handler's
+ * thread passes the request on with SetItemStatus(SKIPPED). Gives the
+ * number of items taken (the same ID may belong to several handlers). */
 unsigned int session_skip_item(struct session *session, const GUID *clsid, const GUID *id)
 {
     unsigned int i, taken = 0;
-    struct item *item;
 
     for (i = 0; i < session->handler_count; i++)
     {
         struct handler *handler = session->handlers[i];
 
-        if (clsid && !IsEqualGUID(clsid, &handler->clsid)) continue;
-        EnterCriticalSection(&handler->cs);
-        if (!handler->finished && (handler->state == HANDLER_PREPARING
-                || handler->state == HANDLER_PREPARED || handler->state == HANDLER_SYNCHRONIZING)
-                && (item = handler_find_item(handler, id)) && item->chosen
-                && !is_final(item->status) && !item->skip)
-        {
-            TRACE("%s: skipping %s.\n", debugstr_w(handler->clsid_str), debugstr_guid(id));
-            item->skip = TRUE;
-            item->cancel = TRUE;
-            handler->skips_pending++;
-            SetEvent(handler->control_event);
-            taken++;
-        }
-        LeaveCriticalSection(&handler->cs);
+        if (clsid && !IsEqualGUID(clsid, handler_clsid(handler))) continue;
+        if (handler_skip_item(handler, id)) taken++;
     }
     return taken;
 }
@@ -806,32 +555,61 @@ unsigned int session_stop(struct session *session, const GUID *clsid)
     {
         struct handler *handler = session->handlers[i];
 
-        if (clsid && !IsEqualGUID(clsid, &handler->clsid)) continue;
-        EnterCriticalSection(&handler->cs);
-        if (!handler->finished)
-        {
-            TRACE("%s: stopping.\n", debugstr_w(handler->clsid_str));
-            handler->cancel_all = TRUE;
-            asked++;
-        }
-        LeaveCriticalSection(&handler->cs);
+        if (clsid && !IsEqualGUID(clsid, handler_clsid(handler))) continue;
+        if (handler_stop(handler)) asked++;
     }
     return asked;
 }
 
-static struct session * volatile current_session;
+/* The session Ctrl+C stops; sessions run one after the other, all started
+ * from the main thread. */
+static CRITICAL_SECTION current_cs;
+static struct session *current_session;
 static LONG cancel_requests;
+
+static void set_current_session(struct session *session)
+{
+    static BOOL initialized;
+
+    if (!initialized)
+    {
+        InitializeCriticalSection(&current_cs);
+        initialized = TRUE;
+    }
+    EnterCriticalSection(&current_cs);
+    current_session = session;
+    LeaveCriticalSection(&current_cs);
+}
 
 /* Ctrl+C or Ctrl+Break: the first asks every handler to stop through
  * Progress (their items end "stopped"); the second ends the process. */
 static BOOL WINAPI console_ctrl(DWORD type)
 {
-    struct session *session = current_session;
+    BOOL ret = FALSE;
 
     if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT) return FALSE;
-    if (InterlockedIncrement(&cancel_requests) > 1 || !session) return FALSE;
-    session_stop(session, NULL);
-    return TRUE;
+    if (InterlockedIncrement(&cancel_requests) > 1) return FALSE;
+    EnterCriticalSection(&current_cs);
+    if (current_session)
+    {
+        session_stop(current_session, NULL);
+        ret = TRUE;
+    }
+    LeaveCriticalSection(&current_cs);
+    return ret;
+}
+
+/* The records hold the session, the session holds the records: that
+ * circle ends here, when the session is over. A thread given up on keeps
+ * its own record. */
+static void drop_handlers(struct session *session)
+{
+    unsigned int i;
+
+    for (i = 0; i < session->handler_count; i++) handler_release(session->handlers[i]);
+    free(session->handlers);
+    session->handlers = NULL;
+    session->handler_count = 0;
 }
 
 /* Runs the session to its end and gives the exit code. */
@@ -839,15 +617,20 @@ int run_session(struct session *session)
 {
     WCHAR message[256];
     unsigned int i, running;
-    DWORD now, timeout_ms, grace_ms;
+    DWORD timeout_ms, grace_ms;
     HWND control = NULL;
+    HANDLE thread;
     MSG msg;
+    int ret;
 
-    session->finished_event = CreateEventW(NULL, FALSE, FALSE, NULL);
-    if (FAILED(load_registrations(session))) return 1;
+    if (FAILED(load_registrations(session)))
+    {
+        drop_handlers(session);
+        return 1;
+    }
     qsort(session->handlers, session->handler_count, sizeof(*session->handlers), compare_handlers);
     guard_set_session(session);
-    current_session = session;
+    set_current_session(session);
     SetConsoleCtrlHandler(console_ctrl, TRUE);
 
     /* Before any handler's apartment exists, so that it is the first. */
@@ -856,7 +639,7 @@ int run_session(struct session *session)
         WCHAR path[MAX_PATH];
         BOOL single;
 
-        if (read_inproc_server(&session->handlers[i]->clsid, path, &single) && single)
+        if (read_inproc_server(handler_clsid(session->handlers[i]), path, &single) && single)
         {
             start_main_apartment();
             break;
@@ -873,40 +656,25 @@ int run_session(struct session *session)
     {
         struct handler *handler = session->handlers[i];
 
-        if (handler->finished) continue;
-        handler->deadline = GetTickCount() + timeout_ms;
-        InterlockedIncrement(&handler->refcount);
-        if (!(handler->thread = CreateThread(NULL, 0, handler_thread, handler, 0, NULL)))
+        if (handler_finished(handler)) continue;
+        handler_addref(handler);
+        if (!(thread = CreateThread(NULL, 0, handler_thread, handler, CREATE_SUSPENDED, NULL)))
         {
             handler_release(handler);
-            handler_fail(handler, HRESULT_FROM_WIN32(GetLastError()), L"no thread");
+            handler_fail(handler, HRESULT_FROM_WIN32(GetLastError()),
+                         load_message(IDS_NO_THREAD, message, ARRAYSIZE(message)));
+            continue;
         }
+        handler_set_thread(handler, thread, GetTickCount() + timeout_ms);
+        ResumeThread(thread);
     }
 
     for (;;)
     {
-        now = GetTickCount();
-        for (i = running = 0; i < session->handler_count; i++)
-        {
-            struct handler *handler = session->handlers[i];
-            BOOL cancel = FALSE;
+        DWORD now = GetTickCount();
 
-            if (handler->finished) continue;
-            if ((LONG)(now - handler->deadline) >= 0)
-            {
-                format_message(message, ARRAYSIZE(message), IDS_TIMED_OUT, session->timeout);
-                WARN("%s timed out.\n", debugstr_w(handler->clsid_str));
-                handler->given_up = TRUE;
-                handler_fail(handler, HRESULT_FROM_WIN32(ERROR_TIMEOUT), message);
-                continue;
-            }
-            EnterCriticalSection(&handler->cs);
-            if ((LONG)(now - (handler->deadline - grace_ms)) >= 0 && !handler->cancel_all)
-                cancel = handler->cancel_all = TRUE;
-            LeaveCriticalSection(&handler->cs);
-            if (cancel) TRACE("%s: asking it to cancel.\n", debugstr_w(handler->clsid_str));
-            running++;
-        }
+        for (i = running = 0; i < session->handler_count; i++)
+            if (handler_watch(session->handlers[i], now, grace_ms)) running++;
         if (!running) break;
         if (!control)
         {
@@ -920,26 +688,23 @@ int run_session(struct session *session)
 
     /* Results are in; let each handler that is not given up on be released
      * properly (SetProgressCallback(NULL), Release) before the process ends. */
-    for (i = 0; i < session->handler_count; i++)
-    {
-        struct handler *handler = session->handlers[i];
-        LONG left;
-
-        if (!handler->thread || handler->given_up) continue;
-        left = (LONG)(handler->deadline - GetTickCount());
-        if (WaitForSingleObject(handler->thread, left > 0 ? left : 0) == WAIT_TIMEOUT)
-            WARN("%s is not releasing; given up on.\n", debugstr_w(handler->clsid_str));
-    }
+    for (i = 0; i < session->handler_count; i++) handler_wait_thread(session->handlers[i]);
     guard_set_session(NULL);
-    current_session = NULL;
+    set_current_session(NULL);
 
     if (session->mode == MODE_LIST)
     {
         print_list(session);
-        return session->errors ? 1 : 0;
+        ret = session->errors ? 1 : 0;
     }
-    format_message(message, ARRAYSIZE(message), IDS_SUMMARY, session->succeeded, session->failed,
-                   session->skipped);
-    output_line(L"%ls", message);
-    return session->failed || session->errors ? 1 : 0;
+    else
+    {
+        format_message(message, ARRAYSIZE(message), IDS_SUMMARY, session->succeeded,
+                       session->failed, session->skipped);
+        output_line(L"%ls", message);
+        ret = session->failed || session->errors ? 1 : 0;
+    }
+
+    drop_handlers(session);
+    return ret;
 }
