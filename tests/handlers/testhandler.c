@@ -33,8 +33,9 @@
 #include "objbase.h"
 #include "mobsync.h"
 #include "testhandler.h"
+#include "handlers_private.h"
 
-static LONG module_refs;
+LONG module_refs;
 static CRITICAL_SECTION log_cs;
 
 struct handler
@@ -66,7 +67,7 @@ struct handler
 enum { WINDOW_NONE, WINDOW_PREPARE, WINDOW_SYNCHRONIZE };
 static const char * const window_names[] = { "none", "prepare", "synchronize" };
 
-static void log_call(int behaviour, const char *format, ...)
+void log_call(int behaviour, const char *format, ...)
 {
     char line[1024], path[MAX_PATH];
     DWORD written;
@@ -833,6 +834,8 @@ static HRESULT WINAPI factory_CreateInstance(IClassFactory *iface, IUnknown *out
 
     *obj = NULL;
     if (outer) return CLASS_E_NOAGGREGATION;
+    if (factory->behaviour >= TEST_CHAOS_FIRST && factory->behaviour <= TEST_CHAOS_LAST)
+        return chaos_create(factory->behaviour, riid, obj);
     if (!(handler = calloc(1, sizeof(*handler)))) return E_OUTOFMEMORY;
     handler->ISyncMgrSynchronize_iface.lpVtbl = &handler_vtbl;
     handler->refcount = 1;

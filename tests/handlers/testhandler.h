@@ -40,8 +40,28 @@ enum test_behaviour
     TEST_MANY_ITEMS      = 0x1a, /* enumerates TEST_MANY_ITEM_COUNT items, fast */
     TEST_FLIP            = 0x1b, /* calls Progress with an item ID that another
                                     thread makes unreadable and readable again */
+    TEST_CHAOS_FIRST     = 0x40, /* 0x40 .. 0x4f: misbehave as their seed says (chaos.c) */
+    TEST_CHAOS_LAST      = 0x4f,
     TEST_HANDLER_COUNT
 };
+
+/* Chaos handler 0x40 + k takes the seed TEST_CHAOS_SEED * 16 + k. */
+#define TEST_CHAOS_SEED_VARIABLE "MOBSYNC_CHAOS_SEED"
+
+/* Every kind of misbehaviour a chaos handler may show; each one it shows
+ * is recorded as "chaos NAME". */
+#define TEST_CHAOS_KINDS \
+    X(init_hr) X(init_false) X(info_null) X(info_size) X(info_unterminated) X(info_unreadable) \
+    X(info_hr) X(enum_null) X(enum_hr) X(next_too_many) X(next_huge) X(next_hr) \
+    X(next_more_than_asked) X(item_unterminated) X(item_size) X(item_duplicate) \
+    X(prepare_hr) X(prepare_twice) X(prepare_never) X(prepare_thread) X(prepare_late) \
+    X(sync_hr) X(sync_twice) X(sync_never) X(sync_thread) X(sync_late) X(sync_before) \
+    X(progress_unknown) X(progress_null) X(progress_size) X(progress_unreadable) \
+    X(progress_status) X(log_unterminated) X(log_null) X(log_info_unreadable) X(log_info_size) \
+    X(log_level) X(delete_null) X(delete_random) X(showerror_huge) X(showerror_null) \
+    X(showerror_unreadable) X(modeless) X(connection) X(after_release) X(noise_thread) \
+    X(status_out_of_turn) X(showerror_hr)
+
 
 /* The items TEST_MANY_ITEMS enumerates: as many as the manager takes. */
 #define TEST_MANY_ITEM_COUNT 1000000
