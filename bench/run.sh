@@ -151,6 +151,18 @@ warm=$(mobsync_run64 benchlat.exe warm 20 'C:\bench\stamp.txt' 2>/dev/null | tr 
 measured "hand-off latency" "$(echo "$cold" | median)" "$(echo "$warm" | median)" &&
 echo "hand-off latency, cold: median $(echo "$cold" | median) ms, worst $(echo "$cold" | worst) ms of 20 (report)"
 echo "hand-off latency, warm: median $(echo "$warm" | median) ms, worst $(echo "$warm" | worst) ms of 20 (report)"
+# 7. The /invoke server's soak: 500 programs' requests for a no-op handler
+#    (10 items), one manager taking them all; what it holds after request 10
+#    against after request 500, read inside the server (its trace).
+BENCH_ITEMS=10 WINEDEBUG=-all,trace+mobsync_usage mobsync_run64 benchlat.exe soak 500 \
+    > /dev/null 2> "$tmp/soak" || true
+usage() { tr -d '\r' < "$tmp/soak" | sed -n "s/.*request $1: \([0-9]*\) handles, \([0-9]*\) heap blocks, \([0-9]*\) heap bytes.*/\1 \2 \3/p" | tail -n 1; }
+read -r h10 b10 y10 <<< "$(usage 10)" || true
+read -r h500 b500 y500 <<< "$(usage 500)" || true
+if measured "/invoke soak" "${h10:-}" "${h500:-}" "${y10:-}" "${y500:-}"; then
+    dh=$((h500 - h10)); dy=$(( (y500 - y10) / 1024 ))
+    echo "/invoke soak: $dh more handles and $dy KiB more heap after request 500 than after request 10 ($h10 -> $h500 handles, $b10 -> $b500 heap blocks; target <= 8 handles, <= 256 KiB) $(verdict "$dh <= 8 && $dy <= 256")"
+fi
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1), $(mobsync_run64 --version)$(mobsync_can_run32 && echo ", wine32 installed (not used here)")"
 if [ $unmeasured != 0 ]; then
     echo "bench: $unmeasured figure(s) not measured: see above" >&2

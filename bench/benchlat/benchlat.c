@@ -1,4 +1,8 @@
 /*
+ * benchlat.exe soak N: N UpdateItems(STARTSYNC) for a no-op handler at
+ * once, then waits for the manager to have taken them all and exited (what
+ * it holds after each request is in its +mobsync_usage trace).
+ *
  * benchlat.exe cold|warm N STAMP-FILE: N times, UpdateItems(STARTSYNC) for
  * the latency handler, and the time from UpdateItems returning to the
  * handler's Initialize (which writes its QueryPerformanceCounter to
@@ -57,13 +61,27 @@ int __cdecl wmain(int argc, WCHAR *argv[])
     DWORD start;
     int n, i;
 
-    if (argc < 4) return 2;
+    if (argc < 3) return 2;
     cold = !wcscmp(argv[1], L"cold");
     n = _wtoi(argv[2]);
     CoInitialize(NULL);
     if (FAILED(CoCreateInstance(&CLSID_SyncMgr, NULL, CLSCTX_INPROC_SERVER,
             &IID_ISyncMgrSynchronizeInvoke, (void **)&invoke)))
         return 1;
+    if (!wcscmp(argv[1], L"soak"))
+    {
+        static const CLSID noop = BENCH_CLSID(BENCH_NOOP_FIRST);
+
+        /* All queued at once: one manager takes them one after the other. */
+        for (i = 0; i < n; i++)
+            if (FAILED(ISyncMgrSynchronizeInvoke_UpdateItems(invoke, SYNCMGRINVOKE_STARTSYNC, &noop, 0, NULL)))
+                return 1;
+        for (start = GetTickCount(); manager_running() && GetTickCount() - start < 600000;) Sleep(100);
+        ISyncMgrSynchronizeInvoke_Release(invoke);
+        CoUninitialize();
+        return manager_running() ? 1 : 0;
+    }
+    if (argc < 4) return 2;
     QueryPerformanceFrequency(&freq);
     for (i = 0; i < n; i++)
     {
