@@ -567,20 +567,6 @@ static CRITICAL_SECTION current_cs;
 static struct session *current_session;
 static LONG cancel_requests;
 
-static void set_current_session(struct session *session)
-{
-    static BOOL initialized;
-
-    if (!initialized)
-    {
-        InitializeCriticalSection(&current_cs);
-        initialized = TRUE;
-    }
-    EnterCriticalSection(&current_cs);
-    current_session = session;
-    LeaveCriticalSection(&current_cs);
-}
-
 /* Ctrl+C or Ctrl+Break: the first asks every handler to stop through
  * Progress (their items end "stopped"); the second ends the process. */
 static BOOL WINAPI console_ctrl(DWORD type)
@@ -597,6 +583,22 @@ static BOOL WINAPI console_ctrl(DWORD type)
     }
     LeaveCriticalSection(&current_cs);
     return ret;
+}
+
+static void set_current_session(struct session *session)
+{
+    static BOOL initialized;
+
+    if (!initialized)
+    {
+        InitializeCriticalSection(&current_cs);
+        /* Once: each call adds the handler to a list, for good. */
+        SetConsoleCtrlHandler(console_ctrl, TRUE);
+        initialized = TRUE;
+    }
+    EnterCriticalSection(&current_cs);
+    current_session = session;
+    LeaveCriticalSection(&current_cs);
 }
 
 /* The records hold the session, the session holds the records: that
@@ -631,7 +633,6 @@ int run_session(struct session *session)
     qsort(session->handlers, session->handler_count, sizeof(*session->handlers), compare_handlers);
     guard_set_session(session);
     set_current_session(session);
-    SetConsoleCtrlHandler(console_ctrl, TRUE);
 
     /* Before any handler's apartment exists, so that it is the first. */
     for (i = 0; i < session->handler_count; i++)
