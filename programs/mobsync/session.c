@@ -7,7 +7,9 @@
  * its completion, Synchronize and its completion, SetProgressCallback(NULL),
  * Release. The session waits for every handler, or for its time limit, and
  * then reports. A handler's results are printed when it is done with all its
- * items (or is given up on), one line per item.
+ * items (or is given up on), one line per item. What a handler's record
+ * holds is changed in handler.c only; a session lives as long as the last
+ * handler thread that may use it.
  *
  * This program is free software; you can redistribute it and/or
  * modify it under the terms of the GNU Lesser General Public
