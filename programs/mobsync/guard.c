@@ -27,8 +27,6 @@
  * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
  */
 
-#include <string.h>
-
 #include "mobsync_private.h"
 #include "resource.h"
 #include "wine/debug.h"
@@ -40,8 +38,6 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 #endif
 
 static DWORD guard_tls = TLS_OUT_OF_INDEXES; /* the handler a thread of ours works for */
-static DWORD held_tls = TLS_OUT_OF_INDEXES;  /* the handler lock a thread holds */
-static DWORD probe_tls = TLS_OUT_OF_INDEXES; /* the copy a thread is making */
 static struct session *guarded_session;
 static CRITICAL_SECTION guard_cs;
 
@@ -73,7 +69,6 @@ static LONG WINAPI crash_filter(EXCEPTION_POINTERS *info)
 {
     EXCEPTION_RECORD *rec = info->ExceptionRecord;
     struct handler *handler = TlsGetValue(guard_tls);
-    CRITICAL_SECTION *held = TlsGetValue(held_tls);
     WCHAR message[256];
 
     format_message(message, ARRAYSIZE(message), IDS_CRASHED, rec->ExceptionCode);
@@ -88,155 +83,145 @@ static LONG WINAPI crash_filter(EXCEPTION_POINTERS *info)
 
     ERR("Exception %#lx at %p in a handler; its thread ends here.\n", rec->ExceptionCode,
         rec->ExceptionAddress);
-    /* A thread never ends holding a handler's lock: whoever waits for it
+    /* A thread never ends holding its handler's lock: whoever waits for it
      * next (the watchdog, /stop, the callback) would wait for ever. */
-    if (held)
-    {
-        ERR("The thread held the lock of a handler; released.\n");
-        TlsSetValue(held_tls, NULL);
-        LeaveCriticalSection(held);
-    }
+    if (handler) handler_drop_lock(handler);
     /* The thread cannot go on from here; the handler's objects are left as
      * they are, since nothing it owns can be trusted any more. */
     ExitThread(rec->ExceptionCode);
 }
 
 /* Reading memory a handler handed over, which may be unreadable or become
- * so at any moment: guarded_copy remembers where it is (guard_capture,
- * much like setjmp), and a fault while the copy runs resumes it there,
- * returning 1 a second time. Only the callee-saved registers, the stack
- * and the return address matter then; this is done by hand, since this
- * standalone PE build has no compiler support for __try/__except. */
+ * so at any moment: guard_memcpy and guard_wcscpy are written so that only
+ * one instruction each can fault on it, and probe_handler, the first
+ * vectored handler, resumes a fault there at the function's way out that
+ * returns 0. This is done by hand, since this standalone PE build has no
+ * compiler support for __try/__except; it costs a plain call. The x86_64
+ * versions use volatile registers only and no stack, so that they need no
+ * unwind information. */
 #ifdef __x86_64__
-struct guard_jmp
-{
-    ULONG64 rbx, rbp, rdi, rsi, r12, r13, r14, r15, rsp, rip;
-    M128A xmm[10];          /* xmm6 .. xmm15 */
-};
-
 __asm__(".text\n\t"
-        ".globl guard_capture\n\t"
-        ".def guard_capture; .scl 2; .type 32; .endef\n"
-        "guard_capture:\n\t"
-        "movq %rbx,0x00(%rcx)\n\t"
-        "movq %rbp,0x08(%rcx)\n\t"
-        "movq %rdi,0x10(%rcx)\n\t"
-        "movq %rsi,0x18(%rcx)\n\t"
-        "movq %r12,0x20(%rcx)\n\t"
-        "movq %r13,0x28(%rcx)\n\t"
-        "movq %r14,0x30(%rcx)\n\t"
-        "movq %r15,0x38(%rcx)\n\t"
-        "leaq 8(%rsp),%rdx\n\t"          /* the stack once returned */
-        "movq %rdx,0x40(%rcx)\n\t"
-        "movq (%rsp),%rdx\n\t"           /* the return address */
-        "movq %rdx,0x48(%rcx)\n\t"
-        "movdqu %xmm6,0x50(%rcx)\n\t"
-        "movdqu %xmm7,0x60(%rcx)\n\t"
-        "movdqu %xmm8,0x70(%rcx)\n\t"
-        "movdqu %xmm9,0x80(%rcx)\n\t"
-        "movdqu %xmm10,0x90(%rcx)\n\t"
-        "movdqu %xmm11,0xa0(%rcx)\n\t"
-        "movdqu %xmm12,0xb0(%rcx)\n\t"
-        "movdqu %xmm13,0xc0(%rcx)\n\t"
-        "movdqu %xmm14,0xd0(%rcx)\n\t"
-        "movdqu %xmm15,0xe0(%rcx)\n\t"
+        ".globl guard_memcpy\n\t"
+        ".def guard_memcpy; .scl 2; .type 32; .endef\n"
+        "guard_memcpy:\n\t"            /* rcx: dst, rdx: src, r8: size */
+        "movq %rdi,%r10\n\t"
+        "movq %rsi,%r11\n\t"
+        "movq %rcx,%rdi\n\t"
+        "movq %rdx,%rsi\n\t"
+        "movq %r8,%rcx\n"
+        "guard_memcpy_copy:\n\t"
+        "rep movsb\n\t"
+        "movl $1,%eax\n"
+        "guard_memcpy_done:\n\t"
+        "movq %r10,%rdi\n\t"
+        "movq %r11,%rsi\n\t"
+        "ret\n"
+        "guard_memcpy_fault:\n\t"
+        "xorl %eax,%eax\n\t"
+        "jmp guard_memcpy_done\n\t"
+
+        ".globl guard_wcscpy\n\t"
+        ".def guard_wcscpy; .scl 2; .type 32; .endef\n"
+        "guard_wcscpy:\n\t"            /* rcx: dst, rdx: src, r8: size > 0 */
+        "xorl %eax,%eax\n\t"
+        "decq %r8\n"
+        "1:\n\t"
+        "cmpq %r8,%rax\n\t"
+        "jae 2f\n"
+        "guard_wcscpy_read:\n\t"
+        "movzwl (%rdx,%rax,2),%r9d\n\t"
+        "testl %r9d,%r9d\n\t"
+        "jz 2f\n\t"
+        "movw %r9w,(%rcx,%rax,2)\n\t"
+        "incq %rax\n\t"
+        "jmp 1b\n"
+        "2:\n\t"
+        "movw $0,(%rcx,%rax,2)\n\t"
+        "movl $1,%eax\n\t"
+        "ret\n"
+        "guard_wcscpy_fault:\n\t"
+        "movw $0,(%rcx)\n\t"
         "xorl %eax,%eax\n\t"
         "ret");
-
-static void resume_context(CONTEXT *context, const struct guard_jmp *jmp)
-{
-    context->Rbx = jmp->rbx;
-    context->Rbp = jmp->rbp;
-    context->Rdi = jmp->rdi;
-    context->Rsi = jmp->rsi;
-    context->R12 = jmp->r12;
-    context->R13 = jmp->r13;
-    context->R14 = jmp->r14;
-    context->R15 = jmp->r15;
-    context->Rsp = jmp->rsp;
-    context->Rip = jmp->rip;
-    context->Rax = 1;
-    memcpy(&context->Xmm6, jmp->xmm, sizeof(jmp->xmm));
-}
+#define CONTEXT_IP(context) ((context)->Rip)
 #elif defined(__i386__)
-struct guard_jmp
-{
-    DWORD ebx, esi, edi, ebp, esp, eip;
-};
-
 __asm__(".text\n\t"
-        ".globl _guard_capture\n\t"
-        ".def _guard_capture; .scl 2; .type 32; .endef\n"
-        "_guard_capture:\n\t"
-        "movl 4(%esp),%ecx\n\t"
-        "movl %ebx,0(%ecx)\n\t"
-        "movl %esi,4(%ecx)\n\t"
-        "movl %edi,8(%ecx)\n\t"
-        "movl %ebp,12(%ecx)\n\t"
-        "leal 4(%esp),%edx\n\t"          /* the stack once returned (cdecl) */
-        "movl %edx,16(%ecx)\n\t"
-        "movl (%esp),%edx\n\t"           /* the return address */
-        "movl %edx,20(%ecx)\n\t"
+        ".globl _guard_memcpy\n\t"
+        ".def _guard_memcpy; .scl 2; .type 32; .endef\n"
+        "_guard_memcpy:\n\t"           /* cdecl: dst, src, size */
+        "pushl %esi\n\t"
+        "pushl %edi\n\t"
+        "movl 12(%esp),%edi\n\t"
+        "movl 16(%esp),%esi\n\t"
+        "movl 20(%esp),%ecx\n"
+        "_guard_memcpy_copy:\n\t"
+        "rep movsb\n\t"
+        "movl $1,%eax\n"
+        "_guard_memcpy_done:\n\t"
+        "popl %edi\n\t"
+        "popl %esi\n\t"
+        "ret\n"
+        "_guard_memcpy_fault:\n\t"
         "xorl %eax,%eax\n\t"
-        "ret");
+        "jmp _guard_memcpy_done\n\t"
 
-static void resume_context(CONTEXT *context, const struct guard_jmp *jmp)
-{
-    context->Ebx = jmp->ebx;
-    context->Esi = jmp->esi;
-    context->Edi = jmp->edi;
-    context->Ebp = jmp->ebp;
-    context->Esp = jmp->esp;
-    context->Eip = jmp->eip;
-    context->Eax = 1;
-}
+        ".globl _guard_wcscpy\n\t"
+        ".def _guard_wcscpy; .scl 2; .type 32; .endef\n"
+        "_guard_wcscpy:\n\t"           /* cdecl: dst, src, size > 0 */
+        "pushl %esi\n\t"
+        "pushl %edi\n\t"
+        "pushl %ebx\n\t"
+        "movl 16(%esp),%edi\n\t"
+        "movl 20(%esp),%esi\n\t"
+        "movl 24(%esp),%ecx\n\t"
+        "decl %ecx\n\t"
+        "xorl %eax,%eax\n"
+        "1:\n\t"
+        "cmpl %ecx,%eax\n\t"
+        "jae 2f\n"
+        "_guard_wcscpy_read:\n\t"
+        "movzwl (%esi,%eax,2),%ebx\n\t"
+        "testl %ebx,%ebx\n\t"
+        "jz 2f\n\t"
+        "movw %bx,(%edi,%eax,2)\n\t"
+        "incl %eax\n\t"
+        "jmp 1b\n"
+        "2:\n\t"
+        "movw $0,(%edi,%eax,2)\n\t"
+        "movl $1,%eax\n"
+        "3:\n\t"
+        "popl %ebx\n\t"
+        "popl %edi\n\t"
+        "popl %esi\n\t"
+        "ret\n"
+        "_guard_wcscpy_fault:\n\t"
+        "movw $0,(%edi)\n\t"
+        "xorl %eax,%eax\n\t"
+        "jmp 3b");
+#define CONTEXT_IP(context) ((context)->Eip)
 #else
-#error "guard_capture is written for i386 and x86_64 only"
+#error "guard_memcpy is written for i386 and x86_64 only"
 #endif
 
-extern int __cdecl guard_capture(struct guard_jmp *jmp) __attribute__((returns_twice));
+extern BOOL __cdecl guard_memcpy(void *dst, const void *src, SIZE_T size);
+extern BOOL __cdecl guard_wcscpy(WCHAR *dst, const WCHAR *src, SIZE_T size);
+extern const BYTE guard_memcpy_copy[], guard_memcpy_fault[], guard_wcscpy_read[], guard_wcscpy_fault[];
 
 static LONG WINAPI probe_handler(EXCEPTION_POINTERS *info)
 {
-    DWORD code = info->ExceptionRecord->ExceptionCode, error;
-    struct guard_jmp *jmp;
+    DWORD code = info->ExceptionRecord->ExceptionCode;
+    CONTEXT *context = info->ContextRecord;
 
     if (code != EXCEPTION_ACCESS_VIOLATION && code != EXCEPTION_IN_PAGE_ERROR
             && code != STATUS_GUARD_PAGE_VIOLATION && code != EXCEPTION_DATATYPE_MISALIGNMENT)
         return EXCEPTION_CONTINUE_SEARCH;
-    /* The thread's last error is not ours to change. */
-    error = GetLastError();
-    jmp = TlsGetValue(probe_tls);
-    SetLastError(error);
-    if (!jmp) return EXCEPTION_CONTINUE_SEARCH;
-    TlsSetValue(probe_tls, NULL);
-    SetLastError(error);
-    resume_context(info->ContextRecord, jmp);
+    if (CONTEXT_IP(context) == (ULONG_PTR)guard_memcpy_copy)
+        CONTEXT_IP(context) = (ULONG_PTR)guard_memcpy_fault;
+    else if (CONTEXT_IP(context) == (ULONG_PTR)guard_wcscpy_read)
+        CONTEXT_IP(context) = (ULONG_PTR)guard_wcscpy_fault;
+    else
+        return EXCEPTION_CONTINUE_SEARCH;
     return EXCEPTION_CONTINUE_EXECUTION;
-}
-
-/* Copies size bytes, or, when a fault interrupts it, gives FALSE. Nothing
- * that lives in registers may be used after guard_capture returns twice:
- * only what is in memory (volatile). */
-static BOOL __attribute__((noinline)) guarded_copy(void *dst, const void *src, SIZE_T size,
-        BOOL string)
-{
-    struct guard_jmp jmp;
-
-    if (guard_capture(&jmp)) return FALSE;
-    TlsSetValue(probe_tls, &jmp);
-    if (string)
-    {
-        volatile const WCHAR *s = src;
-        WCHAR *d = dst;
-        SIZE_T i;
-
-        for (i = 0; i + 1 < size && s[i]; i++) d[i] = s[i];
-        d[i] = 0;
-    }
-    else memcpy(dst, src, size);
-    TlsSetValue(probe_tls, NULL);
-    return TRUE;
 }
 
 /* Copies size bytes of a handler's memory into the manager's; FALSE (and
@@ -244,32 +229,24 @@ static BOOL __attribute__((noinline)) guarded_copy(void *dst, const void *src, S
 BOOL guard_copy(void *dst, const void *src, SIZE_T size)
 {
     if (!src) return FALSE;
-    return guarded_copy(dst, src, size, FALSE);
+    return guard_memcpy(dst, src, size);
 }
 
 /* Copies a handler's string into dst, size characters at most, the last
- * being always the terminator; FALSE when it is not readable up to its
- * end or to that length. */
+ * being always the terminator; FALSE (and dst empty) when it is not
+ * readable up to its end or to that length. */
 BOOL guard_copy_string(WCHAR *dst, const WCHAR *src, SIZE_T size)
 {
     if (!size) return FALSE;
     dst[0] = 0;
     if (!src) return FALSE;
-    return guarded_copy(dst, src, size, TRUE);
-}
-
-/* Which handler lock the thread holds (NULL: none), for crash_filter. */
-void guard_hold(CRITICAL_SECTION *cs)
-{
-    TlsSetValue(held_tls, cs);
+    return guard_wcscpy(dst, src, size);
 }
 
 void guard_init(void)
 {
     InitializeCriticalSection(&guard_cs);
     guard_tls = TlsAlloc();
-    held_tls = TlsAlloc();
-    probe_tls = TlsAlloc();
     /* First: a fault in a copy is the copy's, whatever else is installed. */
     AddVectoredExceptionHandler(TRUE, probe_handler);
     SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);

@@ -52,6 +52,8 @@ struct handler
     WCHAR clsid_str[39];
 
     CRITICAL_SECTION cs;   /* everything below */
+    volatile DWORD lock_owner; /* the thread that holds cs, for handler_drop_lock */
+    unsigned int lock_depth;
     DWORD register_flags;
     WCHAR name[MAX_SYNCMGRHANDLERNAME];
     enum handler_state state;
@@ -81,13 +83,29 @@ struct handler
 static void lock(struct handler *handler)
 {
     EnterCriticalSection(&handler->cs);
-    guard_hold(&handler->cs);
+    if (!handler->lock_depth++) handler->lock_owner = GetCurrentThreadId();
 }
 
 static void unlock(struct handler *handler)
 {
-    guard_hold(NULL);
+    if (!--handler->lock_depth) handler->lock_owner = 0;
     LeaveCriticalSection(&handler->cs);
+}
+
+/* The crash guard ends a thread of ours that faulted: if that happened in
+ * the manager's own code while the thread held its handler's lock, the lock
+ * is released first. Only the owner writes its ID in lock_owner. */
+void handler_drop_lock(struct handler *handler)
+{
+    unsigned int depth;
+
+    if (handler->lock_owner != GetCurrentThreadId()) return;
+    ERR("%s: the faulting thread held the handler's lock; released.\n",
+        debugstr_w(handler->clsid_str));
+    depth = handler->lock_depth;
+    handler->lock_depth = 0;
+    handler->lock_owner = 0;
+    while (depth--) LeaveCriticalSection(&handler->cs);
 }
 
 struct handler *handler_create(struct session *session, const CLSID *clsid, DWORD flags)

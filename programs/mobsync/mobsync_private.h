@@ -175,6 +175,7 @@ extern unsigned int handler_take_skips(struct handler *handler, SYNCMGRITEMID *i
 extern BOOL handler_skip_item(struct handler *handler, const GUID *id);
 extern BOOL handler_stop(struct handler *handler);
 extern void handler_list(struct handler *handler, struct text *text);
+extern void handler_drop_lock(struct handler *handler);
 
 /* session.c */
 extern struct session *session_create(const struct session *options);
@@ -208,7 +209,6 @@ extern void guard_init(void);
 extern void guard_set_session(struct session *session);
 extern void guard_enter(struct handler *handler);
 extern void guard_leave(void);
-extern void guard_hold(CRITICAL_SECTION *cs);
 extern BOOL guard_copy(void *dst, const void *src, SIZE_T size);
 extern BOOL guard_copy_string(WCHAR *dst, const WCHAR *src, SIZE_T size);
 
