@@ -98,27 +98,38 @@ static LONG WINAPI crash_filter(EXCEPTION_POINTERS *info)
  * returns 0. This is done by hand, since this standalone PE build has no
  * compiler support for __try/__except; it costs a plain call. The x86_64
  * versions use volatile registers only and no stack, so that they need no
- * unwind information. */
+ * unwind information; their reads are the instructions at the _copy,
+ * _copy_byte and _read labels. */
 #ifdef __x86_64__
 __asm__(".text\n\t"
         ".globl guard_memcpy\n\t"
         ".def guard_memcpy; .scl 2; .type 32; .endef\n"
         "guard_memcpy:\n\t"            /* rcx: dst, rdx: src, r8: size */
-        "movq %rdi,%r10\n\t"
-        "movq %rsi,%r11\n\t"
-        "movq %rcx,%rdi\n\t"
-        "movq %rdx,%rsi\n\t"
-        "movq %r8,%rcx\n"
+        "xorl %eax,%eax\n\t"          /* what is copied so far */
+        "cmpq $8,%r8\n\t"
+        "jb 2f\n"
+        "1:\n\t"                      /* eight bytes at a time: the structures are small */
         "guard_memcpy_copy:\n\t"
-        "rep movsb\n\t"
-        "movl $1,%eax\n"
-        "guard_memcpy_done:\n\t"
-        "movq %r10,%rdi\n\t"
-        "movq %r11,%rsi\n\t"
+        "movq (%rdx,%rax),%r9\n\t"
+        "movq %r9,(%rcx,%rax)\n\t"
+        "addq $8,%rax\n\t"
+        "leaq 8(%rax),%r10\n\t"
+        "cmpq %r8,%r10\n\t"
+        "jbe 1b\n"
+        "2:\n\t"
+        "cmpq %r8,%rax\n\t"
+        "jae 3f\n"
+        "guard_memcpy_copy_byte:\n\t"
+        "movb (%rdx,%rax),%r9b\n\t"
+        "movb %r9b,(%rcx,%rax)\n\t"
+        "incq %rax\n\t"
+        "jmp 2b\n"
+        "3:\n\t"
+        "movl $1,%eax\n\t"
         "ret\n"
         "guard_memcpy_fault:\n\t"
         "xorl %eax,%eax\n\t"
-        "jmp guard_memcpy_done\n\t"
+        "ret\n\t"
 
         ".globl guard_wcscpy\n\t"
         ".def guard_wcscpy; .scl 2; .type 32; .endef\n"
@@ -155,7 +166,8 @@ __asm__(".text\n\t"
         "movl 16(%esp),%esi\n\t"
         "movl 20(%esp),%ecx\n"
         "_guard_memcpy_copy:\n\t"
-        "rep movsb\n\t"
+        "rep movsb\n"
+        "_guard_memcpy_copy_byte:\n\t"
         "movl $1,%eax\n"
         "_guard_memcpy_done:\n\t"
         "popl %edi\n\t"
@@ -205,7 +217,9 @@ __asm__(".text\n\t"
 
 extern BOOL __cdecl guard_memcpy(void *dst, const void *src, SIZE_T size);
 extern BOOL __cdecl guard_wcscpy(WCHAR *dst, const WCHAR *src, SIZE_T size);
-extern const BYTE guard_memcpy_copy[], guard_memcpy_fault[], guard_wcscpy_read[], guard_wcscpy_fault[];
+/* The instructions that read the handler's memory. */
+extern const BYTE guard_memcpy_copy[], guard_memcpy_copy_byte[], guard_memcpy_fault[];
+extern const BYTE guard_wcscpy_read[], guard_wcscpy_fault[];
 
 static LONG WINAPI probe_handler(EXCEPTION_POINTERS *info)
 {
@@ -215,7 +229,8 @@ static LONG WINAPI probe_handler(EXCEPTION_POINTERS *info)
     if (code != EXCEPTION_ACCESS_VIOLATION && code != EXCEPTION_IN_PAGE_ERROR
             && code != STATUS_GUARD_PAGE_VIOLATION && code != EXCEPTION_DATATYPE_MISALIGNMENT)
         return EXCEPTION_CONTINUE_SEARCH;
-    if (CONTEXT_IP(context) == (ULONG_PTR)guard_memcpy_copy)
+    if (CONTEXT_IP(context) == (ULONG_PTR)guard_memcpy_copy
+            || CONTEXT_IP(context) == (ULONG_PTR)guard_memcpy_copy_byte)
         CONTEXT_IP(context) = (ULONG_PTR)guard_memcpy_fault;
     else if (CONTEXT_IP(context) == (ULONG_PTR)guard_wcscpy_read)
         CONTEXT_IP(context) = (ULONG_PTR)guard_wcscpy_fault;
