@@ -24,6 +24,7 @@
  * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
  */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "mobsync_private.h"
@@ -35,21 +36,28 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 /* How long a sender waits for a session that does not answer, in ms. */
 #define SEND_TIMEOUT 10000
 
+/* What a window passes its requests on to. */
+struct control
+{
+    const struct control_ops *ops;
+    void *context;
+};
+
 /* Runs on the session's main thread, which serves the window while it waits
  * for the handlers. Anything may be sent here: only a request of exactly
  * the right form is taken. */
 static LRESULT CALLBACK control_proc(HWND window, UINT msg, WPARAM wparam, LPARAM lparam)
 {
-    struct session *session;
+    const struct control *control;
     const COPYDATASTRUCT *data;
     struct control_request request;
     const GUID *clsid;
 
     if (msg != WM_COPYDATA) return DefWindowProcW(window, msg, wparam, lparam);
 
-    session = (struct session *)GetWindowLongPtrW(window, GWLP_USERDATA);
+    control = (const struct control *)GetWindowLongPtrW(window, GWLP_USERDATA);
     data = (const COPYDATASTRUCT *)lparam;
-    if (!session || !data || data->dwData != CONTROL_MAGIC || data->cbData != sizeof(request)
+    if (!control || !data || data->dwData != CONTROL_MAGIC || data->cbData != sizeof(request)
             || !data->lpData)
     {
         WARN("Ignoring a WM_COPYDATA that is not a request.\n");
@@ -66,16 +74,18 @@ static LRESULT CALLBACK control_proc(HWND window, UINT msg, WPARAM wparam, LPARA
           debugstr_guid(&request.item));
     switch (request.action)
     {
-    case CONTROL_SKIP: return session_skip_item(session, clsid, &request.item);
-    case CONTROL_STOP: return session_stop(session, clsid);
+    case CONTROL_SKIP: return control->ops->skip(control->context, clsid, &request.item);
+    case CONTROL_STOP: return control->ops->stop(control->context, clsid);
     }
     WARN("Unknown action %lu.\n", request.action);
     return 0;
 }
 
-HWND control_create(struct session *session)
+/* A session's control window; requests go to ops, with context. */
+HWND control_create(const struct control_ops *ops, void *context)
 {
     static ATOM class;
+    struct control *control;
     HWND window;
 
     if (!class)
@@ -99,16 +109,26 @@ HWND control_create(struct session *session)
         WARN("Cannot create the control window: error %lu.\n", GetLastError());
         return NULL;
     }
-    SetWindowLongPtrW(window, GWLP_USERDATA, (LONG_PTR)session);
+    if (!(control = malloc(sizeof(*control))))
+    {
+        DestroyWindow(window);
+        return NULL;
+    }
+    control->ops = ops;
+    control->context = context;
+    SetWindowLongPtrW(window, GWLP_USERDATA, (LONG_PTR)control);
     return window;
 }
 
 void control_destroy(HWND window)
 {
+    struct control *control;
+
     if (!window) return;
     /* Requests from now on find no window, or one that takes nothing. */
-    SetWindowLongPtrW(window, GWLP_USERDATA, 0);
+    control = (struct control *)SetWindowLongPtrW(window, GWLP_USERDATA, 0);
     DestroyWindow(window);
+    free(control);
 }
 
 /* Sends the request to every running session, once per handler named (or

@@ -38,31 +38,15 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 #endif
 
 static DWORD guard_tls = TLS_OUT_OF_INDEXES; /* the handler a thread of ours works for */
-static struct session *guarded_session;
-static CRITICAL_SECTION guard_cs;
-
-/* Fails every unfinished handler whose DLL holds the address: when two
- * handlers share a DLL, there is no telling which one the thread was
- * working for, and neither can be trusted afterwards. */
+/* Fails the handlers whose DLL holds the address, if any. */
 static BOOL fail_by_address(void *address, const WCHAR *message)
 {
     HMODULE module;
-    unsigned int i;
-    BOOL found = FALSE;
 
     if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS
             | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT, address, &module))
         return FALSE;
-    EnterCriticalSection(&guard_cs);
-    for (i = 0; guarded_session && i < guarded_session->handler_count; i++)
-    {
-        if (!handler_has_module(guarded_session->handlers[i], module)) continue;
-        handler_fail(guarded_session->handlers[i], HRESULT_FROM_WIN32(ERROR_UNHANDLED_EXCEPTION),
-                     message);
-        found = TRUE;
-    }
-    LeaveCriticalSection(&guard_cs);
-    return found;
+    return handler_fail_by_module(module, HRESULT_FROM_WIN32(ERROR_UNHANDLED_EXCEPTION), message);
 }
 
 static LONG WINAPI crash_filter(EXCEPTION_POINTERS *info)
@@ -260,19 +244,11 @@ BOOL guard_copy_string(WCHAR *dst, const WCHAR *src, SIZE_T size)
 
 void guard_init(void)
 {
-    InitializeCriticalSection(&guard_cs);
     guard_tls = TlsAlloc();
     /* First: a fault in a copy is the copy's, whatever else is installed. */
     AddVectoredExceptionHandler(TRUE, probe_handler);
     SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
     SetUnhandledExceptionFilter(crash_filter);
-}
-
-void guard_set_session(struct session *session)
-{
-    EnterCriticalSection(&guard_cs);
-    guarded_session = session;
-    LeaveCriticalSection(&guard_cs);
 }
 
 void guard_enter(struct handler *handler)

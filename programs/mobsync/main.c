@@ -28,29 +28,17 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 static void print_usage(BOOL to_stderr)
 {
     WCHAR usage[4096];
-    char *utf8;
-    DWORD written;
-    int len;
 
     load_message(IDS_USAGE, usage, ARRAYSIZE(usage));
-    len = WideCharToMultiByte(CP_UTF8, 0, usage, -1, NULL, 0, NULL, NULL);
-    if (!(utf8 = malloc(len))) return;
-    WideCharToMultiByte(CP_UTF8, 0, usage, -1, utf8, len, NULL, NULL);
-    WriteFile(GetStdHandle(to_stderr ? STD_ERROR_HANDLE : STD_OUTPUT_HANDLE), utf8, len - 1,
-              &written, NULL);
-    free(utf8);
+    output_write(GetStdHandle(to_stderr ? STD_ERROR_HANDLE : STD_OUTPUT_HANDLE), usage);
 }
 
 static void print_error(UINT id, const WCHAR *arg)
 {
     WCHAR message[512];
-    char utf8[1024];
-    DWORD written;
-    int len;
 
     format_message(message, ARRAYSIZE(message), id, arg);
-    len = WideCharToMultiByte(CP_UTF8, 0, message, -1, utf8, sizeof(utf8), NULL, NULL);
-    if (len > 1) WriteFile(GetStdHandle(STD_ERROR_HANDLE), utf8, len - 1, &written, NULL);
+    output_write(GetStdHandle(STD_ERROR_HANDLE), message);
 }
 
 /* "/name:value", "-name=value" or "/name"; the name is matched without case. */
@@ -97,165 +85,134 @@ static int run_control(enum control_action action, const GUID *handlers, unsigne
     return 1;
 }
 
-int __cdecl wmain(int argc, WCHAR *argv[])
+/* What the command line asks for. */
+struct command
 {
-    struct session session = { 0 }, *run;
-    GUID *handlers = NULL, *items = NULL;
-    unsigned int handler_count = 0, item_count = 0;
-    BOOL have_command = FALSE, invoke = FALSE, session_options = FALSE;
-    enum control_action control = 0;
-    GUID skip_item = GUID_NULL;
+    struct session options;  /* for a session */
+    GUID *handlers, *items;  /* /handler:, /item: */
+    unsigned int handler_count, item_count;
+    BOOL have_command, invoke, session_options;
+    enum control_action control;
+    GUID skip_item;
+};
+
+/* A switch that sets the command (one at most); FALSE if it is none. */
+static BOOL parse_command(struct command *cmd, const WCHAR *name, const WCHAR *value)
+{
+    struct session *options = &cmd->options;
+
+    options->event_filter = FALSE;
+    if (!wcsicmp(name, L"list") && !value)
+    {
+        options->mode = MODE_LIST;
+        options->flags = SYNCMGRFLAG_MANUAL;
+    }
+    else if (!wcsicmp(name, L"sync") && !value)
+        options->flags = SYNCMGRFLAG_MANUAL;
+    else if (!wcsicmp(name, L"logon") && !value)
+    {
+        options->flags = SYNCMGRFLAG_CONNECT;
+        options->event_filter = TRUE;
+        options->event_register_flag = SYNCMGRREGISTERFLAG_CONNECT;
+    }
+    else if (!wcsicmp(name, L"logoff") && !value)
+    {
+        /* What Windows' SENS runs at logoff. */
+        options->flags = SYNCMGRFLAG_PENDINGDISCONNECT;
+        options->event_filter = TRUE;
+        options->event_register_flag = SYNCMGRREGISTERFLAG_PENDINGDISCONNECT;
+    }
+    else if (!wcsicmp(name, L"idle") && !value)
+    {
+        options->flags = SYNCMGRFLAG_IDLE;
+        options->event_filter = TRUE;
+        options->event_register_flag = SYNCMGRREGISTERFLAG_IDLE;
+    }
+    else if (!wcsicmp(name, L"schedule") && value && *value)
+    {
+        TRACE("Scheduled synchronization %s.\n", debugstr_w(value));
+        options->flags = SYNCMGRFLAG_SCHEDULED;
+    }
+    else if (!wcsicmp(name, L"skip") && value && string_to_guid(value, &cmd->skip_item))
+        cmd->control = CONTROL_SKIP;
+    else if (!wcsicmp(name, L"stop") && !value)
+        cmd->control = CONTROL_STOP;
+    else
+        return FALSE;
+    return TRUE;
+}
+
+/* Reads the arguments into cmd. 0 when they make a command; otherwise what
+ * mobsync exits with (0 after /?, 2 after a bad one, said on stderr). */
+static int parse_arguments(int argc, WCHAR *argv[], struct command *cmd)
+{
     const WCHAR *value;
     WCHAR name[32], *end;
     unsigned long seconds;
-    int i, ret;
-
-    output_init();
-    guard_init();
+    int i;
 
     /* Run without a switch, a person started it: handlers may ask questions. */
-    session.mode = MODE_SYNC;
-    session.flags = SYNCMGRFLAG_MANUAL | SYNCMGRFLAG_MAYBOTHERUSER;
-    session.timeout = DEFAULT_TIMEOUT;
+    cmd->options.mode = MODE_SYNC;
+    cmd->options.flags = SYNCMGRFLAG_MANUAL | SYNCMGRFLAG_MAYBOTHERUSER;
+    cmd->options.timeout = DEFAULT_TIMEOUT;
 
     for (i = 1; i < argc; i++)
     {
         TRACE("argument %s\n", debugstr_w(argv[i]));
-        if (!parse_switch(argv[i], name, ARRAYSIZE(name), &value))
-        {
-            print_error(IDS_BAD_SWITCH, argv[i]);
-            print_usage(TRUE);
-            return 2;
-        }
+        if (!parse_switch(argv[i], name, ARRAYSIZE(name), &value)) goto bad_switch;
         if (!wcsicmp(name, L"?") || !wcsicmp(name, L"help"))
         {
             print_usage(FALSE);
-            return 0;
+            return -1;
         }
         if (!wcsicmp(name, L"handler"))
         {
-            if (!add_guid(&handlers, &handler_count, value)) goto bad_value;
-            continue;
+            if (!add_guid(&cmd->handlers, &cmd->handler_count, value)) goto bad_value;
         }
-        if (!wcsicmp(name, L"item"))
+        else if (!wcsicmp(name, L"item"))
         {
-            if (!add_guid(&items, &item_count, value)) goto bad_value;
-            session_options = TRUE;
-            continue;
+            if (!add_guid(&cmd->items, &cmd->item_count, value)) goto bad_value;
+            cmd->session_options = TRUE;
         }
-        if (!wcsicmp(name, L"timeout"))
+        else if (!wcsicmp(name, L"timeout"))
         {
             if (!value || !*value) goto bad_value;
             seconds = wcstoul(value, &end, 10);
             if (*end || !seconds || seconds > MAX_TIMEOUT) goto bad_value;
-            session.timeout = seconds;
-            session_options = TRUE;
-            continue;
+            cmd->options.timeout = seconds;
+            cmd->session_options = TRUE;
         }
-        if (!wcsicmp(name, L"showerrors") && !value)
+        else if (!wcsicmp(name, L"showerrors") && !value)
         {
-            session.show_errors = TRUE;
-            session_options = TRUE;
-            continue;
+            cmd->options.show_errors = TRUE;
+            cmd->session_options = TRUE;
         }
-        if (!wcsicmp(name, L"embedding") || !wcsicmp(name, L"invoke"))
+        else if (!wcsicmp(name, L"embedding") || !wcsicmp(name, L"invoke"))
+            cmd->invoke = TRUE;
+        else
         {
-            invoke = TRUE;
-            continue;
+            /* The commands: one at most. */
+            if (cmd->have_command) goto bad_switch;
+            cmd->have_command = TRUE;
+            if (parse_command(cmd, name, value)) continue;
+            if (!wcsicmp(name, L"skip")) goto bad_value;
+            goto bad_switch;
         }
-
-        /* The commands: one at most. */
-        if (have_command) goto bad_switch;
-        have_command = TRUE;
-        session.event_filter = FALSE;
-        if (!wcsicmp(name, L"list") && !value)
-        {
-            session.mode = MODE_LIST;
-            session.flags = SYNCMGRFLAG_MANUAL;
-        }
-        else if (!wcsicmp(name, L"sync") && !value)
-            session.flags = SYNCMGRFLAG_MANUAL;
-        else if (!wcsicmp(name, L"logon") && !value)
-        {
-            session.flags = SYNCMGRFLAG_CONNECT;
-            session.event_filter = TRUE;
-            session.event_register_flag = SYNCMGRREGISTERFLAG_CONNECT;
-        }
-        else if (!wcsicmp(name, L"logoff") && !value)
-        {
-            /* What Windows' SENS runs at logoff. */
-            session.flags = SYNCMGRFLAG_PENDINGDISCONNECT;
-            session.event_filter = TRUE;
-            session.event_register_flag = SYNCMGRREGISTERFLAG_PENDINGDISCONNECT;
-        }
-        else if (!wcsicmp(name, L"idle") && !value)
-        {
-            session.flags = SYNCMGRFLAG_IDLE;
-            session.event_filter = TRUE;
-            session.event_register_flag = SYNCMGRREGISTERFLAG_IDLE;
-        }
-        else if (!wcsicmp(name, L"schedule") && value && *value)
-        {
-            TRACE("Scheduled synchronization %s.\n", debugstr_w(value));
-            session.flags = SYNCMGRFLAG_SCHEDULED;
-        }
-        else if (!wcsicmp(name, L"skip"))
-        {
-            if (!value || !string_to_guid(value, &skip_item)) goto bad_value;
-            control = CONTROL_SKIP;
-        }
-        else if (!wcsicmp(name, L"stop") && !value)
-            control = CONTROL_STOP;
-        else goto bad_switch;
     }
-
-    if (control)
+    if (cmd->control && (cmd->invoke || cmd->session_options))
     {
-        if (invoke || session_options)
-        {
-            print_error(IDS_CONTROL_OPTIONS, NULL);
-            print_usage(TRUE);
-            free(handlers);
-            free(items);
-            return 2;
-        }
-        ret = run_control(control, handlers, handler_count, &skip_item);
-        free(handlers);
-        return ret;
+        print_error(IDS_CONTROL_OPTIONS, NULL);
+        print_usage(TRUE);
+        return 2;
     }
-
-    if (invoke)
+    if (cmd->invoke && (cmd->have_command || cmd->handler_count || cmd->item_count))
     {
-        if (have_command || handler_count || item_count) goto bad_switch_invoke;
-        CoInitializeEx(NULL, COINIT_MULTITHREADED);
-        ret = run_invoke_server();
-        CoUninitialize();
-        return ret;
+        print_error(IDS_BAD_SWITCH, L"/invoke");
+        print_usage(TRUE);
+        return 2;
     }
+    return 0;
 
-    session.only_handlers = handlers;
-    session.only_handler_count = handler_count;
-    session.only_items = items;
-    session.only_item_count = item_count;
-
-    CoInitializeEx(NULL, COINIT_MULTITHREADED);
-    if ((run = session_create(&session)))
-    {
-        ret = run_session(run);
-        session_release(run);
-    }
-    else ret = 1;
-    /* Handlers given up on may still hold threads of ours: leave at once
-     * rather than wait on them while unloading. */
-    CoUninitialize();
-    free(handlers);
-    free(items);
-    ExitProcess(ret);
-
-bad_switch_invoke:
-    print_error(IDS_BAD_SWITCH, L"/invoke");
-    print_usage(TRUE);
-    return 2;
 bad_switch:
     print_error(IDS_BAD_SWITCH, argv[i]);
     print_usage(TRUE);
@@ -264,4 +221,51 @@ bad_value:
     print_error(IDS_BAD_VALUE, argv[i]);
     print_usage(TRUE);
     return 2;
+}
+
+/* /sync, /list, an event: one session, then the process ends. */
+static int run_command_session(struct command *cmd)
+{
+    struct session *session;
+    int ret = 1;
+
+    cmd->options.only_handlers = cmd->handlers;
+    cmd->options.only_handler_count = cmd->handler_count;
+    cmd->options.only_items = cmd->items;
+    cmd->options.only_item_count = cmd->item_count;
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    if ((session = session_create(&cmd->options)))
+    {
+        ret = run_session(session);
+        session_release(session);
+    }
+    /* Handlers given up on may still hold threads of ours: leave at once
+     * rather than wait on them while unloading. */
+    CoUninitialize();
+    ExitProcess(ret);
+}
+
+int __cdecl wmain(int argc, WCHAR *argv[])
+{
+    struct command cmd = { { 0 } };
+    int ret;
+
+    output_init();
+    guard_init();
+    handler_init();
+
+    if ((ret = parse_arguments(argc, argv, &cmd)))
+        ret = ret < 0 ? 0 : ret;
+    else if (cmd.control)
+        ret = run_control(cmd.control, cmd.handlers, cmd.handler_count, &cmd.skip_item);
+    else if (cmd.invoke)
+    {
+        CoInitializeEx(NULL, COINIT_MULTITHREADED);
+        ret = run_invoke_server();
+        CoUninitialize();
+    }
+    else ret = run_command_session(&cmd);
+    free(cmd.handlers);
+    free(cmd.items);
+    return ret;
 }

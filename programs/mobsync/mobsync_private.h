@@ -124,30 +124,67 @@ struct text
     size_t len, size;
 };
 
-/* handlers.c */
-extern HRESULT load_registrations(struct session *session);
-extern HKEY open_item_settings(const CLSID *handler);
-extern void read_item_state(HKEY settings, const GUID *item, BOOL *checked);
-extern void prune_item_settings(struct handler *handler);
-extern void guid_to_string(const GUID *guid, WCHAR *str);
-extern BOOL string_to_guid(const WCHAR *str, GUID *guid);
+/* A handler the registry names for a session, as plain data. */
+struct registration
+{
+    CLSID clsid;
+    BOOL registered;       /* FALSE: named with /handler: but not registered */
+    WCHAR server[MAX_PATH]; /* its InprocServer32 DLL, expanded; empty if none */
+    BOOL single_threaded;  /* no ThreadingModel: the main apartment only */
+};
+
+/* What a session's control window may do with a request. */
+struct control_ops
+{
+    unsigned int (*skip)(void *context, const GUID *handler, const GUID *item);
+    unsigned int (*stop)(void *context, const GUID *handler);
+};
+
+/* main.c → session.c (and queue.c) → runner.c → loader.c, callback.c →
+ * handler.c, items.c, completion.c → report.c → output.c; lifetime.c,
+ * registry.c, guard.c and control.c are below whoever calls them. No file
+ * calls one that calls it back (tools/check_calls.py). */
+
+/* session.c */
+extern int run_session(struct session *session);
+
+/* lifetime.c */
+extern struct session *session_create(const struct session *options);
+extern void session_addref(struct session *session);
+extern void session_release(struct session *session);
+
+/* queue.c */
+extern int run_invoke_server(void);
+
+/* runner.c */
+extern DWORD WINAPI runner_thread(void *handler);
+extern void runner_start_main_apartment(void);
+
+/* loader.c */
+extern BOOL loader_get_info(struct handler *handler, ISyncMgrSynchronize *sync);
+extern BOOL loader_enumerate(struct handler *handler, ISyncMgrSynchronize *sync);
+
+/* callback.c */
+extern HRESULT callback_create(struct handler *handler, ISyncMgrSynchronizeCallback **callback);
 
 /* handler.c */
-extern struct handler *handler_create(struct session *session, const CLSID *clsid, DWORD flags);
+extern void handler_init(void);
+extern struct handler *handler_create(struct session *session, const CLSID *clsid,
+        const WCHAR *server, BOOL single_threaded);
 extern void handler_addref(struct handler *handler);
 extern void handler_release(struct handler *handler);
 extern const CLSID *handler_clsid(const struct handler *handler);
 extern const WCHAR *handler_clsid_str(const struct handler *handler);
 extern struct session *handler_session(const struct handler *handler);
+extern const WCHAR *handler_server(const struct handler *handler);
+extern BOOL handler_single_threaded(const struct handler *handler);
 extern HANDLE handler_completion_event(const struct handler *handler);
 extern HANDLE handler_control_event(const struct handler *handler);
-extern void handler_add_register_flags(struct handler *handler, DWORD flags);
 extern void handler_set_name(struct handler *handler, const WCHAR *name);
 extern void handler_set_module(struct handler *handler, HMODULE module);
 extern BOOL handler_has_module(struct handler *handler, HMODULE module);
+extern BOOL handler_fail_by_module(HMODULE module, HRESULT hr, const WCHAR *message);
 extern BOOL handler_finished(struct handler *handler);
-extern BOOL handler_given_up(struct handler *handler);
-extern BOOL handler_has_item(struct handler *handler, const GUID *id);
 extern void handler_finish(struct handler *handler, DWORD default_status);
 extern void handler_skip(struct handler *handler);
 extern void handler_fail(struct handler *handler, HRESULT hr, const WCHAR *message);
@@ -156,14 +193,21 @@ extern void handler_warn(struct handler *handler, const WCHAR *text);
 extern BOOL handler_watch(struct handler *handler, DWORD now, DWORD grace_ms);
 extern void handler_set_thread(struct handler *handler, HANDLE thread, DWORD deadline);
 extern void handler_wait_thread(struct handler *handler);
-extern HRESULT handler_set_items(struct handler *handler, struct item *items, unsigned int count);
-extern unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, HRESULT *hr);
+extern BOOL handler_stop(struct handler *handler);
+extern void handler_drop_lock(struct handler *handler);
+
+/* completion.c */
 extern void handler_set_state(struct handler *handler, enum handler_state state);
 extern HRESULT handler_completion_hr(struct handler *handler);
 extern HRESULT handler_complete(struct handler *handler, enum handler_state pending,
         enum handler_state next, HRESULT hr, const char *what);
 extern HRESULT handler_complete_show_error(struct handler *handler, HRESULT hr,
         SYNCMGRITEMID *ids, ULONG count);
+
+/* items.c */
+extern BOOL handler_has_item(struct handler *handler, const GUID *id);
+extern HRESULT handler_set_items(struct handler *handler, struct item *items, unsigned int count);
+extern unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, HRESULT *hr);
 extern HRESULT handler_progress(struct handler *handler, const GUID *id, DWORD mask, DWORD status);
 extern HRESULT handler_log_error(struct handler *handler, DWORD level, const WCHAR *text,
         const struct log_entry *entry);
@@ -173,46 +217,52 @@ extern BOOL handler_wants_retry(struct handler *handler);
 extern ULONG handler_take_retry(struct handler *handler, SYNCMGRITEMID *ids, ULONG capacity);
 extern unsigned int handler_take_skips(struct handler *handler, SYNCMGRITEMID *ids, unsigned int max);
 extern BOOL handler_skip_item(struct handler *handler, const GUID *id);
-extern BOOL handler_stop(struct handler *handler);
 extern void handler_list(struct handler *handler, struct text *text);
-extern void handler_drop_lock(struct handler *handler);
 
-/* session.c */
-extern struct session *session_create(const struct session *options);
-extern void session_addref(struct session *session);
-extern void session_release(struct session *session);
-extern int run_session(struct session *session);
-extern unsigned int session_skip_item(struct session *session, const GUID *handler, const GUID *item);
-extern unsigned int session_stop(struct session *session, const GUID *handler);
-
-/* control.c */
-extern HWND control_create(struct session *session);
-extern void control_destroy(HWND window);
-extern unsigned int control_send(enum control_action action, const GUID *handlers,
-        unsigned int handler_count, const GUID *item, unsigned int *sessions);
-
-/* callback.c */
-extern HRESULT callback_create(struct handler *handler, ISyncMgrSynchronizeCallback **callback);
+/* report.c */
+extern void report_result(struct text *text, DWORD status, const WCHAR *handler, const GUID *item,
+        const WCHAR *name);
+extern void report_error(const WCHAR *handler, const WCHAR *message, HRESULT hr, BOOL show_code);
+extern void report_warning(const WCHAR *handler, const WCHAR *text);
+extern void report_log(DWORD level, const WCHAR *handler, const GUID *item, const WCHAR *text);
+extern void report_list_item(struct text *text, const WCHAR *handler, const GUID *item, BOOL checked,
+        const WCHAR *handler_name, const WCHAR *item_name);
+extern void report_list_error(struct text *text, const WCHAR *handler, HRESULT hr,
+        const WCHAR *message);
+extern void report_summary(LONG succeeded, LONG failed, LONG skipped);
 
 /* output.c */
-extern void text_append(struct text *text, const WCHAR *format, ...);
-extern void output_text(struct text *text);
 extern void output_init(void);
 extern void output_line(const WCHAR *format, ...);
-extern void output_message(UINT id, ...);
+extern void output_text(struct text *text);
+extern void output_write(HANDLE handle, const WCHAR *text);
+extern void text_append(struct text *text, const WCHAR *format, ...);
 extern void copy_name(WCHAR *dst, const WCHAR *src, unsigned int size);
 extern const WCHAR *load_message(UINT id, WCHAR *buffer, unsigned int size);
 extern void format_message(WCHAR *buffer, unsigned int size, UINT id, ...);
 
+/* registry.c */
+extern HRESULT read_registrations(const struct session *session, struct registration **list,
+        unsigned int *count);
+extern void read_inproc_server(const CLSID *clsid, WCHAR *path, BOOL *single_threaded);
+extern HKEY open_item_settings(const CLSID *handler);
+extern void read_item_state(HKEY settings, const GUID *item, BOOL *checked);
+extern void prune_item_settings(const CLSID *clsid, BOOL (*keep)(const GUID *item, void *context),
+        void *context);
+extern void guid_to_string(const GUID *guid, WCHAR *str);
+extern BOOL string_to_guid(const WCHAR *str, GUID *guid);
+
+/* control.c */
+extern HWND control_create(const struct control_ops *ops, void *context);
+extern void control_destroy(HWND window);
+extern unsigned int control_send(enum control_action action, const GUID *handlers,
+        unsigned int handler_count, const GUID *item, unsigned int *sessions);
+
 /* guard.c */
 extern void guard_init(void);
-extern void guard_set_session(struct session *session);
 extern void guard_enter(struct handler *handler);
 extern void guard_leave(void);
 extern BOOL guard_copy(void *dst, const void *src, SIZE_T size);
 extern BOOL guard_copy_string(WCHAR *dst, const WCHAR *src, SIZE_T size);
-
-/* queue.c */
-extern int run_invoke_server(void);
 
 #endif /* __MOBSYNC_EXE_PRIVATE_H */

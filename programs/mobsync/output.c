@@ -36,22 +36,36 @@ void output_init(void)
     console = GetConsoleMode(out, &mode);
 }
 
-static void write_text(const WCHAR *text, int len)
+/* The one writer: a console gets the text as it is, anything else UTF-8. */
+static void write_to(HANDLE handle, BOOL to_console, const WCHAR *text, int len)
 {
     char stack[1024], *utf8 = stack;
     DWORD written;
     int size;
 
-    if (console)
+    if (to_console)
     {
-        WriteConsoleW(out, text, len, &written, NULL);
+        WriteConsoleW(handle, text, len, &written, NULL);
         return;
     }
     size = WideCharToMultiByte(CP_UTF8, 0, text, len, NULL, 0, NULL, NULL);
     if (size > (int)sizeof(stack) && !(utf8 = malloc(size))) return;
     WideCharToMultiByte(CP_UTF8, 0, text, len, utf8, size, NULL, NULL);
-    WriteFile(out, utf8, size, &written, NULL);
+    WriteFile(handle, utf8, size, &written, NULL);
     if (utf8 != stack) free(utf8);
+}
+
+static void write_text(const WCHAR *text, int len)
+{
+    write_to(out, console, text, len);
+}
+
+/* Text for another handle (stderr: usage, errors of the command line). */
+void output_write(HANDLE handle, const WCHAR *text)
+{
+    DWORD mode;
+
+    write_to(handle, GetConsoleMode(handle, &mode), text, wcslen(text));
 }
 
 /* Writes one line; the format gives it without its line feed. */
@@ -135,21 +149,6 @@ void format_message(WCHAR *buffer, unsigned int size, UINT id, ...)
     va_start(args, id);
     vformat_message(buffer, size, id, &args);
     va_end(args);
-}
-
-/* Writes a message from the string table, as it is, to stdout. */
-void output_message(UINT id, ...)
-{
-    WCHAR buffer[4096];
-    va_list args;
-
-    va_start(args, id);
-    vformat_message(buffer, ARRAYSIZE(buffer), id, &args);
-    va_end(args);
-
-    EnterCriticalSection(&output_cs);
-    write_text(buffer, wcslen(buffer));
-    LeaveCriticalSection(&output_cs);
 }
 
 /* Copies a name from a handler's fixed-size array, which the handler may have

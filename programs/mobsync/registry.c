@@ -1,5 +1,8 @@
 /*
- * mobsync.exe: the registered handlers and their stored item settings
+ * mobsync.exe: what the registry says: the registered handlers, their
+ * InprocServer32, and the item settings stored per user
+ *
+ * Plain data in, plain data out: nothing here makes or fails a handler.
  *
  * Handlers come from Software\Microsoft\Windows\CurrentVersion\Syncmgr\
  * Handlers under HKLM (this process's registry view) and HKCU, registered
@@ -37,9 +40,7 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
 void guid_to_string(const GUID *guid, WCHAR *str)
 {
-    swprintf(str, 39, L"{%08lX-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}", guid->Data1,
-             guid->Data2, guid->Data3, guid->Data4[0], guid->Data4[1], guid->Data4[2],
-             guid->Data4[3], guid->Data4[4], guid->Data4[5], guid->Data4[6], guid->Data4[7]);
+    StringFromGUID2(guid, str, 39);
 }
 
 /* Only "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}"; CLSIDFromString would also
@@ -78,34 +79,31 @@ static BOOL selected(const struct session *session, const CLSID *clsid, DWORD fl
     return FALSE;
 }
 
-static HRESULT add_handler(struct session *session, const CLSID *clsid, DWORD flags)
+static HRESULT add_registration(struct registration **list, unsigned int *count, const CLSID *clsid)
 {
-    struct handler **handlers, *handler;
+    struct registration *new_list;
     unsigned int i;
 
-    for (i = 0; i < session->handler_count; i++)
-    {
-        if (!IsEqualCLSID(handler_clsid(session->handlers[i]), clsid)) continue;
-        handler_add_register_flags(session->handlers[i], flags);
-        return S_OK;
-    }
-    if (!(handlers = realloc(session->handlers, (session->handler_count + 1) * sizeof(*handlers))))
-        return E_OUTOFMEMORY;
-    session->handlers = handlers;
-    if (!(handler = handler_create(session, clsid, flags))) return E_OUTOFMEMORY;
-    session->handlers[session->handler_count++] = handler;
+    for (i = 0; i < *count; i++) if (IsEqualCLSID(&(*list)[i].clsid, clsid)) return S_OK;
+    if (!(new_list = realloc(*list, (*count + 1) * sizeof(*new_list)))) return E_OUTOFMEMORY;
+    *list = new_list;
+    new_list[*count].clsid = *clsid;
+    new_list[*count].registered = TRUE;
+    ++*count;
     return S_OK;
 }
 
-static void read_handlers(struct session *session, HKEY root, REGSAM view)
+static HRESULT read_handlers(const struct session *session, HKEY root, struct registration **list,
+        unsigned int *count)
 {
     WCHAR name[MAX_PATH];
     HKEY key, handler_key;
     DWORD i, len, flags;
+    HRESULT hr = S_OK;
     CLSID clsid;
 
-    if (RegOpenKeyExW(root, HANDLERS_KEY, 0, KEY_READ | view, &key)) return;
-    for (i = 0;; i++)
+    if (RegOpenKeyExW(root, HANDLERS_KEY, 0, KEY_READ, &key)) return S_OK;
+    for (i = 0; SUCCEEDED(hr); i++)
     {
         len = ARRAYSIZE(name);
         if (RegEnumKeyExW(key, i, name, &len, NULL, NULL, NULL, NULL)) break;
@@ -114,39 +112,78 @@ static void read_handlers(struct session *session, HKEY root, REGSAM view)
             WARN("Ignoring %s: not a CLSID.\n", debugstr_w(name));
             continue;
         }
-        if (RegOpenKeyExW(key, name, 0, KEY_QUERY_VALUE | view, &handler_key)) continue;
+        if (RegOpenKeyExW(key, name, 0, KEY_QUERY_VALUE, &handler_key)) continue;
         flags = read_register_flags(handler_key);
         RegCloseKey(handler_key);
-        if (selected(session, &clsid, flags)) add_handler(session, &clsid, flags);
+        if (selected(session, &clsid, flags)) hr = add_registration(list, count, &clsid);
     }
     RegCloseKey(key);
+    return hr;
 }
 
-/* Fills session->handlers with the registered handlers the session wants, and
- * adds those named on the command line that are not registered, so that they
- * are reported. */
-HRESULT load_registrations(struct session *session)
+/* The handlers registered that the session wants (its event, the handlers
+ * it names), each CLSID once, then those it names that are not registered
+ * (registered FALSE), so that they are reported. */
+HRESULT read_registrations(const struct session *session, struct registration **list,
+        unsigned int *count)
 {
-    WCHAR message[256];
-    unsigned int i, j;
-    BOOL found;
+    unsigned int i, j, registered;
+    HRESULT hr;
 
+    *list = NULL;
+    *count = 0;
     /* Only this process's own registry view: a 32-bit handler can only be
      * loaded by the 32-bit manager, which reads the 32-bit view. */
-    read_handlers(session, HKEY_LOCAL_MACHINE, 0);
-    read_handlers(session, HKEY_CURRENT_USER, 0);
-
+    if (FAILED(hr = read_handlers(session, HKEY_LOCAL_MACHINE, list, count))
+            || FAILED(hr = read_handlers(session, HKEY_CURRENT_USER, list, count)))
+        goto failed;
+    registered = *count;
     for (i = 0; i < session->only_handler_count; i++)
     {
-        for (j = 0, found = FALSE; j < session->handler_count && !found; j++)
-            found = IsEqualCLSID(handler_clsid(session->handlers[j]), &session->only_handlers[i]);
-        if (found) continue;
-        if (FAILED(add_handler(session, &session->only_handlers[i], 0))) return E_OUTOFMEMORY;
-        handler_fail(session->handlers[session->handler_count - 1], REGDB_E_CLASSNOTREG,
-                     load_message(IDS_NOT_REGISTERED, message, ARRAYSIZE(message)));
+        for (j = 0; j < registered; j++)
+            if (IsEqualCLSID(&(*list)[j].clsid, &session->only_handlers[i])) break;
+        if (j < registered) continue;
+        if (FAILED(hr = add_registration(list, count, &session->only_handlers[i]))) goto failed;
+        if (*count > registered) (*list)[*count - 1].registered = FALSE;
     }
-    TRACE("%u handlers.\n", session->handler_count);
+    for (i = 0; i < *count; i++)
+        read_inproc_server(&(*list)[i].clsid, (*list)[i].server, &(*list)[i].single_threaded);
+    TRACE("%u handlers.\n", *count);
     return S_OK;
+
+failed:
+    free(*list);
+    *list = NULL;
+    *count = 0;
+    return hr;
+}
+
+/* The handler's InprocServer32 key: the path of its DLL (expanded; empty
+ * when there is none) and whether it lives in any apartment (a
+ * ThreadingModel) or only the main one. */
+void read_inproc_server(const CLSID *clsid, WCHAR *path, BOOL *single_threaded)
+{
+    WCHAR key_name[80], value[MAX_PATH], model[32];
+    DWORD size = sizeof(value), type;
+    HKEY key;
+    LSTATUS ret;
+
+    path[0] = 0;
+    *single_threaded = FALSE;
+    wcscpy(key_name, L"CLSID\\");
+    guid_to_string(clsid, key_name + wcslen(key_name));
+    wcscat(key_name, L"\\InprocServer32");
+    if (RegOpenKeyExW(HKEY_CLASSES_ROOT, key_name, 0, KEY_QUERY_VALUE, &key)) return;
+    ret = RegQueryValueExW(key, NULL, NULL, &type, (BYTE *)value, &size);
+    if (!ret && (type == REG_SZ || type == REG_EXPAND_SZ) && size >= sizeof(WCHAR))
+    {
+        value[min(size / sizeof(WCHAR), ARRAYSIZE(value) - 1)] = 0;
+        if (!ExpandEnvironmentStringsW(value, path, MAX_PATH)) path[0] = 0;
+    }
+    size = sizeof(model);
+    ret = RegQueryValueExW(key, L"ThreadingModel", NULL, &type, (BYTE *)model, &size);
+    *single_threaded = ret || type != REG_SZ || !wcsicmp(model, L"Single");
+    RegCloseKey(key);
 }
 
 static HKEY open_items_key(const CLSID *handler, REGSAM access)
@@ -179,20 +216,21 @@ void read_item_state(HKEY settings, const GUID *item, BOOL *checked)
 }
 
 /* After a complete enumeration (not S_SYNCMGR_MISSINGITEMS), the settings of
- * items the handler no longer has are dropped. */
-void prune_item_settings(struct handler *handler)
+ * items the handler no longer has (keep says which it has) are dropped. */
+void prune_item_settings(const CLSID *clsid, BOOL (*keep)(const GUID *item, void *context),
+        void *context)
 {
     WCHAR name[64];
     DWORD index, len;
     GUID id;
     HKEY key;
 
-    if (!(key = open_items_key(handler_clsid(handler), KEY_QUERY_VALUE | KEY_SET_VALUE))) return;
+    if (!(key = open_items_key(clsid, KEY_QUERY_VALUE | KEY_SET_VALUE))) return;
     for (index = 0;;)
     {
         len = ARRAYSIZE(name);
         if (RegEnumValueW(key, index, name, &len, NULL, NULL, NULL, NULL)) break;
-        if (!string_to_guid(name, &id) || handler_has_item(handler, &id))
+        if (!string_to_guid(name, &id) || keep(&id, context))
         {
             index++;
             continue;

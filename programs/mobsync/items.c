@@ -1,0 +1,390 @@
+/*
+ * mobsync.exe: a handler's item table and error log
+ *
+ * The half of the handler record's code (handler.c) that deals with its
+ * items: the table the handler's thread hands over complete, the choice,
+ * what Progress, LogError, ShowErrorCompleted, /skip and the retry do to
+ * it, and /list. Under the record's lock, on the manager's own copies.
+ *
+ * This program is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this program; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "handler_private.h"
+#include "resource.h"
+#include "winreg.h"
+#include "wine/debug.h"
+
+WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
+
+/* Called with the lock held. */
+struct item *handler_find_item_locked(struct handler *handler, const GUID *id)
+{
+    unsigned int lo = 0, hi = handler->item_count, mid;
+    int cmp;
+
+    if (handler->last_item < handler->item_count
+            && IsEqualGUID(&handler->items[handler->last_item].id, id))
+        return &handler->items[handler->last_item];
+    if (!handler->sorted) return NULL;
+    while (lo < hi)
+    {
+        mid = (lo + hi) / 2;
+        cmp = memcmp(id, &handler->sorted[mid].id, sizeof(*id));
+        if (!cmp)
+        {
+            handler->last_item = handler->sorted[mid].index;
+            return &handler->items[handler->last_item];
+        }
+        if (cmp < 0) hi = mid;
+        else lo = mid + 1;
+    }
+    return NULL;
+}
+
+BOOL handler_has_item(struct handler *handler, const GUID *id)
+{
+    BOOL ret;
+
+    lock(handler);
+    ret = handler_find_item_locked(handler, id) != NULL;
+    unlock(handler);
+    return ret;
+}
+
+/* Orders by ID, then by place in the enumeration: no shared state, since
+ * every handler thread sorts its own items at the same time. */
+static int __cdecl compare_keys(const void *a, const void *b)
+{
+    const struct item_key *ka = a, *kb = b;
+    int cmp = memcmp(&ka->id, &kb->id, sizeof(ka->id));
+
+    return cmp ? cmp : (ka->index > kb->index) - (ka->index < kb->index);
+}
+
+static void build_keys(struct item_key *keys, const struct item *items, unsigned int count)
+{
+    unsigned int i;
+
+    for (i = 0; i < count; i++)
+    {
+        keys[i].id = items[i].id;
+        keys[i].index = i;
+    }
+    qsort(keys, count, sizeof(*keys), compare_keys);
+}
+
+/* Takes the items the handler's thread read, in a table nobody else has
+ * seen: drops the items whose ID came before (the first of a duplicate
+ * stands; sorting finds them in O(n log n)), builds the GUID-ordered index
+ * Progress searches, and only then makes the table the handler's. E_ABORT
+ * when the handler is finished meanwhile: the table is freed. */
+HRESULT handler_set_items(struct handler *handler, struct item *items, unsigned int count)
+{
+    WCHAR message[256], id_str[39];
+    struct item_key *sorted = NULL;
+    unsigned int i, j;
+    BOOL *drop;
+
+    if (count)
+    {
+        if (!(sorted = malloc(count * sizeof(*sorted))) || !(drop = calloc(count, sizeof(*drop))))
+        {
+            free(sorted);
+            free(items);
+            return E_OUTOFMEMORY;
+        }
+        build_keys(sorted, items, count);
+        for (i = 1; i < count; i++)
+        {
+            if (!IsEqualGUID(&sorted[i].id, &sorted[i - 1].id)) continue;
+            drop[sorted[i].index] = TRUE;
+            guid_to_string(&sorted[i].id, id_str);
+            format_message(message, ARRAYSIZE(message), IDS_DUPLICATE_ITEM, id_str);
+            handler_warn(handler, message);
+        }
+        for (i = j = 0; i < count; i++) if (!drop[i]) items[j++] = items[i];
+        free(drop);
+        if (j != count)
+        {
+            count = j;
+            build_keys(sorted, items, count);
+        }
+    }
+
+    lock(handler);
+    if (handler->finished)
+    {
+        unlock(handler);
+        free(items);
+        free(sorted);
+        return E_ABORT;
+    }
+    free(handler->items);
+    free(handler->sorted);
+    handler->items = items;
+    handler->sorted = sorted;
+    handler->item_count = count;
+    handler->last_item = 0;
+    unlock(handler);
+    return S_OK;
+}
+
+static BOOL item_requested(const struct session *session, const GUID *id)
+{
+    unsigned int i;
+
+    for (i = 0; i < session->only_item_count; i++)
+        if (IsEqualGUID(&session->only_items[i], id)) return TRUE;
+    return FALSE;
+}
+
+/* Reads each item's check state as the user left it (or as the handler
+ * gave it), and, synchronizing, chooses the checked ones (or those the
+ * command line named). Gives the chosen IDs in a new array, and their
+ * number; 0 and NULL when none is chosen or memory ran out (*hr). */
+unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, HRESULT *hr)
+{
+    const struct session *session = handler->session;
+    HKEY settings = open_item_settings(&handler->clsid);
+    unsigned int i, count = 0;
+
+    *ids = NULL;
+    *hr = S_OK;
+    lock(handler);
+    for (i = 0; i < handler->item_count; i++)
+    {
+        struct item *item = &handler->items[i];
+
+        read_item_state(settings, &item->id, &item->checked);
+        if (session->mode != MODE_SYNC) continue;
+        if (session->only_item_count) item->chosen = item_requested(session, &item->id);
+        else item->chosen = item->checked;
+        if (item->chosen) count++;
+    }
+    if (count && !handler->finished)
+    {
+        if ((*ids = malloc(count * sizeof(**ids))))
+        {
+            for (i = count = 0; i < handler->item_count; i++)
+                if (handler->items[i].chosen) (*ids)[count++] = handler->items[i].id;
+        }
+        else *hr = E_OUTOFMEMORY;
+    }
+    if (!*ids) count = 0;
+    unlock(handler);
+    if (settings) RegCloseKey(settings);
+    return count;
+}
+
+/* Progress, with the manager's copies of the ID and the status. */
+HRESULT handler_progress(struct handler *handler, const GUID *id, DWORD mask, DWORD status)
+{
+    struct item *item;
+    HRESULT ret;
+
+    lock(handler);
+    if (handler->finished || handler->state == HANDLER_RELEASED)
+        ret = E_UNEXPECTED;
+    else if (!(item = handler_find_item_locked(handler, id)))
+    {
+        WARN("%s: Progress for unknown item %s.\n", debugstr_w(handler->clsid_str),
+             debugstr_guid(id));
+        ret = E_INVALIDARG;
+    }
+    else
+    {
+        /* A final status sticks: later reports cannot undo a result. */
+        if ((mask & SYNCMGRPROGRESSITEM_STATUSTYPE) && item->chosen && !is_final(item->status))
+            item->status = status;
+        if (handler->cancel_all) ret = S_SYNCMGR_CANCELALL;
+        else if (item->cancel) ret = S_SYNCMGR_CANCELITEM;
+        else ret = S_OK;
+    }
+    unlock(handler);
+    return ret;
+}
+
+/* LogError, with the manager's copies: its line, and the entry kept when
+ * it has an ID, for ShowError. */
+HRESULT handler_log_error(struct handler *handler, DWORD level, const WCHAR *text,
+        const struct log_entry *entry)
+{
+    lock(handler);
+    if (handler->finished || handler->state == HANDLER_RELEASED)
+    {
+        unlock(handler);
+        return E_UNEXPECTED;
+    }
+    if (!IsEqualGUID(&entry->id, &GUID_NULL))
+    {
+        if (handler->log_count == handler->log_size)
+        {
+            unsigned int size = max(16, handler->log_size * 2);
+            struct log_entry *log = realloc(handler->log, size * sizeof(*log));
+
+            if (log)
+            {
+                handler->log = log;
+                handler->log_size = size;
+            }
+        }
+        if (handler->log_count < handler->log_size) handler->log[handler->log_count++] = *entry;
+    }
+    report_log(level, handler->clsid_str, entry->has_item ? &entry->item : NULL, text);
+    unlock(handler);
+    return S_OK;
+}
+
+/* DeleteLogError; GUID_NULL deletes all of this handler's entries. */
+void handler_delete_log_error(struct handler *handler, const GUID *id)
+{
+    unsigned int i, j;
+
+    lock(handler);
+    for (i = j = 0; i < handler->log_count; i++)
+    {
+        if (IsEqualGUID(id, &GUID_NULL) || IsEqualGUID(id, &handler->log[i].id)) continue;
+        handler->log[j++] = handler->log[i];
+    }
+    handler->log_count = j;
+    unlock(handler);
+}
+
+/* Takes out of the log the next error that has details to show
+ * (/showerrors); FALSE when there is none. */
+BOOL handler_next_error(struct handler *handler, SYNCMGRERRORID *id)
+{
+    unsigned int i;
+    BOOL found = FALSE;
+
+    lock(handler);
+    for (i = 0; i < handler->log_count; i++)
+        if (handler->log[i].flags & SYNCMGRERRORFLAG_ENABLEJUMPTEXT) break;
+    if (i < handler->log_count && !handler->finished)
+    {
+        *id = handler->log[i].id;
+        memmove(&handler->log[i], &handler->log[i + 1], (handler->log_count - i - 1)
+                * sizeof(*handler->log));
+        handler->log_count--;
+        found = TRUE;
+    }
+    unlock(handler);
+    return found;
+}
+
+/* Whether the handler asked for a retry and has items to retry. */
+BOOL handler_wants_retry(struct handler *handler)
+{
+    BOOL ret;
+
+    lock(handler);
+    ret = handler->completion_hr == S_SYNCMGR_RETRYSYNC && handler->retry_count;
+    unlock(handler);
+    return ret;
+}
+
+/* The items to synchronize again: exactly those the handler named that it
+ * has, chosen and not skipped, each once, never more than capacity. */
+ULONG handler_take_retry(struct handler *handler, SYNCMGRITEMID *ids, ULONG capacity)
+{
+    ULONG i, j, count = 0;
+    struct item *item;
+
+    lock(handler);
+    for (i = 0; i < handler->retry_count && count < capacity && !handler->finished; i++)
+    {
+        if (!(item = handler_find_item_locked(handler, &handler->retry_items[i])) || !item->chosen || item->skip)
+            continue;
+        for (j = 0; j < count; j++) if (IsEqualGUID(&ids[j], &item->id)) break;
+        if (j < count) continue;
+        item->status = SYNCMGRSTATUS_PENDING;
+        ids[count++] = item->id;
+    }
+    unlock(handler);
+    return count;
+}
+
+/* Skip requests the handler's thread is to pass on with SetItemStatus,
+ * at most max at a time; only while PrepareForSync or Synchronize is
+ * pending, as the documentation allows. */
+unsigned int handler_take_skips(struct handler *handler, SYNCMGRITEMID *ids, unsigned int max)
+{
+    unsigned int i, count = 0;
+
+    lock(handler);
+    if (handler->skips_pending && !handler->finished
+            && (handler->state == HANDLER_PREPARING || handler->state == HANDLER_SYNCHRONIZING))
+    {
+        for (i = 0; i < handler->item_count && count < max; i++)
+        {
+            struct item *item = &handler->items[i];
+
+            if (!item->skip || item->skip_sent) continue;
+            item->skip_sent = TRUE;
+            ids[count++] = item->id;
+            handler->skips_pending--;
+        }
+    }
+    unlock(handler);
+    return count;
+}
+
+/* mobsync /skip: taken for an item chosen for this session that has no
+ * result yet, from the moment its handler is asked to prepare until it
+ * completes Synchronize. */
+BOOL handler_skip_item(struct handler *handler, const GUID *id)
+{
+    struct item *item;
+    BOOL taken = FALSE;
+
+    lock(handler);
+    if (!handler->finished && (handler->state == HANDLER_PREPARING
+            || handler->state == HANDLER_PREPARED || handler->state == HANDLER_SYNCHRONIZING)
+            && (item = handler_find_item_locked(handler, id)) && item->chosen && !is_final(item->status)
+            && !item->skip)
+    {
+        TRACE("%s: skipping %s.\n", debugstr_w(handler->clsid_str), debugstr_guid(id));
+        item->skip = TRUE;
+        item->cancel = TRUE;
+        handler->skips_pending++;
+        SetEvent(handler->control_event);
+        taken = TRUE;
+    }
+    unlock(handler);
+    return taken;
+}
+
+/* /list: the handler's lines, or its error line. */
+void handler_list(struct handler *handler, struct text *text)
+{
+    unsigned int i;
+
+    lock(handler);
+    if (handler->failed)
+        report_list_error(text, handler->clsid_str, handler->completion_hr, handler->error);
+    else if (!handler->skipped)
+    {
+        for (i = 0; i < handler->item_count; i++)
+        {
+            report_list_item(text, handler->clsid_str, &handler->items[i].id,
+                             handler->items[i].checked, handler->name, handler->items[i].name);
+        }
+    }
+    unlock(handler);
+}
+
