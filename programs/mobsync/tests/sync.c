@@ -205,6 +205,36 @@ static void test_item_settings(void)
     unregister_handler(TEST_MISSING_ITEMS);
 }
 
+/* An /item: that no handler of the session enumerated is said, with a
+ * warning line of the session's own (no handler in the second field), and
+ * makes the exit code 1; the items that are there are synchronized. */
+static void test_item_not_enumerated(void)
+{
+    static const char missing[] = "{6D6F6273-796E-6374-6573-7400000101FF}";
+    char args[256];
+
+    register_handler(TEST_GOOD_SYNC);
+    sprintf(args, "/sync /handler:%s /item:%s /item:%s", handler_str(TEST_GOOD_SYNC),
+            item_str(TEST_GOOD_SYNC, 1), missing);
+    if (run_mobsync(args))
+    {
+        ok(exit_code == 1, "exit code %lu.\n", exit_code);
+        ok(has_line(result_line("succeeded", TEST_GOOD_SYNC, 1)), "item 1:\n%s", output);
+        sprintf(line, "warning\t-\t%s\titem %s was asked for but no handler enumerated it",
+                missing, missing);
+        ok(has_line(line), "no warning for the missing item:\n%s", output);
+        ok(!strcmp(last_line(), "1 succeeded, 0 failed, 0 skipped"), "last line %s.\n", last_line());
+    }
+    /* Every item there: nothing said. */
+    sprintf(args, "/sync /handler:%s /item:%s", handler_str(TEST_GOOD_SYNC), item_str(TEST_GOOD_SYNC, 2));
+    if (run_mobsync(args))
+    {
+        ok(exit_code == 0, "exit code %lu.\n", exit_code);
+        ok(!find_line("warning"), "a warning:\n%s", output);
+    }
+    unregister_handler(TEST_GOOD_SYNC);
+}
+
 static void test_retry(void)
 {
     static const char * const expected[] =
@@ -376,6 +406,7 @@ START_TEST(sync)
     test_async();
     test_not_taking_part();
     test_item_settings();
+    test_item_not_enumerated();
     test_retry();
     test_cancel();
     test_invoke();
