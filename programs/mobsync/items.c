@@ -144,12 +144,17 @@ HRESULT handler_set_items(struct handler *handler, struct item *items, unsigned 
     return S_OK;
 }
 
-static BOOL item_requested(const struct session *session, const GUID *id)
+/* Whether /item: named it; then the session knows a handler has it. */
+static BOOL item_requested(struct session *session, const GUID *id)
 {
     unsigned int i;
 
     for (i = 0; i < session->only_item_count; i++)
-        if (IsEqualGUID(&session->only_items[i], id)) return TRUE;
+    {
+        if (!IsEqualGUID(&session->only_items[i], id)) continue;
+        InterlockedExchange(&session->found_items[i], TRUE);
+        return TRUE;
+    }
     return FALSE;
 }
 
@@ -159,7 +164,7 @@ static BOOL item_requested(const struct session *session, const GUID *id)
  * number; 0 and NULL when none is chosen or memory ran out (*hr). */
 unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, HRESULT *hr)
 {
-    const struct session *session = handler->session;
+    struct session *session = handler->session;
     HKEY settings = open_item_settings(&handler->clsid);
     unsigned int i, count = 0;
 

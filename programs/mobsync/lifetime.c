@@ -41,6 +41,7 @@ struct session *session_create(const struct session *options)
     session->cookie = NULL;
     session->only_handlers = NULL;
     session->only_items = NULL;
+    session->found_items = NULL;
     session->handlers = NULL;
     session->handler_count = 0;
     if (!(session->finished_event = CreateEventW(NULL, FALSE, FALSE, NULL))) goto failed;
@@ -57,7 +58,9 @@ struct session *session_create(const struct session *options)
     }
     if (options->only_item_count)
     {
-        if (!(session->only_items = malloc(options->only_item_count * sizeof(GUID)))) goto failed;
+        if (!(session->only_items = malloc(options->only_item_count * sizeof(GUID)))
+                || !(session->found_items = calloc(options->only_item_count, sizeof(LONG))))
+            goto failed;
         memcpy((GUID *)session->only_items, options->only_items, options->only_item_count * sizeof(GUID));
     }
     return session;
@@ -84,5 +87,6 @@ void session_release(struct session *session)
     free((BYTE *)session->cookie);
     free((CLSID *)session->only_handlers);
     free((GUID *)session->only_items);
+    free(session->found_items);
     free(session);
 }

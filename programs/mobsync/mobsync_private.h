@@ -101,6 +101,7 @@ struct session
     unsigned int only_handler_count;
     const GUID *only_items;
     unsigned int only_item_count;
+    LONG *found_items;     /* per only_items: a handler enumerated it */
     BOOL event_filter;     /* only handlers registered for this event */
     DWORD event_register_flag;
 
@@ -230,6 +231,7 @@ extern void report_list_item(struct text *text, const WCHAR *handler, const GUID
 extern void report_list_error(struct text *text, const WCHAR *handler, HRESULT hr,
         const WCHAR *message);
 extern void report_summary(LONG succeeded, LONG failed, LONG skipped);
+extern void report_missing_item(const GUID *item);
 
 /* output.c */
 extern void output_init(void);

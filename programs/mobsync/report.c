@@ -99,3 +99,14 @@ void report_summary(LONG succeeded, LONG failed, LONG skipped)
     format_message(message, ARRAYSIZE(message), IDS_SUMMARY, succeeded, failed, skipped);
     output_line(L"%ls", message);
 }
+
+/* An /item: no handler of the session enumerated: a line of the session's
+ * own, "warning\t-\t{ITEM}\tMESSAGE". */
+void report_missing_item(const GUID *item)
+{
+    WCHAR item_str[39], message[256];
+
+    guid_to_string(item, item_str);
+    format_message(message, ARRAYSIZE(message), IDS_NOT_ENUMERATED, item_str);
+    output_line(L"warning\t-\t%ls\t%ls", item_str, message);
+}

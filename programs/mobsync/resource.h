@@ -24,10 +24,7 @@
 #define IDS_DUPLICATE_ITEM      120
 #define IDS_BAD_ITEM_SIZE       121
 #define IDS_TOO_MANY_ITEMS      122
-#define IDS_NO_RESULT           123
-#define IDS_UNKNOWN_ITEM        124
 #define IDS_NOT_ENUMERATED      125
-#define IDS_CANCELLED           126
 #define IDS_OUT_OF_MEMORY       127
 #define IDS_NO_THREAD           128
 #define IDS_NO_SESSION          130

@@ -271,6 +271,12 @@ int run_session(struct session *session)
     }
     else
     {
+        for (i = 0; i < session->only_item_count; i++)
+        {
+            if (session->found_items[i]) continue;
+            report_missing_item(&session->only_items[i]);
+            session->errors++;
+        }
         report_summary(session->succeeded, session->failed, session->skipped);
         ret = session->failed || session->errors ? 1 : 0;
     }
