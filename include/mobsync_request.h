@@ -21,12 +21,25 @@
 #ifndef __MOBSYNC_REQUEST_H
 #define __MOBSYNC_REQUEST_H
 
+#include <wchar.h>
+
 #define MOBSYNC_MANAGER_MUTEX L"Local\\mobsync.manager"
 #define MOBSYNC_QUEUE_EVENT   L"Local\\mobsync.queue"
 #define MOBSYNC_QUEUE_FOLDER  L"mobsync\\queue"
 
 #define MOBSYNC_REQUEST_MAGIC   0x5152534d /* "MSRQ" */
 #define MOBSYNC_REQUEST_VERSION 1
+
+/* The queue folder, in path (MAX_PATH characters), below the user's local
+ * application data folder: FALSE when that would leave no room for the
+ * names of requests. */
+static inline BOOL mobsync_queue_folder(const WCHAR *local_appdata, WCHAR *path)
+{
+    if (wcslen(local_appdata) + 1 + wcslen(MOBSYNC_QUEUE_FOLDER) >= MAX_PATH - 32) return FALSE;
+    wcscpy(path, local_appdata);
+    wcscat(path, L"\\" MOBSYNC_QUEUE_FOLDER);
+    return TRUE;
+}
 
 /* The largest cookie UpdateItems accepts. */
 #define MOBSYNC_MAX_COOKIE (16 * 1024 * 1024)

@@ -34,16 +34,18 @@ static LONG request_sequence;
 
 static HRESULT get_queue_folder(WCHAR *path)
 {
+    WCHAR base[MAX_PATH], *last;
     HRESULT hr;
 
     if (FAILED(hr = SHGetFolderPathW(NULL, CSIDL_LOCAL_APPDATA | CSIDL_FLAG_CREATE, NULL,
-            SHGFP_TYPE_CURRENT, path)))
+            SHGFP_TYPE_CURRENT, base)))
         return hr;
-    if (wcslen(path) + 1 + wcslen(MOBSYNC_QUEUE_FOLDER) >= MAX_PATH - 32)
-        return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
-    wcscat(path, L"\\mobsync");
+    if (!mobsync_queue_folder(base, path)) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
+    /* The folder and the one above it. */
+    last = wcsrchr(path, '\\');
+    *last = 0;
     CreateDirectoryW(path, NULL);
-    wcscat(path, L"\\queue");
+    *last = '\\';
     if (!CreateDirectoryW(path, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
         return HRESULT_FROM_WIN32(GetLastError());
     return S_OK;

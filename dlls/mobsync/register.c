@@ -26,13 +26,14 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "mobsync_registry.h"
 #include "winreg.h"
 #include "shlwapi.h"
 #include "wine/debug.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-#define HANDLERS_KEY L"Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr\\Handlers"
+#define HANDLERS_KEY MOBSYNC_HANDLERS_KEY
 #define FLAGS_VALUE  L"RegisterFlags"
 
 /* "Handlers\{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}" */

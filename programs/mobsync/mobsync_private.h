@@ -27,12 +27,13 @@
 #include "winbase.h"
 #include "objbase.h"
 #include "mobsync.h"
+#include "mobsync_registry.h"
 #include "control.h"
 
 /* Default time a handler gets to finish its work, in seconds (/timeout). */
 #define DEFAULT_TIMEOUT 300
 /* mobsync.exe's per-user settings (docs/registry.md). */
-#define SETTINGS_KEY L"Software\\mobsync"
+#define SETTINGS_KEY MOBSYNC_SETTINGS_KEY
 /* The longest time limit taken, from /timeout or InvokeTimeout: a week. */
 #define MAX_TIMEOUT (7 * 24 * 3600)
 

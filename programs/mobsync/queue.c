@@ -286,14 +286,15 @@ int run_invoke_server(void)
     BOOL gave_up = FALSE;
 
     HRESULT (WINAPI *pSHGetFolderPathW)(HWND, int, HANDLE, DWORD, WCHAR *);
+    WCHAR local_appdata[MAX_PATH];
     HMODULE shell32;
 
     /* shell32 is big and only this mode needs it: not a static import. */
     if (!(shell32 = LoadLibraryW(L"shell32.dll"))
             || !(pSHGetFolderPathW = (void *)GetProcAddress(shell32, "SHGetFolderPathW"))
-            || FAILED(pSHGetFolderPathW(NULL, CSIDL_LOCAL_APPDATA, NULL, SHGFP_TYPE_CURRENT, queue_folder)))
+            || FAILED(pSHGetFolderPathW(NULL, CSIDL_LOCAL_APPDATA, NULL, SHGFP_TYPE_CURRENT, local_appdata))
+            || !mobsync_queue_folder(local_appdata, queue_folder))
         return 1;
-    wcscat(queue_folder, L"\\" MOBSYNC_QUEUE_FOLDER);
 
     if (!become_manager(&mutex, &event)) return 0;
     for (;;)

@@ -35,8 +35,8 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-#define HANDLERS_KEY L"Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr\\Handlers"
-#define ITEMS_KEY    SETTINGS_KEY L"\\Items"
+#define HANDLERS_KEY MOBSYNC_HANDLERS_KEY
+#define ITEMS_KEY    MOBSYNC_ITEMS_KEY
 
 void guid_to_string(const GUID *guid, WCHAR *str)
 {

@@ -383,8 +383,12 @@ START_TEST(invoke)
     int argc;
 
     is_wine = !strcmp(winetest_platform, "wine");
-    SHGetFolderPathW(NULL, CSIDL_LOCAL_APPDATA, NULL, SHGFP_TYPE_CURRENT, queue_folder);
-    wcscat(queue_folder, L"\\" MOBSYNC_QUEUE_FOLDER);
+    {
+        WCHAR local_appdata[MAX_PATH];
+
+        SHGetFolderPathW(NULL, CSIDL_LOCAL_APPDATA, NULL, SHGFP_TYPE_CURRENT, local_appdata);
+        ok(mobsync_queue_folder(local_appdata, queue_folder), "no room for the queue folder.\n");
+    }
 
     argc = winetest_get_mainargs(&argv);
     if (argc > 3 && !strcmp(argv[2], "child"))

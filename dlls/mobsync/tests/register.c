@@ -27,10 +27,11 @@
 #include "winreg.h"
 #include "objbase.h"
 #include "mobsync.h"
+#include "mobsync_registry.h"
 
 #include "wine/test.h"
 
-#define HANDLERS_KEY "Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr\\Handlers"
+#define HANDLERS_KEY MOBSYNC_HANDLERS_KEY_A
 
 static BOOL is_wine;
 

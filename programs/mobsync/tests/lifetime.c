@@ -19,6 +19,7 @@
  */
 
 #include "mobsync_test.h"
+#include "mobsync_registry.h"
 #include "mobsync_request.h"
 
 /* How many calls of handler n start with prefix. */
@@ -64,7 +65,7 @@ static void set_invoke_timeout(DWORD seconds)
 {
     HKEY key;
 
-    if (RegCreateKeyExA(HKEY_CURRENT_USER, "Software\\mobsync", 0, NULL, 0, KEY_ALL_ACCESS, NULL,
+    if (RegCreateKeyExA(HKEY_CURRENT_USER, MOBSYNC_SETTINGS_KEY_A, 0, NULL, 0, KEY_ALL_ACCESS, NULL,
                         &key, NULL))
         return;
     if (seconds) RegSetValueExA(key, "InvokeTimeout", 0, REG_DWORD, (BYTE *)&seconds, sizeof(seconds));

@@ -29,6 +29,7 @@
 #include "winreg.h"
 #include "objbase.h"
 #include "mobsync.h"
+#include "mobsync_registry.h"
 #include "../../../tests/handlers/testhandler.h"
 
 #include "wine/test.h"

@@ -124,7 +124,7 @@ static void set_item_setting(int n, int i, DWORD checked)
     char key_name[128];
     HKEY key;
 
-    sprintf(key_name, "Software\\mobsync\\Items\\%s", handler_str(n));
+    sprintf(key_name, MOBSYNC_ITEMS_KEY_A "\\%s", handler_str(n));
     RegCreateKeyExA(HKEY_CURRENT_USER, key_name, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &key, NULL);
     RegSetValueExA(key, item_str(n, i), 0, REG_DWORD, (BYTE *)&checked, sizeof(checked));
     RegCloseKey(key);
@@ -137,7 +137,7 @@ static BOOL has_item_setting(int n, int i)
     HKEY key;
     BOOL ret;
 
-    sprintf(key_name, "Software\\mobsync\\Items\\%s", handler_str(n));
+    sprintf(key_name, MOBSYNC_ITEMS_KEY_A "\\%s", handler_str(n));
     if (RegOpenKeyExA(HKEY_CURRENT_USER, key_name, 0, KEY_READ, &key)) return FALSE;
     ret = !RegQueryValueExA(key, item_str(n, i), NULL, NULL, NULL, &size);
     RegCloseKey(key);
@@ -148,7 +148,7 @@ static void delete_item_settings(int n)
 {
     char key_name[128];
 
-    sprintf(key_name, "Software\\mobsync\\Items\\%s", handler_str(n));
+    sprintf(key_name, MOBSYNC_ITEMS_KEY_A "\\%s", handler_str(n));
     RegDeleteKeyA(HKEY_CURRENT_USER, key_name);
 }
 
@@ -366,7 +366,7 @@ static void test_invoke_timeout(void)
     HRESULT hr;
     HKEY key;
 
-    ok(!RegCreateKeyExA(HKEY_CURRENT_USER, "Software\\mobsync", 0, NULL, 0, KEY_ALL_ACCESS, NULL,
+    ok(!RegCreateKeyExA(HKEY_CURRENT_USER, MOBSYNC_SETTINGS_KEY_A, 0, NULL, 0, KEY_ALL_ACCESS, NULL,
                         &key, NULL), "cannot create the settings key.\n");
     RegSetValueExA(key, "InvokeTimeout", 0, REG_DWORD, (BYTE *)&seconds, sizeof(seconds));
     register_handler(TEST_CANCEL);

@@ -1,0 +1,29 @@
+/*
+ * The registry keys of the Synchronization Manager, shared by mobsync.dll,
+ * mobsync.exe and their tests (docs/registry.md). Private to mobsync.
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#ifndef __MOBSYNC_REGISTRY_H
+#define __MOBSYNC_REGISTRY_H
+
+#define MOBSYNC_WIDEN_(s) L##s
+#define MOBSYNC_WIDEN(s) MOBSYNC_WIDEN_(s)
+
+/* Where handlers are registered, in HKLM (and HKCU): a subkey per CLSID. */
+#define MOBSYNC_HANDLERS_KEY_A "Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr\\Handlers"
+#define MOBSYNC_HANDLERS_KEY   MOBSYNC_WIDEN(MOBSYNC_HANDLERS_KEY_A)
+
+/* mobsync.exe's per-user settings (InvokeTimeout, ...). */
+#define MOBSYNC_SETTINGS_KEY_A "Software\\mobsync"
+#define MOBSYNC_SETTINGS_KEY   MOBSYNC_WIDEN(MOBSYNC_SETTINGS_KEY_A)
+
+/* The per-user item choices: a subkey per handler, a REG_DWORD per item. */
+#define MOBSYNC_ITEMS_KEY_A    MOBSYNC_SETTINGS_KEY_A "\\Items"
+#define MOBSYNC_ITEMS_KEY      MOBSYNC_WIDEN(MOBSYNC_ITEMS_KEY_A)
+
+#endif /* __MOBSYNC_REGISTRY_H */
