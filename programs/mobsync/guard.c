@@ -38,6 +38,7 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 #endif
 
 static DWORD guard_tls = TLS_OUT_OF_INDEXES; /* the handler a thread of ours works for */
+
 /* Fails the handlers whose DLL holds the address, if any. */
 static BOOL fail_by_address(void *address, const WCHAR *message)
 {
@@ -77,9 +78,9 @@ static LONG WINAPI crash_filter(EXCEPTION_POINTERS *info)
 
 /* Reading memory a handler handed over, which may be unreadable or become
  * so at any moment: guard_memcpy and guard_wcscpy are written so that only
- * one instruction each can fault on it, and probe_handler, the first
- * vectored handler, resumes a fault there at the function's way out that
- * returns 0. This is done by hand, since this standalone PE build has no
+ * the instructions at known labels read it, and probe_handler, the first
+ * vectored handler, resumes a fault at one of them at the function's way
+ * out that returns 0. This is done by hand, since this standalone PE build has no
  * compiler support for __try/__except; it costs a plain call. The x86_64
  * versions use volatile registers only and no stack, so that they need no
  * unwind information; their reads are the instructions at the _copy,
