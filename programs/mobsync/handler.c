@@ -178,8 +178,11 @@ HANDLE handler_control_event(const struct handler *handler)
 void handler_set_name(struct handler *handler, const WCHAR *name)
 {
     lock(handler);
-    copy_name(handler->name, name, ARRAYSIZE(handler->name));
-    if (!handler->name[0]) wcscpy(handler->name, handler->clsid_str);
+    if (!handler->finished)
+    {
+        copy_name(handler->name, name, ARRAYSIZE(handler->name));
+        if (!handler->name[0]) wcscpy(handler->name, handler->clsid_str);
+    }
     unlock(handler);
 }
 

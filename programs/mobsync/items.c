@@ -261,12 +261,15 @@ void handler_delete_log_error(struct handler *handler, const GUID *id)
     unsigned int i, j;
 
     lock(handler);
-    for (i = j = 0; i < handler->log_count; i++)
+    if (!handler->finished)
     {
-        if (IsEqualGUID(id, &GUID_NULL) || IsEqualGUID(id, &handler->log[i].id)) continue;
-        handler->log[j++] = handler->log[i];
+        for (i = j = 0; i < handler->log_count; i++)
+        {
+            if (IsEqualGUID(id, &GUID_NULL) || IsEqualGUID(id, &handler->log[i].id)) continue;
+            handler->log[j++] = handler->log[i];
+        }
+        handler->log_count = j;
     }
-    handler->log_count = j;
     unlock(handler);
 }
 
