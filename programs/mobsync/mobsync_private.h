@@ -28,6 +28,7 @@
 #include "objbase.h"
 #include "mobsync.h"
 #include "mobsync_registry.h"
+#include "mobsync_guard.h"
 #include "control.h"
 
 /* Default time a handler gets to finish its work, in seconds (/timeout). */
@@ -265,7 +266,5 @@ extern unsigned int control_send(enum control_action action, const GUID *handler
 extern void guard_init(void);
 extern void guard_enter(struct handler *handler);
 extern void guard_leave(void);
-extern BOOL guard_copy(void *dst, const void *src, SIZE_T size);
-extern BOOL guard_copy_string(WCHAR *dst, const WCHAR *src, SIZE_T size);
 
 #endif /* __MOBSYNC_EXE_PRIVATE_H */
