@@ -21,6 +21,7 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <wchar.h>
 
 #include "mobsync_private.h"
@@ -188,6 +189,9 @@ static ULONG WINAPI sync_manager_invoke_Release(ISyncMgrSynchronizeInvoke *iface
 static HRESULT WINAPI sync_manager_UpdateItems(ISyncMgrSynchronizeInvoke *iface, DWORD flags,
         REFCLSID clsid, DWORD cookie_size, const BYTE *cookie)
 {
+    BYTE *copy = NULL;
+    HRESULT hr;
+
     TRACE("%p, %#lx, %s, %lu, %p.\n", iface, flags, debugstr_guid(clsid), cookie_size, cookie);
 
     if (flags & ~(SYNCMGRINVOKE_STARTSYNC | SYNCMGRINVOKE_MINIMIZED))
@@ -200,14 +204,25 @@ static HRESULT WINAPI sync_manager_UpdateItems(ISyncMgrSynchronizeInvoke *iface,
         WARN("No handler CLSID.\n");
         return E_INVALIDARG;
     }
-    if (cookie_size > MOBSYNC_MAX_COOKIE || (cookie_size && (!cookie
-            || IsBadReadPtr(cookie, cookie_size))))
+    if (cookie_size > MOBSYNC_MAX_COOKIE || (cookie_size && !cookie))
     {
-        WARN("Cookie of %lu bytes at %p is unreadable or too large.\n", cookie_size, cookie);
+        WARN("Cookie of %lu bytes at %p is too large or missing.\n", cookie_size, cookie);
         return E_INVALIDARG;
     }
-
-    return queue_request(MOBSYNC_REQUEST_UPDATE_ITEMS, flags, clsid, cookie_size, cookie);
+    /* Copied first: what is queued is what could be read, all of it. */
+    if (cookie_size)
+    {
+        if (!(copy = malloc(cookie_size))) return E_OUTOFMEMORY;
+        if (!guard_copy(copy, cookie, cookie_size))
+        {
+            WARN("Cookie of %lu bytes at %p is unreadable.\n", cookie_size, cookie);
+            free(copy);
+            return E_INVALIDARG;
+        }
+    }
+    hr = queue_request(MOBSYNC_REQUEST_UPDATE_ITEMS, flags, clsid, cookie_size, copy);
+    free(copy);
+    return hr;
 }
 
 static HRESULT WINAPI sync_manager_UpdateAll(ISyncMgrSynchronizeInvoke *iface)

@@ -46,7 +46,10 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
     {
         mobsync_instance = instance;
         DisableThreadLibraryCalls(instance);
+        guard_copy_install();
     }
+    /* Unloaded by FreeLibrary, the handler must not stay behind. */
+    else if (reason == DLL_PROCESS_DETACH && !reserved) guard_copy_uninstall();
     return TRUE;
 }
 

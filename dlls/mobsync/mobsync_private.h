@@ -27,6 +27,7 @@
 #include "winbase.h"
 #include "objbase.h"
 #include "mobsync.h"
+#include "mobsync_guard.h"
 
 struct sync_manager
 {

@@ -23,6 +23,7 @@
  * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
  */
 
+#include <stdlib.h>
 #include <wchar.h>
 
 #include "mobsync_private.h"
@@ -43,16 +44,6 @@ static void handler_key_name(REFCLSID clsid, WCHAR *name, DWORD size)
 
     wcscpy(name, HANDLERS_KEY L"\\");
     StringFromGUID2(clsid, name + wcslen(name), size - wcslen(name));
-}
-
-/* Length of str up to max + 1 characters; str must be readable that far or
- * to its terminator (wcsnlen is missing from Windows XP's msvcrt). */
-static size_t bounded_length(const WCHAR *str, size_t max)
-{
-    size_t len = 0;
-
-    while (len <= max && str[len]) len++;
-    return len;
 }
 
 static const char *root_name(HKEY root)
@@ -101,12 +92,10 @@ static ULONG WINAPI sync_manager_register_Release(ISyncMgrRegister *iface)
 static HRESULT WINAPI sync_manager_RegisterSyncMgrHandler(ISyncMgrRegister *iface,
         REFCLSID clsid, LPCWSTR description, DWORD flags)
 {
-    WCHAR name[128];
+    WCHAR name[128], *copy = NULL;
     HRESULT hr;
 
-    TRACE("%p, %s, %s, %#lx.\n", iface, debugstr_guid(clsid),
-          description && !IsBadStringPtrW(description, MAX_HANDLER_DESCRIPTION + 1)
-          ? debugstr_w(description) : "(unreadable)", flags);
+    TRACE("%p, %s, %p, %#lx.\n", iface, debugstr_guid(clsid), description, flags);
 
     if (!clsid)
     {
@@ -118,23 +107,31 @@ static HRESULT WINAPI sync_manager_RegisterSyncMgrHandler(ISyncMgrRegister *ifac
         WARN("Unknown flags %#lx.\n", flags & ~SYNCMGRREGISTERFLAGS_MASK);
         return E_INVALIDARG;
     }
-    /* The description may come from anywhere: never read past what the caller
-     * can show us, and refuse one too long to be a description. */
-    if (description && (IsBadStringPtrW(description, MAX_HANDLER_DESCRIPTION + 1)
-            || bounded_length(description, MAX_HANDLER_DESCRIPTION) > MAX_HANDLER_DESCRIPTION))
+    /* The description may come from anywhere: it is copied, never read past
+     * what the caller can show us, and one too long to be a description is
+     * refused. One character more than allowed is copied to tell. */
+    if (description)
     {
-        WARN("Description unreadable or longer than %u characters.\n", MAX_HANDLER_DESCRIPTION);
-        return E_INVALIDARG;
+        if (!(copy = malloc((MAX_HANDLER_DESCRIPTION + 2) * sizeof(WCHAR)))) return E_OUTOFMEMORY;
+        if (!guard_copy_string(copy, description, MAX_HANDLER_DESCRIPTION + 2)
+                || wcslen(copy) > MAX_HANDLER_DESCRIPTION)
+        {
+            WARN("Description unreadable or longer than %u characters.\n", MAX_HANDLER_DESCRIPTION);
+            free(copy);
+            return E_INVALIDARG;
+        }
+        TRACE("description %s.\n", debugstr_w(copy));
     }
 
     handler_key_name(clsid, name, ARRAYSIZE(name));
-    hr = write_registration(HKEY_LOCAL_MACHINE, name, description, flags);
+    hr = write_registration(HKEY_LOCAL_MACHINE, name, copy, flags);
     if (hr == HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED))
     {
         TRACE("HKLM is not writable; registering %s for this user only.\n", debugstr_guid(clsid));
-        hr = write_registration(HKEY_CURRENT_USER, name, description, flags);
+        hr = write_registration(HKEY_CURRENT_USER, name, copy, flags);
     }
     if (FAILED(hr)) WARN("Failed to register %s, hr %#lx.\n", debugstr_guid(clsid), hr);
+    free(copy);
     return hr;
 }
 

@@ -36,9 +36,47 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 /* Longest string shown from the caller's structure. */
 #define MAX_FIELD 1024
 
-static const WCHAR *readable(const WCHAR *str)
+/* A copy of one of the caller's strings, MAX_FIELD characters at most;
+ * NULL when there is none or it cannot be read. */
+static WCHAR *copy_field(const WCHAR *str)
 {
-    return str && !IsBadStringPtrW(str, MAX_FIELD) ? str : NULL;
+    WCHAR *copy;
+
+    if (!str || !(copy = malloc((MAX_FIELD + 1) * sizeof(WCHAR)))) return NULL;
+    if (guard_copy_string(copy, str, MAX_FIELD + 1)) return copy;
+    free(copy);
+    return NULL;
+}
+
+/* The same for an ANSI string, converted. */
+static WCHAR *copy_fieldA(const char *str)
+{
+    char copy[MAX_FIELD + 1];
+    unsigned int len;
+    WCHAR *ret;
+    int size;
+
+    if (!str) return NULL;
+    for (len = 0; len < MAX_FIELD; len++)
+    {
+        if (!guard_copy(&copy[len], &str[len], 1)) return NULL;
+        if (!copy[len]) break;
+    }
+    copy[len] = 0;
+    size = MultiByteToWideChar(CP_ACP, 0, copy, -1, NULL, 0);
+    if ((ret = malloc(size * sizeof(WCHAR)))) MultiByteToWideChar(CP_ACP, 0, copy, -1, ret, size);
+    return ret;
+}
+
+static void free_fields(RFCDLGPARAMW *param)
+{
+    free((WCHAR *)param->pszFilename);
+    free((WCHAR *)param->pszLocation);
+    free((WCHAR *)param->pszNewName);
+    free((WCHAR *)param->pszNetworkModifiedBy);
+    free((WCHAR *)param->pszLocalModifiedBy);
+    free((WCHAR *)param->pszNetworkModifiedOn);
+    free((WCHAR *)param->pszLocalModifiedOn);
 }
 
 static void set_formatted(HWND dialog, int id, UINT format_id, const WCHAR *arg1, const WCHAR *arg2)
@@ -73,14 +111,13 @@ static void init_dialog(HWND dialog, const RFCDLGPARAMW *param)
     const WCHAR *str;
 
     SetWindowLongPtrW(dialog, DWLP_USER, (LONG_PTR)param);
-    if ((str = readable(param->pszFilename))) SetDlgItemTextW(dialog, IDC_NAME, str);
-    if ((str = readable(param->pszLocation))) SetDlgItemTextW(dialog, IDC_LOCATION, str);
-    set_modified(dialog, IDC_NETWORK_MODIFIED, readable(param->pszNetworkModifiedBy),
-                 readable(param->pszNetworkModifiedOn));
-    set_modified(dialog, IDC_LOCAL_MODIFIED, readable(param->pszLocalModifiedBy),
-                 readable(param->pszLocalModifiedOn));
-    if ((str = readable(param->pszNewName)))
-        set_formatted(dialog, IDC_NEW_NAME, IDS_NEW_NAME, str, NULL);
+    /* The strings are the copies SyncMgrResolveConflictW made. */
+    if ((str = param->pszFilename)) SetDlgItemTextW(dialog, IDC_NAME, str);
+    if ((str = param->pszLocation)) SetDlgItemTextW(dialog, IDC_LOCATION, str);
+    set_modified(dialog, IDC_NETWORK_MODIFIED, param->pszNetworkModifiedBy,
+                 param->pszNetworkModifiedOn);
+    set_modified(dialog, IDC_LOCAL_MODIFIED, param->pszLocalModifiedBy, param->pszLocalModifiedOn);
+    if ((str = param->pszNewName)) set_formatted(dialog, IDC_NEW_NAME, IDS_NEW_NAME, str, NULL);
     set_icon(dialog, IDC_KEEP_BOTH_ICON, param->hIKeepBoth);
     set_icon(dialog, IDC_KEEP_LOCAL_ICON, param->hIKeepLocal);
     set_icon(dialog, IDC_KEEP_NETWORK_ICON, param->hIKeepNetwork);
@@ -129,22 +166,12 @@ static INT_PTR CALLBACK resolve_dialog_proc(HWND dialog, UINT msg, WPARAM wparam
     return FALSE;
 }
 
-/***********************************************************************
- *              SyncMgrResolveConflictW (MOBSYNC.@)
- */
-int WINAPI SyncMgrResolveConflictW(HWND parent, RFCDLGPARAMW *param)
+/* Shows the dialog for a parameter block whose strings are the module's. */
+static int resolve_conflict(HWND parent, const RFCDLGPARAMW *param)
 {
     INT_PTR ret;
 
-    TRACE("%p, %p.\n", parent, param);
-
-    if (!param || IsBadReadPtr(param, sizeof(*param)))
-    {
-        WARN("Invalid parameter block %p.\n", param);
-        SetLastError(ERROR_INVALID_PARAMETER);
-        return RFC_CANCEL;
-    }
-    TRACE("flags %#lx, file %s.\n", param->dwFlags, debugstr_w(readable(param->pszFilename)));
+    TRACE("flags %#lx, file %s.\n", param->dwFlags, debugstr_w(param->pszFilename));
     if (param->dwFlags & ~RFCF_APPLY_ALL) WARN("Ignoring unknown flags %#lx.\n", param->dwFlags);
 
     ret = DialogBoxParamW(mobsync_instance, MAKEINTRESOURCEW(IDD_RESOLVE_CONFLICT), parent,
@@ -158,14 +185,33 @@ int WINAPI SyncMgrResolveConflictW(HWND parent, RFCDLGPARAMW *param)
     return ret;
 }
 
-static WCHAR *strdup_AtoW(const char *str)
+/***********************************************************************
+ *              SyncMgrResolveConflictW (MOBSYNC.@)
+ */
+int WINAPI SyncMgrResolveConflictW(HWND parent, RFCDLGPARAMW *param)
 {
-    WCHAR *ret;
-    int len;
+    RFCDLGPARAMW copy;
+    int ret;
 
-    if (!str || IsBadStringPtrA(str, MAX_FIELD)) return NULL;
-    len = MultiByteToWideChar(CP_ACP, 0, str, -1, NULL, 0);
-    if ((ret = malloc(len * sizeof(WCHAR)))) MultiByteToWideChar(CP_ACP, 0, str, -1, ret, len);
+    TRACE("%p, %p.\n", parent, param);
+
+    /* The block and its strings are copied: the caller's memory is read
+     * once, and what cannot be read is not shown. */
+    if (!param || !guard_copy(&copy, param, sizeof(copy)))
+    {
+        WARN("Invalid parameter block %p.\n", param);
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return RFC_CANCEL;
+    }
+    copy.pszFilename = copy_field(copy.pszFilename);
+    copy.pszLocation = copy_field(copy.pszLocation);
+    copy.pszNewName = copy_field(copy.pszNewName);
+    copy.pszNetworkModifiedBy = copy_field(copy.pszNetworkModifiedBy);
+    copy.pszLocalModifiedBy = copy_field(copy.pszLocalModifiedBy);
+    copy.pszNetworkModifiedOn = copy_field(copy.pszNetworkModifiedOn);
+    copy.pszLocalModifiedOn = copy_field(copy.pszLocalModifiedOn);
+    ret = resolve_conflict(parent, &copy);
+    free_fields(&copy);
     return ret;
 }
 
@@ -175,39 +221,33 @@ static WCHAR *strdup_AtoW(const char *str)
 int WINAPI SyncMgrResolveConflictA(HWND parent, RFCDLGPARAMA *param)
 {
     RFCDLGPARAMW paramW;
+    RFCDLGPARAMA copy;
     int ret;
 
     TRACE("%p, %p.\n", parent, param);
 
-    if (!param || IsBadReadPtr(param, sizeof(*param)))
+    if (!param || !guard_copy(&copy, param, sizeof(copy)))
     {
         WARN("Invalid parameter block %p.\n", param);
         SetLastError(ERROR_INVALID_PARAMETER);
         return RFC_CANCEL;
     }
 
-    paramW.dwFlags = param->dwFlags;
-    paramW.pszFilename = strdup_AtoW(param->pszFilename);
-    paramW.pszLocation = strdup_AtoW(param->pszLocation);
-    paramW.pszNewName = strdup_AtoW(param->pszNewName);
-    paramW.pszNetworkModifiedBy = strdup_AtoW(param->pszNetworkModifiedBy);
-    paramW.pszLocalModifiedBy = strdup_AtoW(param->pszLocalModifiedBy);
-    paramW.pszNetworkModifiedOn = strdup_AtoW(param->pszNetworkModifiedOn);
-    paramW.pszLocalModifiedOn = strdup_AtoW(param->pszLocalModifiedOn);
-    paramW.hIKeepBoth = param->hIKeepBoth;
-    paramW.hIKeepLocal = param->hIKeepLocal;
-    paramW.hIKeepNetwork = param->hIKeepNetwork;
-    paramW.pfnCallBack = param->pfnCallBack;
-    paramW.lCallerData = param->lCallerData;
+    paramW.dwFlags = copy.dwFlags;
+    paramW.pszFilename = copy_fieldA(copy.pszFilename);
+    paramW.pszLocation = copy_fieldA(copy.pszLocation);
+    paramW.pszNewName = copy_fieldA(copy.pszNewName);
+    paramW.pszNetworkModifiedBy = copy_fieldA(copy.pszNetworkModifiedBy);
+    paramW.pszLocalModifiedBy = copy_fieldA(copy.pszLocalModifiedBy);
+    paramW.pszNetworkModifiedOn = copy_fieldA(copy.pszNetworkModifiedOn);
+    paramW.pszLocalModifiedOn = copy_fieldA(copy.pszLocalModifiedOn);
+    paramW.hIKeepBoth = copy.hIKeepBoth;
+    paramW.hIKeepLocal = copy.hIKeepLocal;
+    paramW.hIKeepNetwork = copy.hIKeepNetwork;
+    paramW.pfnCallBack = copy.pfnCallBack;
+    paramW.lCallerData = copy.lCallerData;
 
-    ret = SyncMgrResolveConflictW(parent, &paramW);
-
-    free((WCHAR *)paramW.pszFilename);
-    free((WCHAR *)paramW.pszLocation);
-    free((WCHAR *)paramW.pszNewName);
-    free((WCHAR *)paramW.pszNetworkModifiedBy);
-    free((WCHAR *)paramW.pszLocalModifiedBy);
-    free((WCHAR *)paramW.pszNetworkModifiedOn);
-    free((WCHAR *)paramW.pszLocalModifiedOn);
+    ret = resolve_conflict(parent, &paramW);
+    free_fields(&paramW);
     return ret;
 }
