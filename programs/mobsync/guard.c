@@ -9,8 +9,9 @@
  * this is done in process.
  *
  * Whatever a handler hands over (an item ID, a status, a text) is copied
- * with guard_copy into the manager's own memory before any lock is taken:
- * a fault during the copy makes it fail instead of crashing the manager.
+ * with guard_copy (libs/guard, installed by guard_init) into the manager's
+ * own memory before any lock is taken: a fault during the copy makes it
+ * fail instead of crashing the manager.
  *
  * This program is free software; you can redistribute it and/or
  * modify it under the terms of the GNU Lesser General Public
