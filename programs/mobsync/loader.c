@@ -144,7 +144,10 @@ static HRESULT read_items(struct handler *handler, ISyncMgrEnumItems *enumerator
     }
     free(batch);
     TRACE("%s: %u items.\n", debugstr_w(handler_clsid_str(handler)), count);
-    return handler_set_items(handler, items, count);
+    /* E_ABORT: finished meanwhile, nothing to say. */
+    if ((hr = handler_set_items(handler, items, count)) == E_OUTOFMEMORY)
+        handler_fail(handler, hr, load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message)));
+    return hr;
 
 failed:
     free(batch);
