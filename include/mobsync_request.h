@@ -41,6 +41,24 @@ static inline BOOL mobsync_queue_folder(const WCHAR *local_appdata, WCHAR *path)
     return TRUE;
 }
 
+/* Starts "PATH /invoke", the manager: neither the starter's console nor its
+ * current folder (the system folder instead), since the manager outlives
+ * whoever starts it. FALSE, with GetLastError, when it cannot start. */
+static inline BOOL mobsync_start_manager(const WCHAR *path)
+{
+    WCHAR dir[MAX_PATH], cmdline[MAX_PATH + 16];
+    PROCESS_INFORMATION pi;
+    STARTUPINFOW si = { sizeof(si) };
+
+    if (!GetSystemDirectoryW(dir, MAX_PATH) || wcslen(path) >= MAX_PATH) return FALSE;
+    swprintf(cmdline, MAX_PATH + 16, L"\"%ls\" /invoke", path);
+    if (!CreateProcessW(path, cmdline, NULL, NULL, FALSE, DETACHED_PROCESS, NULL, dir, &si, &pi))
+        return FALSE;
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    return TRUE;
+}
+
 /* The largest cookie UpdateItems accepts. */
 #define MOBSYNC_MAX_COOKIE (16 * 1024 * 1024)
 

@@ -78,27 +78,19 @@ static HRESULT write_request(const WCHAR *path, const struct mobsync_request *re
 
 static HRESULT start_manager(void)
 {
-    WCHAR dir[MAX_PATH], path[MAX_PATH], cmdline[MAX_PATH + 16];
-    PROCESS_INFORMATION pi;
-    STARTUPINFOW si = { sizeof(si) };
+    WCHAR dir[MAX_PATH], path[MAX_PATH];
     UINT len;
 
     len = GetSystemDirectoryW(dir, MAX_PATH - 12);
     if (!len || len >= MAX_PATH - 12) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
     swprintf(path, ARRAYSIZE(path), L"%ls\\mobsync.exe", dir);
-    swprintf(cmdline, ARRAYSIZE(cmdline), L"\"%ls\" /invoke", path);
-
-    /* Not the caller's console, nor its current folder: the manager outlives
-     * the call and must not hold either. */
-    if (!CreateProcessW(path, cmdline, NULL, NULL, FALSE, DETACHED_PROCESS, NULL, dir, &si, &pi))
+    if (!mobsync_start_manager(path))
     {
         DWORD error = GetLastError();
         WARN("Cannot start %s, error %lu.\n", debugstr_w(path), error);
         return HRESULT_FROM_WIN32(error);
     }
-    TRACE("Started %s, pid %#lx.\n", debugstr_w(path), pi.dwProcessId);
-    CloseHandle(pi.hThread);
-    CloseHandle(pi.hProcess);
+    TRACE("Started %s.\n", debugstr_w(path));
     return S_OK;
 }
 

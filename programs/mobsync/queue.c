@@ -242,21 +242,12 @@ static BOOL queue_pending(void)
  * that came in after the last look saw this manager and started none. */
 static void start_manager(void)
 {
-    WCHAR dir[MAX_PATH], path[MAX_PATH], cmdline[MAX_PATH + 16];
-    PROCESS_INFORMATION pi;
-    STARTUPINFOW si = { sizeof(si) };
+    WCHAR path[MAX_PATH];
     DWORD len;
 
     len = GetModuleFileNameW(NULL, path, ARRAYSIZE(path));
-    if (!len || len >= ARRAYSIZE(path) || !GetSystemDirectoryW(dir, ARRAYSIZE(dir))) return;
-    swprintf(cmdline, ARRAYSIZE(cmdline), L"\"%ls\" /invoke", path);
-    if (!CreateProcessW(path, cmdline, NULL, NULL, FALSE, DETACHED_PROCESS, NULL, dir, &si, &pi))
-    {
+    if (!len || len >= ARRAYSIZE(path) || !mobsync_start_manager(path))
         WARN("Cannot start a new manager: error %lu.\n", GetLastError());
-        return;
-    }
-    CloseHandle(pi.hThread);
-    CloseHandle(pi.hProcess);
 }
 
 static BOOL become_manager(HANDLE *mutex, HANDLE *event)
