@@ -250,6 +250,26 @@ static void start_manager(void)
         WARN("Cannot start a new manager: error %lu.\n", GetLastError());
 }
 
+/* One request run, its memory freed, and what the server holds traced.
+ * TRUE when a handler was given up on. */
+static BOOL serve(struct request *request, unsigned int *requests)
+{
+    BOOL gave_up = run_request(request);
+
+    free(request->cookie);
+    trace_usage(++*requests);
+    return gave_up;
+}
+
+/* A manager that gave up on a handler takes no more requests: a new one
+ * gets those that came in after its last look. */
+static int hand_over(void)
+{
+    TRACE("A handler was given up on: leaving the next requests to a new manager.\n");
+    if (queue_pending()) start_manager();
+    return 0;
+}
+
 static BOOL become_manager(HANDLE *mutex, HANDLE *event)
 {
     *mutex = CreateMutexW(NULL, TRUE, MOBSYNC_MANAGER_MUTEX);
@@ -291,11 +311,7 @@ int run_invoke_server(void)
     for (;;)
     {
         while (take_request(&request))
-        {
-            if (run_request(&request)) gave_up = TRUE;
-            free(request.cookie);
-            trace_usage(++requests);
-        }
+            if (serve(&request, &requests)) gave_up = TRUE;
         if (!gave_up && WaitForSingleObject(event, IDLE_TIME) == WAIT_OBJECT_0) continue;
 
         /* Stop being the manager first, then look once more: a request that
@@ -303,21 +319,9 @@ int run_invoke_server(void)
         CloseHandle(event);
         ReleaseMutex(mutex);
         CloseHandle(mutex);
-        if (gave_up)
-        {
-            TRACE("A handler was given up on: leaving the next requests to a new manager.\n");
-            if (queue_pending()) start_manager();
-            return 0;
-        }
+        if (gave_up) return hand_over();
         if (!take_request(&request)) return 0;
-        if (run_request(&request)) gave_up = TRUE;
-        free(request.cookie);
-        trace_usage(++requests);
-        if (gave_up)
-        {
-            if (queue_pending()) start_manager();
-            return 0;
-        }
+        if (serve(&request, &requests)) return hand_over();
         if (!become_manager(&mutex, &event)) return 0;
     }
 }
