@@ -37,6 +37,7 @@
 
 LONG module_refs;
 static CRITICAL_SECTION log_cs;
+static HANDLE log_mutex;
 
 struct handler
 {
@@ -82,7 +83,11 @@ void log_call(int behaviour, const char *format, ...)
     va_end(args);
     len += snprintf(line + len, sizeof(line) - len, " tid=%04lx\n", GetCurrentThreadId());
 
+    /* The two copies of this DLL a test loads, and the other processes,
+     * append to the same file: one writer at a time across all of them. */
     EnterCriticalSection(&log_cs);
+    if (!log_mutex) log_mutex = CreateMutexA(NULL, FALSE, "Local\\mobsync_test_log");
+    if (log_mutex) WaitForSingleObject(log_mutex, 10000);
     file = CreateFileA(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
                        OPEN_ALWAYS, 0, NULL);
     if (file != INVALID_HANDLE_VALUE)
@@ -90,6 +95,7 @@ void log_call(int behaviour, const char *format, ...)
         WriteFile(file, line, len, &written, NULL);
         CloseHandle(file);
     }
+    if (log_mutex) ReleaseMutex(log_mutex);
     LeaveCriticalSection(&log_cs);
 }
 
