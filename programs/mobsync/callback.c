@@ -180,7 +180,7 @@ static HRESULT WINAPI callback_Progress(ISyncMgrSynchronizeCallback *iface, REFS
              progress);
         return E_INVALIDARG;
     }
-    return handler_progress(callback->handler, &id_copy, copy.mask, copy.dwStatusType);
+    return handler_progress(callback->handler, &id_copy, &copy);
 }
 
 static HRESULT WINAPI callback_LogError(ISyncMgrSynchronizeCallback *iface, DWORD level,

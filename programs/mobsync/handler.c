@@ -84,8 +84,9 @@ BOOL handler_fail_by_module(HMODULE module, HRESULT hr, const WCHAR *message)
     return found;
 }
 
-struct handler *handler_create(struct session *session, const CLSID *clsid, const WCHAR *server,
-        BOOL single_threaded)
+/* A record for a registered handler; one of the other architecture is run
+ * by a worker (worker.c), and its record only mirrors what the worker says. */
+struct handler *handler_create(struct session *session, const struct registration *reg)
 {
     struct handler *handler;
 
@@ -100,10 +101,11 @@ struct handler *handler_create(struct session *session, const CLSID *clsid, cons
     handler->refcount = 1;
     handler->session = session;
     session_addref(session);
-    handler->clsid = *clsid;
-    guid_to_string(clsid, handler->clsid_str);
-    lstrcpynW(handler->server, server, ARRAYSIZE(handler->server));
-    handler->single_threaded = single_threaded;
+    handler->clsid = reg->clsid;
+    guid_to_string(&reg->clsid, handler->clsid_str);
+    lstrcpynW(handler->server, reg->server, ARRAYSIZE(handler->server));
+    handler->single_threaded = reg->single_threaded;
+    handler->remote = reg->other_arch;
     InitializeCriticalSection(&handler->cs);
     EnterCriticalSection(&live_cs);
     if ((handler->live_next = live_handlers)) live_handlers->live_prev = handler;
@@ -130,6 +132,7 @@ void handler_release(struct handler *handler)
     CloseHandle(handler->completion_event);
     CloseHandle(handler->control_event);
     if (handler->thread) CloseHandle(handler->thread);
+    if (handler->icon) DestroyIcon(handler->icon);
     free(handler->items);
     free(handler->sorted);
     free(handler->log);
@@ -165,6 +168,12 @@ BOOL handler_single_threaded(const struct handler *handler)
     return handler->single_threaded;
 }
 
+/* Run by the other architecture's worker. */
+BOOL handler_remote(const struct handler *handler)
+{
+    return handler->remote;
+}
+
 HANDLE handler_completion_event(const struct handler *handler)
 {
     return handler->completion_event;
@@ -182,8 +191,19 @@ void handler_set_name(struct handler *handler, const WCHAR *name)
     {
         copy_name(handler->name, name, ARRAYSIZE(handler->name));
         if (!handler->name[0]) wcscpy(handler->name, handler->clsid_str);
+        if (relay_active()) relay_name(&handler->clsid, handler->name);
     }
     unlock(handler);
+}
+
+/* The handler's icon, the record's own (for the dialogs). */
+void handler_set_icon(struct handler *handler, HICON icon)
+{
+    lock(handler);
+    if (handler->icon) DestroyIcon(handler->icon);
+    handler->icon = icon;
+    unlock(handler);
+    TRACE("%s: icon %p.\n", debugstr_w(handler->clsid_str), icon);
 }
 
 void handler_set_module(struct handler *handler, HMODULE module)
@@ -213,19 +233,47 @@ BOOL handler_finished(struct handler *handler)
     return ret;
 }
 
-/* Prints the result of every chosen item not printed yet, taking
- * default_status for those the handler left without a final status, and
- * marks the handler finished. */
-static void finish_locked(struct handler *handler, DWORD default_status)
+/* Gives every chosen item without a result its final status: default_status
+ * for those the handler left without one. An item someone skipped is
+ * skipped, unless the handler said otherwise: it may have finished it
+ * first. */
+static void settle_locked(struct handler *handler, DWORD default_status)
+{
+    unsigned int i;
+
+    for (i = 0; i < handler->item_count; i++)
+    {
+        struct item *item = &handler->items[i];
+
+        if (!item->chosen || item->reported || is_final(item->status)) continue;
+        item->status = item->skip ? SYNCMGRSTATUS_SKIPPED : default_status;
+    }
+}
+
+/* Marks the handler finished and prints the result of every chosen item not
+ * printed yet, after the error line when it failed (message). A worker
+ * sends it all to its session instead. */
+static void end_locked(struct handler *handler, DWORD default_status, HRESULT hr,
+        const WCHAR *message, BOOL show_code)
 {
     struct session *session = handler->session;
     struct text text = { 0 };
     unsigned int i;
     DWORD status;
 
-    if (handler->finished) return;
     handler->finished = TRUE;
-    if (session->mode == MODE_SYNC)
+    if (session->mode == MODE_SYNC) settle_locked(handler, default_status);
+    if (relay_active())
+    {
+        relay_progress(&handler->clsid, handler->items, handler->item_count);
+        relay_end(&handler->clsid, hr, message, show_code, default_status, handler->skipped,
+                  handler->items, handler->item_count);
+    }
+    else if (message && session->mode == MODE_LIST)
+        lstrcpynW(handler->error, message, ARRAYSIZE(handler->error));
+    else if (message)
+        report_error(handler->clsid_str, message, hr, show_code);
+    if (session->mode == MODE_SYNC && !relay_active())
     {
         for (i = 0; i < handler->item_count; i++)
         {
@@ -233,10 +281,7 @@ static void finish_locked(struct handler *handler, DWORD default_status)
 
             if (!item->chosen || item->reported) continue;
             item->reported = TRUE;
-            /* An item someone skipped is skipped, unless the handler said
-             * otherwise: it may have finished it first. */
-            if (is_final(item->status)) status = item->status;
-            else status = item->skip ? SYNCMGRSTATUS_SKIPPED : default_status;
+            status = item->status;
             if (status == SYNCMGRSTATUS_SUCCEEDED) InterlockedIncrement(&session->succeeded);
             else if (status == SYNCMGRSTATUS_SKIPPED) InterlockedIncrement(&session->skipped);
             else InterlockedIncrement(&session->failed);
@@ -247,6 +292,11 @@ static void finish_locked(struct handler *handler, DWORD default_status)
         output_text(&text);
     }
     SetEvent(session->finished_event);
+}
+
+static void finish_locked(struct handler *handler, DWORD default_status)
+{
+    if (!handler->finished) end_locked(handler, default_status, S_OK, NULL, FALSE);
 }
 
 void handler_finish(struct handler *handler, DWORD default_status)
@@ -269,18 +319,12 @@ void handler_skip(struct handler *handler)
  * order), one count, and the unfinished items fail. */
 static void fail_locked(struct handler *handler, HRESULT hr, const WCHAR *message, BOOL show_code)
 {
-    struct session *session = handler->session;
-
     if (handler->finished) return;
     handler->failed = TRUE;
     handler->cancel_all = TRUE;
     handler->completion_hr = hr;
-    InterlockedIncrement(&session->errors);
-    if (session->mode == MODE_LIST)
-        lstrcpynW(handler->error, message, ARRAYSIZE(handler->error));
-    else
-        report_error(handler->clsid_str, message, hr, show_code);
-    finish_locked(handler, SYNCMGRSTATUS_FAILED);
+    InterlockedIncrement(&handler->session->errors);
+    end_locked(handler, SYNCMGRSTATUS_FAILED, hr, message, show_code);
 }
 
 /* The handler could not be used, crashed, broke the rules or ran out of
@@ -289,6 +333,14 @@ void handler_fail(struct handler *handler, HRESULT hr, const WCHAR *message)
 {
     lock(handler);
     fail_locked(handler, hr, message, TRUE);
+    unlock(handler);
+}
+
+/* A failure its worker reported, as the worker's own record said it. */
+void handler_fail_relayed(struct handler *handler, HRESULT hr, const WCHAR *message, BOOL show_code)
+{
+    lock(handler);
+    fail_locked(handler, hr, message, show_code);
     unlock(handler);
 }
 
@@ -323,8 +375,9 @@ void handler_warn(struct handler *handler, const WCHAR *text)
 {
     WARN("%s: %s\n", debugstr_w(handler->clsid_str), debugstr_w(text));
     lock(handler);
-    if (!handler->finished && handler->session->mode == MODE_SYNC)
-        report_warning(handler->clsid_str, text);
+    if (handler->finished) ;
+    else if (relay_active()) relay_warning(&handler->clsid, text);
+    else if (handler->session->mode == MODE_SYNC) report_warning(handler->clsid_str, text);
     unlock(handler);
 }
 

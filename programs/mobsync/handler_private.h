@@ -36,12 +36,14 @@ struct handler
     WCHAR clsid_str[39];
     WCHAR server[MAX_PATH];  /* its InprocServer32, read once */
     BOOL single_threaded;  /* registered without a ThreadingModel */
+    BOOL remote;           /* run by the other architecture's worker: this mirrors it */
     struct handler *live_prev, *live_next; /* in live_handlers, for the crash guard */
 
     CRITICAL_SECTION cs;   /* everything below */
     volatile DWORD lock_owner; /* the thread that holds cs, for handler_drop_lock */
     unsigned int lock_depth;
     WCHAR name[MAX_SYNCMGRHANDLERNAME];
+    HICON icon;            /* its own copy, or made from the pixels its worker sent */
     enum handler_state state;
     BOOL finished;         /* the session no longer waits for it */
     BOOL failed;           /* could not be loaded, crashed, timed out, broke the rules */
@@ -53,6 +55,7 @@ struct handler
     unsigned int item_count;
     struct item_key *sorted; /* the items in GUID order, for Progress */
     unsigned int last_item;
+    BOOL dirty;            /* in a worker: an item changed since last sent */
     struct log_entry *log;
     unsigned int log_count, log_size;
     HRESULT completion_hr;

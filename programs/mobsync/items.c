@@ -140,6 +140,7 @@ HRESULT handler_set_items(struct handler *handler, struct item *items, unsigned 
     handler->sorted = sorted;
     handler->item_count = count;
     handler->last_item = 0;
+    if (relay_active()) relay_items(&handler->clsid, items, count);
     unlock(handler);
     return S_OK;
 }
@@ -191,14 +192,84 @@ unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, 
         else *hr = E_OUTOFMEMORY;
     }
     if (!*ids) count = 0;
+    if (relay_active() && !handler->finished)
+        relay_choice(&handler->clsid, handler->items, handler->item_count);
     unlock(handler);
     if (settings) RegCloseKey(settings);
     return count;
 }
 
-/* Progress, with the manager's copies of the ID and the status. */
-HRESULT handler_progress(struct handler *handler, const GUID *id, DWORD mask, DWORD status)
+/* What a worker's handler_choose_items made of each item. */
+void handler_set_choice(struct handler *handler, const BYTE *choice, unsigned int count)
 {
+    struct session *session = handler->session;
+    unsigned int i;
+
+    lock(handler);
+    if (!handler->finished && count == handler->item_count)
+    {
+        for (i = 0; i < count; i++)
+        {
+            struct item *item = &handler->items[i];
+
+            item->checked = (choice[i] & 1) != 0;
+            item->chosen = (choice[i] & 2) != 0 && session->mode == MODE_SYNC;
+            if (item->chosen && session->only_item_count) item_requested(session, &item->id);
+        }
+    }
+    else WARN("%s: choice of %u items for %u; ignored.\n", debugstr_w(handler->clsid_str), count,
+              handler->item_count);
+    unlock(handler);
+}
+
+/* The statuses and progress of the items a worker's handler reported, at
+ * most a few times a second however often it called Progress. */
+void handler_set_progress(struct handler *handler, const struct wire_progress *progress,
+        unsigned int count)
+{
+    unsigned int i;
+
+    lock(handler);
+    for (i = 0; i < count && !handler->finished; i++)
+    {
+        struct item *item;
+
+        if (progress[i].index >= handler->item_count) continue;
+        item = &handler->items[progress[i].index];
+        item->status = progress[i].status;
+        item->progress = progress[i].value;
+        item->progress_max = progress[i].max;
+        TRACE("%s: item %s: status %lu, progress %d of %d.\n", debugstr_w(handler->clsid_str),
+              debugstr_guid(&item->id), item->status, item->progress, item->progress_max);
+    }
+    unlock(handler);
+}
+
+/* Every item's status as the worker settled it when its handler ended. */
+void handler_set_statuses(struct handler *handler, const DWORD *statuses, unsigned int count)
+{
+    unsigned int i;
+
+    lock(handler);
+    if (!handler->finished && count == handler->item_count)
+        for (i = 0; i < count; i++) handler->items[i].status = statuses[i];
+    unlock(handler);
+}
+
+/* In a worker: sends what changed since last time (the watchdog's pace). */
+void handler_send_progress(struct handler *handler)
+{
+    lock(handler);
+    if (handler->dirty && !handler->finished)
+        relay_progress(&handler->clsid, handler->items, handler->item_count);
+    handler->dirty = FALSE;
+    unlock(handler);
+}
+
+/* Progress, with the manager's copies of the ID and the report. */
+HRESULT handler_progress(struct handler *handler, const GUID *id, const SYNCMGRPROGRESSITEM *progress)
+{
+    DWORD mask = progress->mask;
     struct item *item;
     HRESULT ret;
 
@@ -214,8 +285,22 @@ HRESULT handler_progress(struct handler *handler, const GUID *id, DWORD mask, DW
     else
     {
         /* A final status sticks: later reports cannot undo a result. */
-        if ((mask & SYNCMGRPROGRESSITEM_STATUSTYPE) && item->chosen && !is_final(item->status))
-            item->status = status;
+        if ((mask & SYNCMGRPROGRESSITEM_STATUSTYPE) && item->chosen && !is_final(item->status)
+                && item->status != progress->dwStatusType)
+        {
+            item->status = progress->dwStatusType;
+            item->dirty = handler->dirty = TRUE;
+        }
+        if ((mask & SYNCMGRPROGRESSITEM_PROGVALUE) && item->progress != progress->iProgValue)
+        {
+            item->progress = progress->iProgValue;
+            item->dirty = handler->dirty = TRUE;
+        }
+        if ((mask & SYNCMGRPROGRESSITEM_MAXVALUE) && item->progress_max != progress->iMaxValue)
+        {
+            item->progress_max = progress->iMaxValue;
+            item->dirty = handler->dirty = TRUE;
+        }
         if (handler->cancel_all) ret = S_SYNCMGR_CANCELALL;
         else if (item->cancel) ret = S_SYNCMGR_CANCELITEM;
         else ret = S_OK;
@@ -250,7 +335,8 @@ HRESULT handler_log_error(struct handler *handler, DWORD level, const WCHAR *tex
         }
         if (handler->log_count < handler->log_size) handler->log[handler->log_count++] = *entry;
     }
-    report_log(level, handler->clsid_str, entry->has_item ? &entry->item : NULL, text);
+    if (relay_active()) relay_log(&handler->clsid, level, text, entry);
+    else report_log(level, handler->clsid_str, entry->has_item ? &entry->item : NULL, text);
     unlock(handler);
     return S_OK;
 }
@@ -269,6 +355,7 @@ void handler_delete_log_error(struct handler *handler, const GUID *id)
             handler->log[j++] = handler->log[i];
         }
         handler->log_count = j;
+        if (relay_active()) relay_delete_log(&handler->clsid, id);
     }
     unlock(handler);
 }
@@ -321,6 +408,7 @@ ULONG handler_take_retry(struct handler *handler, SYNCMGRITEMID *ids, ULONG capa
         for (j = 0; j < count; j++) if (IsEqualGUID(&ids[j], &item->id)) break;
         if (j < count) continue;
         item->status = SYNCMGRSTATUS_PENDING;
+        item->dirty = handler->dirty = TRUE;
         ids[count++] = item->id;
     }
     unlock(handler);
@@ -377,20 +465,24 @@ BOOL handler_skip_item(struct handler *handler, const GUID *id)
     return taken;
 }
 
-/* /list: the handler's lines, or its error line. */
+/* /list: the handler's lines, or its error line; with /arch, each says in
+ * which architecture the handler runs. */
 void handler_list(struct handler *handler, struct text *text)
 {
+    const WCHAR *arch = NULL;
     unsigned int i;
 
+    if (handler->session->show_arch)
+        arch = (sizeof(void *) == 8) != handler->remote ? L"64-bit" : L"32-bit";
     lock(handler);
     if (handler->failed)
-        report_list_error(text, handler->clsid_str, handler->completion_hr, handler->error);
+        report_list_error(text, handler->clsid_str, handler->completion_hr, handler->error, arch);
     else if (!handler->skipped)
     {
         for (i = 0; i < handler->item_count; i++)
         {
             report_list_item(text, handler->clsid_str, &handler->items[i].id,
-                             handler->items[i].checked, handler->name, handler->items[i].name);
+                             handler->items[i].checked, handler->name, handler->items[i].name, arch);
         }
     }
     unlock(handler);

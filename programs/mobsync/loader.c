@@ -50,9 +50,13 @@ BOOL loader_get_info(struct handler *handler, ISyncMgrSynchronize *sync)
         handler_fail(handler, FAILED(hr) ? hr : E_UNEXPECTED, message);
         return FALSE;
     }
-    /* The icon is the handler's; headless, nothing shows it. */
     CoTaskMemFree(info);
     handler_set_name(handler, copy.wszHandlerName);
+    /* The icon stays the handler's: the record keeps a copy, or a worker
+     * sends its pixels to the session. */
+    if (!copy.hIcon) ;
+    else if (relay_active()) relay_icon(handler_clsid(handler), copy.hIcon);
+    else handler_set_icon(handler, CopyIcon(copy.hIcon));
     return TRUE;
 }
 

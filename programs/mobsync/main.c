@@ -92,6 +92,7 @@ struct command
     GUID *handlers, *items;  /* /handler:, /item: */
     unsigned int handler_count, item_count;
     BOOL have_command, invoke, session_options;
+    const WCHAR *worker;     /* /worker:IN,OUT, from another mobsync.exe */
     enum control_action control;
     GUID skip_item;
 };
@@ -189,6 +190,10 @@ static int parse_arguments(int argc, WCHAR *argv[], struct command *cmd)
         }
         else if (!wcsicmp(name, L"embedding") || !wcsicmp(name, L"invoke"))
             cmd->invoke = TRUE;
+        else if (!wcsicmp(name, L"arch") && !value)
+            cmd->options.show_arch = TRUE;
+        else if (!wcsicmp(name, L"worker") && value && argc == 2)
+            cmd->worker = value;
         else
         {
             /* The commands: one at most. */
@@ -208,6 +213,12 @@ static int parse_arguments(int argc, WCHAR *argv[], struct command *cmd)
     if (cmd->invoke && (cmd->have_command || cmd->handler_count || cmd->item_count))
     {
         print_error(IDS_BAD_SWITCH, L"/invoke");
+        print_usage(TRUE);
+        return 2;
+    }
+    if (cmd->options.show_arch && (cmd->options.mode != MODE_LIST || cmd->invoke))
+    {
+        print_error(IDS_BAD_SWITCH, L"/arch");
         print_usage(TRUE);
         return 2;
     }
@@ -256,6 +267,8 @@ int __cdecl wmain(int argc, WCHAR *argv[])
 
     if ((ret = parse_arguments(argc, argv, &cmd)))
         ret = ret < 0 ? 0 : ret;
+    else if (cmd.worker)
+        ret = run_worker(cmd.worker);
     else if (cmd.control)
         ret = run_control(cmd.control, cmd.handlers, cmd.handler_count, &cmd.skip_item);
     else if (cmd.invoke)

@@ -30,6 +30,7 @@
 #include "mobsync_registry.h"
 #include "mobsync_guard.h"
 #include "control.h"
+#include "wire.h"
 
 /* Default time a handler gets to finish its work, in seconds (/timeout). */
 #define DEFAULT_TIMEOUT 300
@@ -40,6 +41,10 @@
 
 /* How many items one handler may enumerate before the rest are dropped. */
 #define MAX_ITEMS 1000000
+
+/* How long past a session's time limit a worker that stops answering is
+ * waited for, in ms: its own watchdog reports first. */
+#define WORKER_MARGIN 10000
 
 /* How many times a handler may ask for its items to be synchronized again. */
 #define MAX_RETRIES 3
@@ -61,6 +66,8 @@ struct item
     LONG cancel;           /* Progress answers S_SYNCMGR_CANCELITEM */
     BOOL skip;             /* someone asked to skip it (mobsync /skip) */
     BOOL skip_sent;        /* SetItemStatus(SKIPPED) was called for it */
+    INT progress, progress_max; /* the last iProgValue and iMaxValue reported */
+    BOOL dirty;            /* in a worker: changed since last sent to the session */
 };
 
 struct log_entry
@@ -107,7 +114,12 @@ struct session
     BOOL event_filter;     /* only handlers registered for this event */
     DWORD event_register_flag;
 
+    BOOL show_arch;        /* /list /arch: each line says the handler's architecture */
+    BOOL worker;           /* run for another mobsync.exe (serve_worker.c): its handlers
+                              are given, and what they do is sent to it, not printed */
+
     struct handler **handlers; /* while the session runs */
+    struct worker *other;  /* the other architecture's worker, while the session runs */
     unsigned int handler_count;
     HANDLE finished_event;
     LONG succeeded, failed, skipped, errors;
@@ -134,6 +146,7 @@ struct registration
     BOOL registered;       /* FALSE: named with /handler: but not registered */
     WCHAR server[MAX_PATH]; /* its InprocServer32 DLL, expanded; empty if none */
     BOOL single_threaded;  /* no ThreadingModel: the main apartment only */
+    BOOL other_arch;       /* registered only in the other architecture's view */
 };
 
 /* What a session's control window may do with a request. */
@@ -143,13 +156,48 @@ struct control_ops
     unsigned int (*stop)(void *context, const GUID *handler);
 };
 
-/* main.c → session.c (and queue.c) → runner.c → loader.c, callback.c →
- * handler.c, items.c, completion.c → report.c → output.c; lifetime.c,
- * registry.c, guard.c and control.c are below whoever calls them. No file
- * calls one that calls it back (tools/check_calls.py). */
+/* main.c → serve_worker.c, queue.c → session.c → worker.c, runner.c →
+ * loader.c, callback.c → handler.c, items.c, completion.c → relay.c,
+ * report.c → icon.c, output.c; lifetime.c, registry.c, guard.c and control.c
+ * are below whoever calls them. No file calls one that calls it back
+ * (tools/check_calls.py). */
 
 /* session.c */
 extern int run_session(struct session *session);
+extern unsigned int session_request(enum control_action action, const GUID *handler,
+        const GUID *item);
+
+/* serve_worker.c */
+extern int run_worker(const WCHAR *channel);
+
+/* worker.c */
+extern struct worker *worker_start(struct session *session, struct handler **handlers,
+        unsigned int count, DWORD deadline);
+extern unsigned int worker_control(struct worker *worker, enum control_action action,
+        const GUID *handler, const GUID *item);
+extern void worker_finish(struct worker *worker);
+
+/* relay.c */
+extern void relay_init(HANDLE channel);
+extern BOOL relay_active(void);
+extern void relay_hello(void);
+extern void relay_done(void);
+extern void relay_answer(unsigned int count);
+extern void relay_name(const CLSID *handler, const WCHAR *name);
+extern void relay_icon(const CLSID *handler, HICON icon);
+extern void relay_warning(const CLSID *handler, const WCHAR *text);
+extern void relay_items(const CLSID *handler, const struct item *items, unsigned int count);
+extern void relay_choice(const CLSID *handler, const struct item *items, unsigned int count);
+extern void relay_progress(const CLSID *handler, struct item *items, unsigned int count);
+extern void relay_log(const CLSID *handler, DWORD level, const WCHAR *text,
+        const struct log_entry *entry);
+extern void relay_delete_log(const CLSID *handler, const GUID *id);
+extern void relay_end(const CLSID *handler, HRESULT hr, const WCHAR *message, BOOL show_code,
+        DWORD default_status, BOOL skipped, const struct item *items, unsigned int count);
+
+/* icon.c */
+extern BYTE *icon_to_pixels(HICON icon, DWORD *width, DWORD *height);
+extern HICON icon_from_pixels(const BYTE *pixels, DWORD width, DWORD height);
 
 /* lifetime.c */
 extern struct session *session_create(const struct session *options);
@@ -172,8 +220,7 @@ extern HRESULT callback_create(struct handler *handler, ISyncMgrSynchronizeCallb
 
 /* handler.c */
 extern void handler_init(void);
-extern struct handler *handler_create(struct session *session, const CLSID *clsid,
-        const WCHAR *server, BOOL single_threaded);
+extern struct handler *handler_create(struct session *session, const struct registration *reg);
 extern void handler_addref(struct handler *handler);
 extern void handler_release(struct handler *handler);
 extern const CLSID *handler_clsid(const struct handler *handler);
@@ -181,6 +228,10 @@ extern const WCHAR *handler_clsid_str(const struct handler *handler);
 extern struct session *handler_session(const struct handler *handler);
 extern const WCHAR *handler_server(const struct handler *handler);
 extern BOOL handler_single_threaded(const struct handler *handler);
+extern BOOL handler_remote(const struct handler *handler);
+extern void handler_set_icon(struct handler *handler, HICON icon);
+extern void handler_fail_relayed(struct handler *handler, HRESULT hr, const WCHAR *message,
+        BOOL show_code);
 extern HANDLE handler_completion_event(const struct handler *handler);
 extern HANDLE handler_control_event(const struct handler *handler);
 extern void handler_set_name(struct handler *handler, const WCHAR *name);
@@ -211,7 +262,13 @@ extern HRESULT handler_complete_show_error(struct handler *handler, HRESULT hr,
 extern BOOL handler_has_item(struct handler *handler, const GUID *id);
 extern HRESULT handler_set_items(struct handler *handler, struct item *items, unsigned int count);
 extern unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, HRESULT *hr);
-extern HRESULT handler_progress(struct handler *handler, const GUID *id, DWORD mask, DWORD status);
+extern HRESULT handler_progress(struct handler *handler, const GUID *id,
+        const SYNCMGRPROGRESSITEM *progress);
+extern void handler_set_choice(struct handler *handler, const BYTE *choice, unsigned int count);
+extern void handler_set_progress(struct handler *handler, const struct wire_progress *progress,
+        unsigned int count);
+extern void handler_set_statuses(struct handler *handler, const DWORD *statuses, unsigned int count);
+extern void handler_send_progress(struct handler *handler);
 extern HRESULT handler_log_error(struct handler *handler, DWORD level, const WCHAR *text,
         const struct log_entry *entry);
 extern void handler_delete_log_error(struct handler *handler, const GUID *id);
@@ -229,9 +286,9 @@ extern void report_error(const WCHAR *handler, const WCHAR *message, HRESULT hr,
 extern void report_warning(const WCHAR *handler, const WCHAR *text);
 extern void report_log(DWORD level, const WCHAR *handler, const GUID *item, const WCHAR *text);
 extern void report_list_item(struct text *text, const WCHAR *handler, const GUID *item, BOOL checked,
-        const WCHAR *handler_name, const WCHAR *item_name);
+        const WCHAR *handler_name, const WCHAR *item_name, const WCHAR *arch);
 extern void report_list_error(struct text *text, const WCHAR *handler, HRESULT hr,
-        const WCHAR *message);
+        const WCHAR *message, const WCHAR *arch);
 extern void report_summary(LONG succeeded, LONG failed, LONG skipped);
 extern void report_missing_item(const GUID *item);
 
@@ -248,7 +305,8 @@ extern void format_message(WCHAR *buffer, unsigned int size, UINT id, ...);
 /* registry.c */
 extern HRESULT read_registrations(const struct session *session, struct registration **list,
         unsigned int *count);
-extern void read_inproc_server(const CLSID *clsid, WCHAR *path, BOOL *single_threaded);
+extern BOOL read_inproc_server(const CLSID *clsid, BOOL other_view, WCHAR *path,
+        BOOL *single_threaded);
 extern HKEY open_item_settings(const CLSID *handler);
 extern void read_item_state(HKEY settings, const GUID *item, BOOL *checked);
 extern void prune_item_settings(const CLSID *clsid, BOOL (*keep)(const GUID *item, void *context),

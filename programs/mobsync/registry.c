@@ -5,8 +5,10 @@
  * Plain data in, plain data out: nothing here makes or fails a handler.
  *
  * Handlers come from Software\Microsoft\Windows\CurrentVersion\Syncmgr\
- * Handlers under HKLM (this process's registry view) and HKCU, registered
- * through ISyncMgrRegister or written directly (docs/registry.md). Per-item
+ * Handlers under HKLM, in both registry views, and HKCU, registered through
+ * ISyncMgrRegister or written directly (docs/registry.md); a handler runs in
+ * the architecture of its InprocServer32: this process's own view if it is
+ * registered there, else the other one's (a worker runs it). Per-item
  * choices live under HKCU\Software\mobsync\Items\{HANDLER}, one REG_DWORD
  * per item named by its ID: 1 checked, 0 unchecked.
  *
@@ -26,6 +28,7 @@
  */
 
 #include <stdlib.h>
+#include <string.h>
 #include <wchar.h>
 
 #include "mobsync_private.h"
@@ -87,14 +90,25 @@ static HRESULT add_registration(struct registration **list, unsigned int *count,
     for (i = 0; i < *count; i++) if (IsEqualCLSID(&(*list)[i].clsid, clsid)) return S_OK;
     if (!(new_list = realloc(*list, (*count + 1) * sizeof(*new_list)))) return E_OUTOFMEMORY;
     *list = new_list;
+    memset(&new_list[*count], 0, sizeof(new_list[*count]));
     new_list[*count].clsid = *clsid;
     new_list[*count].registered = TRUE;
     ++*count;
     return S_OK;
 }
 
-static HRESULT read_handlers(const struct session *session, HKEY root, struct registration **list,
-        unsigned int *count)
+/* The registry view that is not this process's own: on a 32-bit system
+ * there is none, and the flag is ignored. */
+#ifdef _WIN64
+#define OTHER_VIEW KEY_WOW64_32KEY
+#define OWN_VIEW   KEY_WOW64_64KEY
+#else
+#define OTHER_VIEW KEY_WOW64_64KEY
+#define OWN_VIEW   KEY_WOW64_32KEY
+#endif
+
+static HRESULT read_handlers(const struct session *session, HKEY root, REGSAM view,
+        struct registration **list, unsigned int *count)
 {
     WCHAR name[MAX_PATH];
     HKEY key, handler_key;
@@ -102,7 +116,7 @@ static HRESULT read_handlers(const struct session *session, HKEY root, struct re
     HRESULT hr = S_OK;
     CLSID clsid;
 
-    if (RegOpenKeyExW(root, HANDLERS_KEY, 0, KEY_READ, &key)) return S_OK;
+    if (RegOpenKeyExW(root, HANDLERS_KEY, 0, KEY_READ | view, &key)) return S_OK;
     for (i = 0; SUCCEEDED(hr); i++)
     {
         len = ARRAYSIZE(name);
@@ -132,10 +146,28 @@ HRESULT read_registrations(const struct session *session, struct registration **
 
     *list = NULL;
     *count = 0;
-    /* Only this process's own registry view: a 32-bit handler can only be
-     * loaded by the 32-bit manager, which reads the 32-bit view. */
-    if (FAILED(hr = read_handlers(session, HKEY_LOCAL_MACHINE, list, count))
-            || FAILED(hr = read_handlers(session, HKEY_CURRENT_USER, list, count)))
+    /* A worker runs the handlers its session names, as registered in its own
+     * view: the manager that started it has read the registry. */
+    if (session->worker)
+    {
+        if (session->only_handler_count
+                && !(*list = calloc(session->only_handler_count, sizeof(**list))))
+            return E_OUTOFMEMORY;
+        for (i = 0; i < session->only_handler_count; i++)
+        {
+            (*list)[i].clsid = session->only_handlers[i];
+            (*list)[i].registered = TRUE;
+            read_inproc_server(&(*list)[i].clsid, FALSE, (*list)[i].server,
+                               &(*list)[i].single_threaded);
+        }
+        *count = session->only_handler_count;
+        return S_OK;
+    }
+    /* Both views, each CLSID once: whichever mobsync.exe runs, it sees the
+     * handlers of both architectures. */
+    if (FAILED(hr = read_handlers(session, HKEY_LOCAL_MACHINE, OWN_VIEW, list, count))
+            || FAILED(hr = read_handlers(session, HKEY_LOCAL_MACHINE, OTHER_VIEW, list, count))
+            || FAILED(hr = read_handlers(session, HKEY_CURRENT_USER, 0, list, count)))
         goto failed;
     registered = *count;
     for (i = 0; i < session->only_handler_count; i++)
@@ -147,7 +179,15 @@ HRESULT read_registrations(const struct session *session, struct registration **
         if (*count > registered) (*list)[*count - 1].registered = FALSE;
     }
     for (i = 0; i < *count; i++)
-        read_inproc_server(&(*list)[i].clsid, (*list)[i].server, &(*list)[i].single_threaded);
+    {
+        struct registration *reg = &(*list)[i];
+
+        /* A vendor shipping both builds is run in this architecture. */
+        if (read_inproc_server(&reg->clsid, FALSE, reg->server, &reg->single_threaded)) continue;
+        if (!read_inproc_server(&reg->clsid, TRUE, reg->server, &reg->single_threaded)) continue;
+        reg->other_arch = TRUE;
+        TRACE("%s is registered in the other architecture's view.\n", debugstr_guid(&reg->clsid));
+    }
     TRACE("%u handlers.\n", *count);
     return S_OK;
 
@@ -158,10 +198,11 @@ failed:
     return hr;
 }
 
-/* The handler's InprocServer32 key: the path of its DLL (expanded; empty
- * when there is none) and whether it lives in any apartment (a
- * ThreadingModel) or only the main one. */
-void read_inproc_server(const CLSID *clsid, WCHAR *path, BOOL *single_threaded)
+/* The handler's InprocServer32 key in this process's registry view, or in
+ * the other one: the path of its DLL (expanded; empty when there is none)
+ * and whether it lives in any apartment (a ThreadingModel) or only the main
+ * one. FALSE when the view has no such key. */
+BOOL read_inproc_server(const CLSID *clsid, BOOL other_view, WCHAR *path, BOOL *single_threaded)
 {
     WCHAR key_name[80], value[MAX_PATH], model[32];
     DWORD size = sizeof(value), type;
@@ -173,7 +214,9 @@ void read_inproc_server(const CLSID *clsid, WCHAR *path, BOOL *single_threaded)
     wcscpy(key_name, L"CLSID\\");
     guid_to_string(clsid, key_name + wcslen(key_name));
     wcscat(key_name, L"\\InprocServer32");
-    if (RegOpenKeyExW(HKEY_CLASSES_ROOT, key_name, 0, KEY_QUERY_VALUE, &key)) return;
+    if (RegOpenKeyExW(HKEY_CLASSES_ROOT, key_name, 0, KEY_QUERY_VALUE | (other_view ? OTHER_VIEW : 0),
+                      &key))
+        return FALSE;
     ret = RegQueryValueExW(key, NULL, NULL, &type, (BYTE *)value, &size);
     if (!ret && (type == REG_SZ || type == REG_EXPAND_SZ) && size >= sizeof(WCHAR))
     {
@@ -184,6 +227,7 @@ void read_inproc_server(const CLSID *clsid, WCHAR *path, BOOL *single_threaded)
     ret = RegQueryValueExW(key, L"ThreadingModel", NULL, &type, (BYTE *)model, &size);
     *single_threaded = ret || type != REG_SZ || !wcsicmp(model, L"Single");
     RegCloseKey(key);
+    return TRUE;
 }
 
 static HKEY open_items_key(const CLSID *handler, REGSAM access)

@@ -75,21 +75,26 @@ void report_log(DWORD level, const WCHAR *handler, const GUID *item, const WCHAR
     output_line(L"%ls\t%ls\t%ls\t%ls", level_name(level), handler, item ? item_str : L"-", text);
 }
 
-/* /list: "{HANDLER}\t{ITEM}\tchecked|unchecked\tHANDLER NAME\tITEM NAME". */
+/* /list: "{HANDLER}\t{ITEM}\tchecked|unchecked\tHANDLER NAME\tITEM NAME", and
+ * with /arch "\t64-bit" or "\t32-bit" (arch). */
 void report_list_item(struct text *text, const WCHAR *handler, const GUID *item, BOOL checked,
-        const WCHAR *handler_name, const WCHAR *item_name)
+        const WCHAR *handler_name, const WCHAR *item_name, const WCHAR *arch)
 {
     WCHAR item_str[39];
 
     guid_to_string(item, item_str);
-    text_append(text, L"%ls\t%ls\t%ls\t%ls\t%ls\n", handler, item_str,
-                checked ? L"checked" : L"unchecked", handler_name, item_name);
+    text_append(text, L"%ls\t%ls\t%ls\t%ls\t%ls%ls%ls\n", handler, item_str,
+                checked ? L"checked" : L"unchecked", handler_name, item_name, arch ? L"\t" : L"",
+                arch ? arch : L"");
 }
 
-/* /list: "{HANDLER}\t-\terror\t0xHRESULT\tMESSAGE". */
-void report_list_error(struct text *text, const WCHAR *handler, HRESULT hr, const WCHAR *message)
+/* /list: "{HANDLER}\t-\terror\t0xHRESULT\tMESSAGE", and the architecture as
+ * above. */
+void report_list_error(struct text *text, const WCHAR *handler, HRESULT hr, const WCHAR *message,
+        const WCHAR *arch)
 {
-    text_append(text, L"%ls\t-\terror\t0x%08lX\t%ls\n", handler, hr, message);
+    text_append(text, L"%ls\t-\terror\t0x%08lX\t%ls%ls%ls\n", handler, hr, message,
+                arch ? L"\t" : L"", arch ? arch : L"");
 }
 
 void report_summary(LONG succeeded, LONG failed, LONG skipped)

@@ -31,3 +31,6 @@
 #define IDS_NOTHING_TO_SKIP     131
 #define IDS_NOTHING_TO_STOP     132
 #define IDS_CONTROL_OPTIONS     133
+#define IDS_NO_WORKER           134
+#define IDS_WORKER_ENDED        135
+#define IDS_NO_OTHER_ARCH       136

@@ -64,9 +64,11 @@ static unsigned int session_skip_item(void *context, const GUID *clsid, const GU
     {
         struct handler *handler = session->handlers[i];
 
-        if (clsid && !IsEqualGUID(clsid, handler_clsid(handler))) continue;
+        if (handler_remote(handler) || (clsid && !IsEqualGUID(clsid, handler_clsid(handler))))
+            continue;
         if (handler_skip_item(handler, id)) taken++;
     }
+    if (session->other) taken += worker_control(session->other, CONTROL_SKIP, clsid, id);
     return taken;
 }
 
@@ -82,9 +84,11 @@ static unsigned int session_stop(void *context, const GUID *clsid)
     {
         struct handler *handler = session->handlers[i];
 
-        if (clsid && !IsEqualGUID(clsid, handler_clsid(handler))) continue;
+        if (handler_remote(handler) || (clsid && !IsEqualGUID(clsid, handler_clsid(handler))))
+            continue;
         if (handler_stop(handler)) asked++;
     }
+    if (session->other) asked += worker_control(session->other, CONTROL_STOP, clsid, NULL);
     return asked;
 }
 
@@ -108,6 +112,20 @@ static BOOL WINAPI console_ctrl(DWORD type)
         session_stop(current_session, NULL);
         ret = TRUE;
     }
+    LeaveCriticalSection(&current_cs);
+    return ret;
+}
+
+/* A request a worker's session passed on: for the session running now. */
+unsigned int session_request(enum control_action action, const GUID *handler, const GUID *item)
+{
+    unsigned int ret = 0;
+
+    EnterCriticalSection(&current_cs);
+    if (current_session && action == CONTROL_SKIP)
+        ret = session_skip_item(current_session, handler, item);
+    else if (current_session && action == CONTROL_STOP)
+        ret = session_stop(current_session, handler);
     LeaveCriticalSection(&current_cs);
     return ret;
 }
@@ -159,8 +177,7 @@ static HRESULT load_handlers(struct session *session)
     }
     for (i = 0; i < count; i++)
     {
-        if (!(handler = handler_create(session, &list[i].clsid, list[i].server,
-                                       list[i].single_threaded)))
+        if (!(handler = handler_create(session, &list[i])))
         {
             hr = E_OUTOFMEMORY;
             break;
@@ -177,11 +194,13 @@ static HRESULT load_handlers(struct session *session)
     return hr;
 }
 
-/* A thread for every handler not failed already, each with its deadline. */
+/* A thread for every handler not failed already, each with its deadline;
+ * the handlers of the other architecture go to its worker. */
 static void start_handlers(struct session *session, DWORD timeout_ms)
 {
+    struct handler **remote;
+    unsigned int i, remote_count = 0;
     WCHAR message[256];
-    unsigned int i;
     HANDLE thread;
 
     /* Before any handler's apartment exists, so that it is the first. */
@@ -196,6 +215,11 @@ static void start_handlers(struct session *session, DWORD timeout_ms)
         struct handler *handler = session->handlers[i];
 
         if (handler_finished(handler)) continue;
+        if (handler_remote(handler))
+        {
+            remote_count++;
+            continue;
+        }
         handler_addref(handler);
         if (!(thread = CreateThread(NULL, 0, runner_thread, handler, CREATE_SUSPENDED, NULL)))
         {
@@ -207,6 +231,15 @@ static void start_handlers(struct session *session, DWORD timeout_ms)
         handler_set_thread(handler, thread, GetTickCount() + timeout_ms);
         ResumeThread(thread);
     }
+    if (!remote_count || !(remote = malloc(remote_count * sizeof(*remote)))) return;
+    for (i = remote_count = 0; i < session->handler_count; i++)
+        if (handler_remote(session->handlers[i]) && !handler_finished(session->handlers[i]))
+            remote[remote_count++] = session->handlers[i];
+    /* The worker has its own clock from the same limit; this one is for a
+     * worker that stops answering altogether. */
+    session->other = worker_start(session, remote, remote_count,
+                                  GetTickCount() + timeout_ms + WORKER_MARGIN);
+    free(remote);
 }
 
 /* The watchdog: until every handler is done or given up on, serving the
@@ -221,7 +254,11 @@ static void watch_handlers(struct session *session, HWND control, DWORD grace_ms
         DWORD now = GetTickCount();
 
         for (i = running = 0; i < session->handler_count; i++)
+        {
             if (handler_watch(session->handlers[i], now, grace_ms)) running++;
+            /* A worker sends what its handlers reported at this pace. */
+            if (session->worker) handler_send_progress(session->handlers[i]);
+        }
         if (!running) break;
         if (!control)
         {
@@ -249,8 +286,10 @@ int run_session(struct session *session)
     }
     set_current_session(session);
 
-    /* Before the handlers start: a request may come as soon as they do. */
-    if (session->mode == MODE_SYNC) control = control_create(&control_ops, session);
+    /* Before the handlers start: a request may come as soon as they do. A
+     * worker's requests come through its session. */
+    if (session->mode == MODE_SYNC && !session->worker)
+        control = control_create(&control_ops, session);
 
     timeout_ms = session->timeout > MAXDWORD / 2000 ? MAXDWORD / 2 : session->timeout * 1000;
     /* A handler is asked to cancel a little before it is given up on. */
@@ -263,8 +302,11 @@ int run_session(struct session *session)
      * properly (SetProgressCallback(NULL), Release) before the process ends. */
     for (i = 0; i < session->handler_count; i++) handler_wait_thread(session->handlers[i]);
     set_current_session(NULL);
+    if (session->other) worker_finish(session->other);
+    session->other = NULL;
 
-    if (session->mode == MODE_LIST)
+    if (session->worker) ret = 0;
+    else if (session->mode == MODE_LIST)
     {
         print_list(session);
         ret = session->errors ? 1 : 0;

@@ -30,6 +30,8 @@
 
 #include "windef.h"
 #include "winbase.h"
+#include "winuser.h"
+#include "tlhelp32.h"
 #include "objbase.h"
 #include "mobsync.h"
 #include "testhandler.h"
@@ -562,6 +564,8 @@ static HRESULT WINAPI handler_GetHandlerInfo(ISyncMgrSynchronize *iface, SYNCMGR
     (*info)->cbSize = handler->behaviour == TEST_BAD_INFO_SIZE ? 12345 : sizeof(**info);
     swprintf((*info)->wszHandlerName, MAX_SYNCMGRHANDLERNAME, L"Test handler %02x",
              handler->behaviour);
+    /* The manager keeps a copy (or a worker sends its pixels): it stays ours. */
+    (*info)->hIcon = LoadIconW(NULL, (const WCHAR *)IDI_APPLICATION);
     return S_OK;
 }
 
@@ -831,6 +835,23 @@ static ULONG WINAPI factory_Release(IClassFactory *iface)
     return 1;
 }
 
+/* The process that started this one, while both run. */
+static DWORD parent_process(void)
+{
+    PROCESSENTRY32 entry = { sizeof(entry) };
+    HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+    DWORD parent = 0;
+
+    if (snapshot == INVALID_HANDLE_VALUE) return 0;
+    if (Process32First(snapshot, &entry))
+    {
+        do if (entry.th32ProcessID == GetCurrentProcessId()) parent = entry.th32ParentProcessID;
+        while (!parent && Process32Next(snapshot, &entry));
+    }
+    CloseHandle(snapshot);
+    return parent;
+}
+
 static HRESULT WINAPI factory_CreateInstance(IClassFactory *iface, IUnknown *outer, REFIID riid,
         void **obj)
 {
@@ -850,7 +871,11 @@ static HRESULT WINAPI factory_CreateInstance(IClassFactory *iface, IUnknown *out
     handler->released_event = CreateEventW(NULL, TRUE, FALSE, NULL);
     handler->skip_event = CreateEventW(NULL, FALSE, FALSE, NULL);
     InterlockedIncrement(&module_refs);
-    log_call(handler->behaviour, "Created");
+    /* Which architecture (and process) runs it, when a test asks. */
+    if (GetEnvironmentVariableA(TEST_LOG_BITS_VARIABLE, NULL, 0))
+        log_call(handler->behaviour, "Created bits=%u pid=%04lx parent=%04lx", (UINT)sizeof(void *) * 8,
+                 GetCurrentProcessId(), parent_process());
+    else log_call(handler->behaviour, "Created");
     hr = ISyncMgrSynchronize_QueryInterface(&handler->ISyncMgrSynchronize_iface, riid, obj);
     ISyncMgrSynchronize_Release(&handler->ISyncMgrSynchronize_iface);
     return hr;

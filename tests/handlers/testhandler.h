@@ -76,3 +76,6 @@ enum test_behaviour
 
 /* The environment variable naming the file each call is recorded in. */
 #define TEST_LOG_VARIABLE "MOBSYNC_TEST_LOG"
+/* When set, "Created" says "Created bits=32|64 pid=PID parent=PID": the process
+ * it runs in, and the one that started that. */
+#define TEST_LOG_BITS_VARIABLE "MOBSYNC_TEST_LOG_BITS"

@@ -38,6 +38,8 @@
 #define TEST_DLL2 "mobsync_testhandler2.dll" /* the same code as another module */
 
 static char log_path[MAX_PATH];
+/* When set, the mobsync.exe start_mobsync runs (another architecture's). */
+static char mobsync_exe[MAX_PATH];
 static char output[65536];
 static DWORD exit_code, elapsed;
 
@@ -185,6 +187,7 @@ static inline BOOL start_mobsync(const char *args, struct mobsync_run *run)
     lstrcpynA(run->args, args, sizeof(run->args));
     GetSystemDirectoryA(path, MAX_PATH);
     strcat(path, "\\mobsync.exe");
+    if (mobsync_exe[0]) strcpy(path, mobsync_exe);
     snprintf(cmdline, sizeof(cmdline), "\"%s\" %s", path, args);
 
     if (!CreatePipe(&run->pipe, &write_pipe, &sa, 0)) return FALSE;

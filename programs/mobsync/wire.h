@@ -1,0 +1,118 @@
+/*
+ * mobsync.exe: the private channel between a session and its worker, the
+ * other architecture's mobsync.exe (worker.c, relay.c, serve_worker.c)
+ *
+ * Two anonymous pipes, one each way, inherited by the worker and named on
+ * its command line ("/worker:IN,OUT", handle values in hex). Each message
+ * is a struct wire_header followed by size bytes; strings are
+ * NUL-terminated WCHARs. Both ends are the same version of mobsync.exe, so
+ * nothing is negotiated, but neither trusts what it reads: sizes are
+ * bounded and every field is checked before use.
+ *
+ * This program is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this program; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+#ifndef __MOBSYNC_WIRE_H
+#define __MOBSYNC_WIRE_H
+
+/* The largest message: an item table of MAX_ITEMS names would be more, but
+ * such a table is sent in parts. */
+#define WIRE_MAX_MESSAGE (16 * 1024 * 1024)
+
+enum wire_type
+{
+    /* session -> worker */
+    WIRE_SESSION = 1,      /* struct wire_session, cookie, item GUIDs, handler CLSIDs */
+    WIRE_CONTROL,          /* struct wire_control: /skip or /stop; answered WIRE_ANSWER */
+
+    /* worker -> session; header.handler says whose */
+    WIRE_HELLO = 0x100,    /* DWORD pointer size: the worker is ready */
+    WIRE_NAME,             /* the handler's name */
+    WIRE_ICON,             /* struct wire_icon, then width * height 32-bpp BGRA pixels */
+    WIRE_WARNING,          /* a warning line's text */
+    WIRE_ITEMS,            /* DWORD total, first, count, then count struct wire_item */
+    WIRE_CHOICE,           /* DWORD count, then count BYTEs: bit 0 checked, bit 1 chosen */
+    WIRE_PROGRESS,         /* DWORD count, then count struct wire_progress */
+    WIRE_LOG,              /* struct wire_log, then its text */
+    WIRE_DELETE_LOG,       /* the GUID of the entry, GUID_NULL for all */
+    WIRE_FAIL,             /* struct wire_end, statuses, then the message */
+    WIRE_FINISH,           /* struct wire_end, statuses */
+    WIRE_ANSWER,           /* DWORD: how many took the last WIRE_CONTROL */
+    WIRE_DONE,             /* the session is over: nothing follows */
+};
+
+struct wire_header
+{
+    DWORD type;
+    DWORD size;            /* of what follows */
+    CLSID handler;         /* GUID_NULL when about no handler */
+};
+
+struct wire_session
+{
+    DWORD mode;            /* enum session_mode */
+    DWORD flags;           /* SYNCMGRFLAG_* */
+    DWORD timeout;         /* seconds */
+    DWORD show_errors;
+    DWORD cookie_size;
+    DWORD item_count;      /* /item: GUIDs */
+    DWORD handler_count;   /* CLSIDs to run */
+};
+
+struct wire_control
+{
+    DWORD action;          /* enum control_action */
+    DWORD any_handler;
+    GUID handler;
+    GUID item;
+};
+
+struct wire_icon
+{
+    DWORD width, height;
+};
+
+struct wire_item
+{
+    GUID id;
+    WCHAR name[MAX_SYNCMGRITEMNAME];
+};
+
+struct wire_progress
+{
+    DWORD index;           /* into the item table */
+    DWORD status;
+    INT value, max;
+};
+
+struct wire_log
+{
+    DWORD level;
+    DWORD flags;
+    DWORD has_item;
+    GUID id;
+    GUID item;
+};
+
+struct wire_end
+{
+    HRESULT hr;            /* WIRE_FAIL: the code, and whether the line shows it */
+    DWORD show_code;
+    DWORD default_status;  /* WIRE_FINISH */
+    DWORD skipped;         /* WIRE_FINISH: Initialize returned S_FALSE */
+    DWORD count;           /* statuses that follow, one DWORD per item */
+};
+
+#endif /* __MOBSYNC_WIRE_H */
