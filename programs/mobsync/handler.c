@@ -1,6 +1,6 @@
 /*
  * mobsync.exe: a handler's record, and the only code that changes it
- * (with items.c, its item table and error log)
+ * (with items.c, its item table and error log, and results.c, how it ends)
  *
  * A handler's state, item table, results and error log are read and
  * changed here only, always under the handler's lock: the handler's
@@ -233,129 +233,6 @@ BOOL handler_finished(struct handler *handler)
     return ret;
 }
 
-/* Gives every chosen item without a result its final status: default_status
- * for those the handler left without one. An item someone skipped is
- * skipped, unless the handler said otherwise: it may have finished it
- * first. */
-static void settle_locked(struct handler *handler, DWORD default_status)
-{
-    unsigned int i;
-
-    for (i = 0; i < handler->item_count; i++)
-    {
-        struct item *item = &handler->items[i];
-
-        if (!item->chosen || item->reported || is_final(item->status)) continue;
-        item->status = item->skip ? SYNCMGRSTATUS_SKIPPED : default_status;
-    }
-}
-
-/* Marks the handler finished and prints the result of every chosen item not
- * printed yet, after the error line when it failed (message). A worker
- * sends it all to its session instead. */
-static void end_locked(struct handler *handler, DWORD default_status, HRESULT hr,
-        const WCHAR *message, BOOL show_code)
-{
-    struct session *session = handler->session;
-    struct text text = { 0 };
-    unsigned int i;
-    DWORD status;
-
-    handler->finished = TRUE;
-    if (session->mode == MODE_SYNC) settle_locked(handler, default_status);
-    if (relay_active())
-    {
-        relay_progress(&handler->clsid, handler->items, handler->item_count);
-        relay_end(&handler->clsid, hr, message, show_code, default_status, handler->skipped,
-                  handler->items, handler->item_count);
-    }
-    else if (message && session->mode == MODE_LIST)
-        lstrcpynW(handler->error, message, ARRAYSIZE(handler->error));
-    else if (message)
-        report_error(handler->clsid_str, message, hr, show_code);
-    if (session->mode == MODE_SYNC && !relay_active())
-    {
-        for (i = 0; i < handler->item_count; i++)
-        {
-            struct item *item = &handler->items[i];
-
-            if (!item->chosen || item->reported) continue;
-            item->reported = TRUE;
-            status = item->status;
-            if (status == SYNCMGRSTATUS_SUCCEEDED) InterlockedIncrement(&session->succeeded);
-            else if (status == SYNCMGRSTATUS_SKIPPED) InterlockedIncrement(&session->skipped);
-            else InterlockedIncrement(&session->failed);
-            report_result(&text, status, handler->clsid_str, &item->id, item->name);
-        }
-        /* One write for the handler's lines: a write per line costs a
-         * round trip to the server under Wine, thousands of them per run. */
-        output_text(&text);
-    }
-    SetEvent(session->finished_event);
-}
-
-static void finish_locked(struct handler *handler, DWORD default_status)
-{
-    if (!handler->finished) end_locked(handler, default_status, S_OK, NULL, FALSE);
-}
-
-void handler_finish(struct handler *handler, DWORD default_status)
-{
-    lock(handler);
-    finish_locked(handler, default_status);
-    unlock(handler);
-}
-
-/* Initialize returned S_FALSE: the handler does not take part. */
-void handler_skip(struct handler *handler)
-{
-    lock(handler);
-    if (!handler->finished) handler->skipped = TRUE;
-    finish_locked(handler, SYNCMGRSTATUS_SKIPPED);
-    unlock(handler);
-}
-
-/* The error line (or, listing, the error kept for its place in CLSID
- * order), one count, and the unfinished items fail. */
-static void fail_locked(struct handler *handler, HRESULT hr, const WCHAR *message, BOOL show_code)
-{
-    if (handler->finished) return;
-    handler->failed = TRUE;
-    handler->cancel_all = TRUE;
-    handler->completion_hr = hr;
-    InterlockedIncrement(&handler->session->errors);
-    end_locked(handler, SYNCMGRSTATUS_FAILED, hr, message, show_code);
-}
-
-/* The handler could not be used, crashed, broke the rules or ran out of
- * time: an error line with the code, and its unfinished items fail. */
-void handler_fail(struct handler *handler, HRESULT hr, const WCHAR *message)
-{
-    lock(handler);
-    fail_locked(handler, hr, message, TRUE);
-    unlock(handler);
-}
-
-/* A failure its worker reported, as the worker's own record said it. */
-void handler_fail_relayed(struct handler *handler, HRESULT hr, const WCHAR *message, BOOL show_code)
-{
-    lock(handler);
-    fail_locked(handler, hr, message, show_code);
-    unlock(handler);
-}
-
-/* A call that makes the handler's chosen items fail; the message names the
- * call and its code. */
-void handler_fail_call(struct handler *handler, UINT message_id, HRESULT hr)
-{
-    WCHAR message[256];
-
-    format_message(message, ARRAYSIZE(message), message_id, hr);
-    lock(handler);
-    fail_locked(handler, hr, message, FALSE);
-    unlock(handler);
-}
-
 /* The time limit is over: the handler is failed and its thread left alone. */
 static void give_up_locked(struct handler *handler)
 {
@@ -366,7 +243,7 @@ static void give_up_locked(struct handler *handler)
     WARN("%s timed out.\n", debugstr_w(handler->clsid_str));
     handler->given_up = TRUE;
     session->gave_up = TRUE;
-    fail_locked(handler, HRESULT_FROM_WIN32(ERROR_TIMEOUT), message, TRUE);
+    handler_fail_locked(handler, HRESULT_FROM_WIN32(ERROR_TIMEOUT), message, TRUE);
 }
 
 /* A problem that does not stop the handler: a warning line when

@@ -84,4 +84,8 @@ static inline void unlock(struct handler *handler)
 /* items.c */
 extern struct item *handler_find_item_locked(struct handler *handler, const GUID *id);
 
+/* results.c */
+extern void handler_fail_locked(struct handler *handler, HRESULT hr, const WCHAR *message,
+        BOOL show_code);
+
 #endif /* __MOBSYNC_HANDLER_PRIVATE_H */

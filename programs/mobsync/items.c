@@ -3,8 +3,9 @@
  *
  * The half of the handler record's code (handler.c) that deals with its
  * items: the table the handler's thread hands over complete, the choice,
- * what Progress, LogError, ShowErrorCompleted, /skip and the retry do to
- * it, and /list. Under the record's lock, on the manager's own copies.
+ * what Progress and /skip do to it, what a worker says of them, and /list
+ * (errorlog.c has LogError and the retry). Under the record's lock, on the
+ * manager's own copies.
  *
  * This program is free software; you can redistribute it and/or
  * modify it under the terms of the GNU Lesser General Public
@@ -307,112 +308,6 @@ HRESULT handler_progress(struct handler *handler, const GUID *id, const SYNCMGRP
     }
     unlock(handler);
     return ret;
-}
-
-/* LogError, with the manager's copies: its line, and the entry kept when
- * it has an ID, for ShowError. */
-HRESULT handler_log_error(struct handler *handler, DWORD level, const WCHAR *text,
-        const struct log_entry *entry)
-{
-    lock(handler);
-    if (handler->finished || handler->state == HANDLER_RELEASED)
-    {
-        unlock(handler);
-        return E_UNEXPECTED;
-    }
-    if (!IsEqualGUID(&entry->id, &GUID_NULL))
-    {
-        if (handler->log_count == handler->log_size)
-        {
-            unsigned int size = max(16, handler->log_size * 2);
-            struct log_entry *log = realloc(handler->log, size * sizeof(*log));
-
-            if (log)
-            {
-                handler->log = log;
-                handler->log_size = size;
-            }
-        }
-        if (handler->log_count < handler->log_size) handler->log[handler->log_count++] = *entry;
-    }
-    if (relay_active()) relay_log(&handler->clsid, level, text, entry);
-    else report_log(level, handler->clsid_str, entry->has_item ? &entry->item : NULL, text);
-    unlock(handler);
-    return S_OK;
-}
-
-/* DeleteLogError; GUID_NULL deletes all of this handler's entries. */
-void handler_delete_log_error(struct handler *handler, const GUID *id)
-{
-    unsigned int i, j;
-
-    lock(handler);
-    if (!handler->finished)
-    {
-        for (i = j = 0; i < handler->log_count; i++)
-        {
-            if (IsEqualGUID(id, &GUID_NULL) || IsEqualGUID(id, &handler->log[i].id)) continue;
-            handler->log[j++] = handler->log[i];
-        }
-        handler->log_count = j;
-        if (relay_active()) relay_delete_log(&handler->clsid, id);
-    }
-    unlock(handler);
-}
-
-/* Takes out of the log the next error that has details to show
- * (/showerrors); FALSE when there is none. */
-BOOL handler_next_error(struct handler *handler, SYNCMGRERRORID *id)
-{
-    unsigned int i;
-    BOOL found = FALSE;
-
-    lock(handler);
-    for (i = 0; i < handler->log_count; i++)
-        if (handler->log[i].flags & SYNCMGRERRORFLAG_ENABLEJUMPTEXT) break;
-    if (i < handler->log_count && !handler->finished)
-    {
-        *id = handler->log[i].id;
-        memmove(&handler->log[i], &handler->log[i + 1], (handler->log_count - i - 1)
-                * sizeof(*handler->log));
-        handler->log_count--;
-        found = TRUE;
-    }
-    unlock(handler);
-    return found;
-}
-
-/* Whether the handler asked for a retry and has items to retry. */
-BOOL handler_wants_retry(struct handler *handler)
-{
-    BOOL ret;
-
-    lock(handler);
-    ret = handler->completion_hr == S_SYNCMGR_RETRYSYNC && handler->retry_count;
-    unlock(handler);
-    return ret;
-}
-
-/* The items to synchronize again: exactly those the handler named that it
- * has, chosen and not skipped, each once, never more than capacity. */
-ULONG handler_take_retry(struct handler *handler, SYNCMGRITEMID *ids, ULONG capacity)
-{
-    ULONG i, j, count = 0;
-    struct item *item;
-
-    lock(handler);
-    for (i = 0; i < handler->retry_count && count < capacity && !handler->finished; i++)
-    {
-        if (!(item = handler_find_item_locked(handler, &handler->retry_items[i])) || !item->chosen || item->skip)
-            continue;
-        for (j = 0; j < count; j++) if (IsEqualGUID(&ids[j], &item->id)) break;
-        if (j < count) continue;
-        item->status = SYNCMGRSTATUS_PENDING;
-        item->dirty = handler->dirty = TRUE;
-        ids[count++] = item->id;
-    }
-    unlock(handler);
-    return count;
 }
 
 /* Skip requests the handler's thread is to pass on with SetItemStatus,

@@ -156,11 +156,11 @@ struct control_ops
     unsigned int (*stop)(void *context, const GUID *handler);
 };
 
-/* main.c → serve_worker.c, queue.c → session.c → worker.c, runner.c →
- * loader.c, callback.c → handler.c, items.c, completion.c → relay.c,
- * report.c → icon.c, output.c; lifetime.c, registry.c, guard.c and control.c
- * are below whoever calls them. No file calls one that calls it back
- * (tools/check_calls.py). */
+/* main.c → serve_worker.c, queue.c → session.c → worker.c → mirror.c,
+ * runner.c → loader.c, callback.c → handler.c → errorlog.c, items.c,
+ * results.c, completion.c → relay.c, report.c → icon.c, output.c;
+ * lifetime.c, registry.c, guard.c and control.c are below whoever calls
+ * them. No file calls one that calls it back (tools/check_calls.py). */
 
 /* session.c */
 extern int run_session(struct session *session);
@@ -176,6 +176,12 @@ extern struct worker *worker_start(struct session *session, struct handler **han
 extern unsigned int worker_control(struct worker *worker, enum control_action action,
         const GUID *handler, const GUID *item);
 extern void worker_finish(struct worker *worker);
+
+/* mirror.c */
+extern struct mirror *mirror_create(struct handler **handlers, unsigned int count, DWORD deadline);
+extern void mirror_free(struct mirror *mirror);
+extern void mirror_fail_all(struct mirror *mirror, HRESULT hr, const WCHAR *message);
+extern BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header, const BYTE *data);
 
 /* relay.c */
 extern void relay_init(HANDLE channel);
@@ -198,6 +204,7 @@ extern void relay_end(const CLSID *handler, HRESULT hr, const WCHAR *message, BO
 /* icon.c */
 extern BYTE *icon_to_pixels(HICON icon, DWORD *width, DWORD *height);
 extern HICON icon_from_pixels(const BYTE *pixels, DWORD width, DWORD height);
+extern DWORD icon_checksum(const BYTE *pixels, DWORD width, DWORD height);
 
 /* lifetime.c */
 extern struct session *session_create(const struct session *options);

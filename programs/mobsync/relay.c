@@ -134,6 +134,8 @@ void relay_icon(const CLSID *handler, HICON icon)
     BYTE *pixels;
 
     if (!icon || !(pixels = icon_to_pixels(icon, &size.width, &size.height))) return;
+    TRACE("%s: icon of %lux%lu pixels, checksum %08lx.\n", debugstr_guid(handler), size.width,
+          size.height, icon_checksum(pixels, size.width, size.height));
     parts[0].data = &size;
     parts[0].size = sizeof(size);
     parts[1].data = pixels;

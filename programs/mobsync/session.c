@@ -194,19 +194,49 @@ static HRESULT load_handlers(struct session *session)
     return hr;
 }
 
-/* A thread for every handler not failed already, each with its deadline;
- * the handlers of the other architecture go to its worker. */
-static void start_handlers(struct session *session, DWORD timeout_ms)
+/* The handlers of the other architecture go to its worker, started before
+ * any handler of this session runs here: none of them can start a process
+ * that inherits the worker's channel while it is being made. */
+static void start_worker(struct session *session, DWORD timeout_ms)
 {
     struct handler **remote;
-    unsigned int i, remote_count = 0;
+    unsigned int i, count = 0;
     WCHAR message[256];
+
+    for (i = 0; i < session->handler_count; i++)
+        if (handler_remote(session->handlers[i]) && !handler_finished(session->handlers[i])) count++;
+    if (!count) return;
+    if (!(remote = malloc(count * sizeof(*remote))))
+    {
+        load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message));
+        for (i = 0; i < session->handler_count; i++)
+            if (handler_remote(session->handlers[i]))
+                handler_fail(session->handlers[i], E_OUTOFMEMORY, message);
+        return;
+    }
+    for (i = count = 0; i < session->handler_count; i++)
+        if (handler_remote(session->handlers[i]) && !handler_finished(session->handlers[i]))
+            remote[count++] = session->handlers[i];
+    /* The worker has its own clock from the same limit; this one is for a
+     * worker that stops answering altogether. */
+    session->other = worker_start(session, remote, count, GetTickCount() + timeout_ms + WORKER_MARGIN);
+    free(remote);
+}
+
+/* A thread for every handler of this architecture not failed already, each
+ * with its deadline. */
+static void start_handlers(struct session *session, DWORD timeout_ms)
+{
+    WCHAR message[256];
+    unsigned int i;
     HANDLE thread;
 
+    start_worker(session, timeout_ms);
     /* Before any handler's apartment exists, so that it is the first. */
     for (i = 0; i < session->handler_count; i++)
     {
-        if (!handler_single_threaded(session->handlers[i])) continue;
+        if (handler_remote(session->handlers[i]) || !handler_single_threaded(session->handlers[i]))
+            continue;
         runner_start_main_apartment();
         break;
     }
@@ -214,12 +244,7 @@ static void start_handlers(struct session *session, DWORD timeout_ms)
     {
         struct handler *handler = session->handlers[i];
 
-        if (handler_finished(handler)) continue;
-        if (handler_remote(handler))
-        {
-            remote_count++;
-            continue;
-        }
+        if (handler_finished(handler) || handler_remote(handler)) continue;
         handler_addref(handler);
         if (!(thread = CreateThread(NULL, 0, runner_thread, handler, CREATE_SUSPENDED, NULL)))
         {
@@ -231,15 +256,6 @@ static void start_handlers(struct session *session, DWORD timeout_ms)
         handler_set_thread(handler, thread, GetTickCount() + timeout_ms);
         ResumeThread(thread);
     }
-    if (!remote_count || !(remote = malloc(remote_count * sizeof(*remote)))) return;
-    for (i = remote_count = 0; i < session->handler_count; i++)
-        if (handler_remote(session->handlers[i]) && !handler_finished(session->handlers[i]))
-            remote[remote_count++] = session->handlers[i];
-    /* The worker has its own clock from the same limit; this one is for a
-     * worker that stops answering altogether. */
-    session->other = worker_start(session, remote, remote_count,
-                                  GetTickCount() + timeout_ms + WORKER_MARGIN);
-    free(remote);
 }
 
 /* The watchdog: until every handler is done or given up on, serving the

@@ -40,19 +40,10 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 /* How long a /skip or /stop waits for the worker's answer, in ms. */
 #define ANSWER_TIMEOUT 5000
 
-/* An item table on its way, in parts. */
-struct incoming
-{
-    struct item *items;
-    DWORD total, received;
-};
-
 struct worker
 {
     struct session *session;
-    struct handler **handlers; /* the mirrors, a reference each */
-    struct incoming *incoming; /* per handler */
-    unsigned int count;
+    struct mirror *mirror; /* the session's records of the handlers */
     unsigned int bits;     /* the worker's architecture: 32 or 64 */
     DWORD deadline;
     HANDLE process, to_worker, from_worker, reader;
@@ -91,13 +82,6 @@ static BOOL worker_path(WCHAR *path, unsigned int size)
     return TRUE;
 }
 
-static void fail_all(struct worker *worker, HRESULT hr, const WCHAR *message)
-{
-    unsigned int i;
-
-    for (i = 0; i < worker->count; i++) handler_fail(worker->handlers[i], hr, message);
-}
-
 static BOOL write_all(HANDLE pipe, const void *data, DWORD size)
 {
     DWORD written;
@@ -120,7 +104,7 @@ static BOOL read_all(HANDLE pipe, void *data, DWORD size)
 
 /* WIRE_SESSION: the options, the cookie, the /item: GUIDs and the
  * handlers' CLSIDs, in one write. */
-static BOOL send_session(struct worker *worker)
+static BOOL send_session(struct worker *worker, struct handler **handlers, unsigned int count)
 {
     struct session *session = worker->session;
     struct wire_header header = { WIRE_SESSION };
@@ -135,7 +119,7 @@ static BOOL send_session(struct worker *worker)
     options.show_errors = session->show_errors;
     options.cookie_size = session->cookie_size;
     options.item_count = session->only_item_count;
-    options.handler_count = worker->count;
+    options.handler_count = count;
     header.size = sizeof(options) + options.cookie_size + options.item_count * sizeof(GUID)
             + options.handler_count * sizeof(CLSID);
     if (!(buffer = malloc(sizeof(header) + header.size))) return FALSE;
@@ -148,168 +132,24 @@ static BOOL send_session(struct worker *worker)
     p += options.cookie_size;
     if (options.item_count) memcpy(p, session->only_items, options.item_count * sizeof(GUID));
     p += options.item_count * sizeof(GUID);
-    for (i = 0; i < worker->count; i++, p += sizeof(CLSID))
-        memcpy(p, handler_clsid(worker->handlers[i]), sizeof(CLSID));
+    for (i = 0; i < count; i++, p += sizeof(CLSID)) memcpy(p, handler_clsid(handlers[i]), sizeof(CLSID));
     ret = write_all(worker->to_worker, buffer, sizeof(header) + header.size);
     free(buffer);
     return ret;
 }
 
-static int find_handler(struct worker *worker, const CLSID *clsid)
-{
-    unsigned int i;
-
-    for (i = 0; i < worker->count; i++)
-        if (IsEqualCLSID(handler_clsid(worker->handlers[i]), clsid)) return i;
-    return -1;
-}
-
-/* A string that ends within the message, or NULL. */
-static const WCHAR *get_string(const BYTE *data, DWORD size)
-{
-    const WCHAR *str = (const WCHAR *)data;
-    DWORD i, len = size / sizeof(WCHAR);
-
-    for (i = 0; i < len; i++) if (!str[i]) return str;
-    return NULL;
-}
-
-static void take_items(struct worker *worker, unsigned int index, const BYTE *data, DWORD size)
-{
-    struct incoming *in = &worker->incoming[index];
-    const struct wire_item *src;
-    DWORD head[3], i;
-
-    if (size < sizeof(head)) return;
-    memcpy(head, data, sizeof(head));
-    if (head[0] > MAX_ITEMS || head[1] > head[0] || head[2] > head[0] - head[1]
-            || size != sizeof(head) + head[2] * sizeof(*src))
-        return;
-    if (!head[1])
-    {
-        free(in->items);
-        in->received = 0;
-        in->total = head[0];
-        if (!(in->items = calloc(max(head[0], 1), sizeof(*in->items))))
-        {
-            WCHAR message[256];
-
-            handler_fail(worker->handlers[index], E_OUTOFMEMORY,
-                         load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message)));
-            return;
-        }
-    }
-    if (!in->items || head[0] != in->total || head[1] != in->received) return;
-    src = (const struct wire_item *)(data + sizeof(head));
-    for (i = 0; i < head[2]; i++)
-    {
-        in->items[head[1] + i].id = src[i].id;
-        copy_name(in->items[head[1] + i].name, src[i].name, ARRAYSIZE(src[i].name));
-    }
-    in->received += head[2];
-    if (in->received < in->total) return;
-    handler_set_items(worker->handlers[index], in->items, in->total);
-    in->items = NULL;
-}
-
-/* WIRE_FAIL and WIRE_FINISH: the statuses first, then the end. */
-static void take_end(struct worker *worker, struct handler *handler, DWORD type, const BYTE *data,
-        DWORD size)
-{
-    const WCHAR *message = NULL;
-    struct wire_end end;
-    DWORD statuses;
-
-    if (size < sizeof(end)) return;
-    memcpy(&end, data, sizeof(end));
-    if (end.count > MAX_ITEMS) return;
-    statuses = end.count * sizeof(DWORD);
-    if (size < sizeof(end) + statuses) return;
-    if (type == WIRE_FAIL && !(message = get_string(data + sizeof(end) + statuses,
-                                                    size - sizeof(end) - statuses)))
-        return;
-    handler_set_statuses(handler, (const DWORD *)(data + sizeof(end)), end.count);
-    if (message) handler_fail_relayed(handler, end.hr, message, end.show_code);
-    else if (end.skipped) handler_skip(handler);
-    else handler_finish(handler, end.default_status);
-}
-
+/* The messages about the worker itself. */
 static void take_message(struct worker *worker, const struct wire_header *header, const BYTE *data)
 {
-    struct handler *handler = NULL;
-    const WCHAR *str;
-    struct log_entry entry;
-    struct wire_log log;
     DWORD count;
-    int index = -1;
 
-    if (header->type >= WIRE_NAME && header->type <= WIRE_FINISH)
-    {
-        if ((index = find_handler(worker, &header->handler)) < 0)
-        {
-            WARN("Message %#lx for handler %s, not the worker's.\n", header->type,
-                 debugstr_guid(&header->handler));
-            return;
-        }
-        handler = worker->handlers[index];
-    }
     switch (header->type)
     {
     case WIRE_HELLO:
         TRACE("The %u-bit worker is ready.\n", worker->bits);
         break;
-    case WIRE_NAME:
-        if ((str = get_string(data, header->size))) handler_set_name(handler, str);
-        break;
-    case WIRE_ICON:
-    {
-        struct wire_icon size;
-
-        if (header->size < sizeof(size)) break;
-        memcpy(&size, data, sizeof(size));
-        if (size.width > 256 || size.height > 256
-                || header->size != sizeof(size) + size.width * size.height * 4)
-            break;
-        handler_set_icon(handler, icon_from_pixels(data + sizeof(size), size.width, size.height));
-        break;
-    }
-    case WIRE_WARNING:
-        if ((str = get_string(data, header->size))) handler_warn(handler, str);
-        break;
-    case WIRE_ITEMS:
-        take_items(worker, index, data, header->size);
-        break;
-    case WIRE_CHOICE:
-        if (header->size < sizeof(count)) break;
-        memcpy(&count, data, sizeof(count));
-        if (header->size == sizeof(count) + count) handler_set_choice(handler, data + sizeof(count), count);
-        break;
-    case WIRE_PROGRESS:
-        if (header->size < sizeof(count)) break;
-        memcpy(&count, data, sizeof(count));
-        if (count <= (header->size - sizeof(count)) / sizeof(struct wire_progress)
-                && header->size == sizeof(count) + count * sizeof(struct wire_progress))
-            handler_set_progress(handler, (const struct wire_progress *)(data + sizeof(count)), count);
-        break;
-    case WIRE_LOG:
-        if (header->size < sizeof(log)) break;
-        memcpy(&log, data, sizeof(log));
-        if (!(str = get_string(data + sizeof(log), header->size - sizeof(log)))) break;
-        entry.id = log.id;
-        entry.item = log.item;
-        entry.flags = log.flags;
-        entry.has_item = log.has_item != 0;
-        handler_log_error(handler, log.level, str, &entry);
-        break;
-    case WIRE_DELETE_LOG:
-        if (header->size == sizeof(GUID)) handler_delete_log_error(handler, (const GUID *)data);
-        break;
-    case WIRE_FAIL:
-    case WIRE_FINISH:
-        take_end(worker, handler, header->type, data, header->size);
-        break;
     case WIRE_ANSWER:
-        if (header->size != sizeof(DWORD)) break;
+        if (header->size != sizeof(count)) break;
         memcpy(&count, data, sizeof(count));
         InterlockedExchange(&worker->answer, count);
         SetEvent(worker->answer_event);
@@ -344,7 +184,7 @@ static DWORD WINAPI reader_thread(void *arg)
             free(data);
             break;
         }
-        take_message(worker, &header, data);
+        if (!mirror_apply(worker->mirror, &header, data)) take_message(worker, &header, data);
         free(data);
     }
     /* A worker that ended in its own time has finished every handler. */
@@ -352,7 +192,7 @@ static DWORD WINAPI reader_thread(void *arg)
     GetExitCodeProcess(worker->process, &code);
     TRACE("The worker ended (exit code %#lx, %s).\n", code, worker->done ? "done" : "early");
     format_message(message, ARRAYSIZE(message), IDS_WORKER_ENDED, worker->bits, code);
-    fail_all(worker, HRESULT_FROM_WIN32(ERROR_PROCESS_ABORTED), message);
+    mirror_fail_all(worker->mirror, HRESULT_FROM_WIN32(ERROR_PROCESS_ABORTED), message);
     SetEvent(worker->answer_event);
     return 0;
 }
@@ -389,20 +229,12 @@ done:
 
 static void free_worker(struct worker *worker)
 {
-    unsigned int i;
-
-    for (i = 0; i < worker->count; i++)
-    {
-        free(worker->incoming[i].items);
-        handler_release(worker->handlers[i]);
-    }
+    if (worker->mirror) mirror_free(worker->mirror);
     if (worker->to_worker) CloseHandle(worker->to_worker);
     if (worker->from_worker) CloseHandle(worker->from_worker);
     if (worker->process) CloseHandle(worker->process);
     if (worker->answer_event) CloseHandle(worker->answer_event);
     DeleteCriticalSection(&worker->control_cs);
-    free(worker->handlers);
-    free(worker->incoming);
     session_release(worker->session);
     free(worker);
 }
@@ -425,24 +257,17 @@ struct worker *worker_start(struct session *session, struct handler **handlers, 
     session_addref(session);
     worker->bits = other_bits();
     worker->deadline = deadline;
-    if (!(worker->handlers = malloc(count * sizeof(*worker->handlers)))
-            || !(worker->incoming = calloc(count, sizeof(*worker->incoming)))
+    if (!(worker->mirror = mirror_create(handlers, count, deadline))
             || !(worker->answer_event = CreateEventW(NULL, FALSE, FALSE, NULL)))
     {
         free_worker(worker);
         goto no_memory;
     }
-    for (i = 0; i < count; i++)
-    {
-        handler_addref(handlers[i]);
-        handler_set_thread(handlers[i], NULL, deadline);
-        worker->handlers[worker->count++] = handlers[i];
-    }
 
     if (!worker_path(path, ARRAYSIZE(path)))
     {
         format_message(message, ARRAYSIZE(message), IDS_NO_OTHER_ARCH, worker->bits);
-        fail_all(worker, HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED), message);
+        mirror_fail_all(worker->mirror, HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED), message);
         free_worker(worker);
         return NULL;
     }
@@ -456,16 +281,16 @@ struct worker *worker_start(struct session *session, struct handler **handlers, 
             reason[i - 1] = 0;
         format_message(message, ARRAYSIZE(message), IDS_NO_WORKER, worker->bits, path, reason);
         WARN("%s\n", debugstr_w(message));
-        fail_all(worker, HRESULT_FROM_WIN32(error), message);
+        mirror_fail_all(worker->mirror, HRESULT_FROM_WIN32(error), message);
         free_worker(worker);
         return NULL;
     }
-    if (!send_session(worker)) WARN("Cannot send the session to the worker.\n");
+    if (!send_session(worker, handlers, count)) WARN("Cannot send the session to the worker.\n");
     if (!(worker->reader = CreateThread(NULL, 0, reader_thread, worker, 0, NULL)))
     {
         hr = HRESULT_FROM_WIN32(GetLastError());
         TerminateProcess(worker->process, 1);
-        fail_all(worker, hr, load_message(IDS_NO_THREAD, message, ARRAYSIZE(message)));
+        mirror_fail_all(worker->mirror, hr, load_message(IDS_NO_THREAD, message, ARRAYSIZE(message)));
         free_worker(worker);
         return NULL;
     }
@@ -514,7 +339,14 @@ void worker_finish(struct worker *worker)
         WARN("The worker does not end; ending it.\n");
         TerminateProcess(worker->process, 1);
     }
-    WaitForSingleObject(worker->reader, INFINITE);
+    /* The pipe ends with the worker, unless a process it started still
+     * holds the worker's end (it should not: the worker keeps it from being
+     * inherited). Then the reader still uses the record: it stays. */
+    if (WaitForSingleObject(worker->reader, ANSWER_TIMEOUT) == WAIT_TIMEOUT)
+    {
+        ERR("The worker's channel does not close; its record is left.\n");
+        return;
+    }
     CloseHandle(worker->reader);
     free_worker(worker);
 }
