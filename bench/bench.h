@@ -23,3 +23,6 @@ enum bench_behaviour
 };
 
 #define BENCH_PROGRESS_CALLS 100000
+/* CLSID n + BENCH_OTHER_VIEW behaves as n; the bench registers it for the
+ * other architecture only, so that a worker runs it. */
+#define BENCH_OTHER_VIEW 0x40

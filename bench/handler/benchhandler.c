@@ -388,7 +388,8 @@ static const IClassFactoryVtbl factory_vtbl =
     factory_QueryInterface, factory_AddRef, factory_Release, factory_CreateInstance, factory_LockServer,
 };
 
-static struct factory factories[0x40];
+/* CLSID n and n + BENCH_OTHER_VIEW: the same behaviour (bench/bench.h). */
+static struct factory factories[2 * BENCH_OTHER_VIEW];
 
 HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **obj)
 {
@@ -399,7 +400,7 @@ HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **obj)
     if (memcmp(clsid, &base, sizeof(base) - 1) || !n || n >= (int)ARRAYSIZE(factories))
         return CLASS_E_CLASSNOTAVAILABLE;
     factories[n].IClassFactory_iface.lpVtbl = &factory_vtbl;
-    factories[n].behaviour = n;
+    factories[n].behaviour = n % BENCH_OTHER_VIEW;
     return IClassFactory_QueryInterface(&factories[n].IClassFactory_iface, riid, obj);
 }
 
