@@ -215,7 +215,13 @@ static BOOL start_process(struct worker *worker, const WCHAR *path, DWORD *error
     swprintf(cmdline, ARRAYSIZE(cmdline), L"\"%ls\" /worker:%Ix,%Ix", path, (ULONG_PTR)child_in,
              (ULONG_PTR)child_out);
     TRACE("Starting %s.\n", debugstr_w(cmdline));
-    if (!CreateProcessW(path, cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) goto done;
+    /* It shares this process's console, if there is one (its handlers' own
+     * output goes where theirs would here); a manager a program started has
+     * none, and its worker gets none either, rather than a window of its
+     * own. */
+    if (!CreateProcessW(path, cmdline, NULL, NULL, TRUE, GetConsoleCP() ? 0 : DETACHED_PROCESS, NULL,
+                        NULL, &si, &pi))
+        goto done;
     CloseHandle(pi.hThread);
     worker->process = pi.hProcess;
     ret = TRUE;

@@ -549,6 +549,60 @@ static void test_invoke_other_manager(void)
     unregister_handler(TEST_BLOCK_INIT);
 }
 
+/* A program's UpdateItems for a handler registered only for the other
+ * architecture: the manager it starts (its own, detached) runs it in its
+ * worker, with the cookie byte for byte. */
+static void test_invoke_starts_worker(void)
+{
+    static BYTE cookie[777];
+    ISyncMgrSynchronizeInvoke *invoke;
+    HANDLE mutex;
+    char expected[128];
+    unsigned int bits = 0, i;
+    DWORD pid = 0;
+    CLSID clsid;
+    HRESULT hr;
+
+    if (!both_arches())
+    {
+        skip("the %u-bit mobsync.exe cannot run here.\n", other_bits);
+        return;
+    }
+    for (i = 0; i < sizeof(cookie); i++) cookie[i] = i * 13 + 1;
+    register_other_view(TEST_GOOD_SYNC);
+    SetEnvironmentVariableA(TEST_LOG_BITS_VARIABLE, "1");
+    DeleteFileA(log_path);
+    hr = CoCreateInstance(&CLSID_SyncMgr, NULL, CLSCTX_INPROC_SERVER, &IID_ISyncMgrSynchronizeInvoke,
+                          (void **)&invoke);
+    ok(hr == S_OK, "CoCreateInstance got %#lx.\n", hr);
+    if (SUCCEEDED(hr))
+    {
+        handler_clsid(TEST_GOOD_SYNC, &clsid);
+        hr = ISyncMgrSynchronizeInvoke_UpdateItems(invoke, SYNCMGRINVOKE_STARTSYNC, &clsid,
+                                                   sizeof(cookie), cookie);
+        ok(hr == S_OK, "UpdateItems got %#lx.\n", hr);
+        ok(wait_for_call(TEST_GOOD_SYNC, "Destroyed"), "the handler did not run.\n");
+        ISyncMgrSynchronizeInvoke_Release(invoke);
+        sprintf(expected, "Initialize reserved=0 flags=%08x cookie=%u:%08lx",
+                SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER, (UINT)sizeof(cookie),
+                hash_bytes(cookie, sizeof(cookie)));
+        ok(!strcmp(initialize_call(TEST_GOOD_SYNC), expected), "got \"%s\", expected \"%s\".\n",
+           initialize_call(TEST_GOOD_SYNC), expected);
+        ok(handler_process(TEST_GOOD_SYNC, &bits, &pid) && bits == other_bits, "ran %u-bit.\n", bits);
+    }
+    /* Let that manager go before the next test. */
+    if ((mutex = OpenMutexW(SYNCHRONIZE, FALSE, MOBSYNC_MANAGER_MUTEX)))
+    {
+        DWORD ret = WaitForSingleObject(mutex, 60000);
+
+        ok(ret == WAIT_OBJECT_0 || ret == WAIT_ABANDONED, "the manager did not exit: %lu.\n", ret);
+        if (ret == WAIT_OBJECT_0 || ret == WAIT_ABANDONED) ReleaseMutex(mutex);
+        CloseHandle(mutex);
+    }
+    SetEnvironmentVariableA(TEST_LOG_BITS_VARIABLE, NULL);
+    unregister_other_view(TEST_GOOD_SYNC);
+}
+
 START_TEST(arch)
 {
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
@@ -558,6 +612,7 @@ START_TEST(arch)
     test_worker_skip_stop();
     test_worker_failures();
     test_invoke_other_manager();
+    test_invoke_starts_worker();
     DeleteFileA(log_path);
     CoUninitialize();
 }
