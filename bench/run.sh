@@ -31,28 +31,26 @@ cp x86_64/bench/handler/benchhandler.dll x86_64/bench/driver/benchdriver.exe \
 mkdir -p "$WINEPREFIX/drive_c/bench"
 
 clsid() { printf '{B3C4B3C4-0000-4000-8000-0000000000%02X}' "$1"; }
-regfile="$tmp/handlers.reg"
+# A .reg file that registers bench handlers N... from benchhandler.dll in
+# system32 (syswow64 for the 32-bit regedit that imports it).
+reg_handlers()
 {
+    local n c
     echo "REGEDIT4"
-    for n in 1 2 3 4 5 6 7 8 $((0x11)) $((0x12)) $((0x13)) $((0x14)) $((0x15)) $((0x16)) $((0x17)) $((0x18)) $((0x20)) $((0x30)); do
-        c=$(clsid $n)
+    for n in "$@"; do
+        c=$(clsid "$n")
         printf '\n[HKEY_LOCAL_MACHINE\\Software\\Classes\\CLSID\\%s\\InprocServer32]\n@="C:\\\\windows\\\\system32\\\\benchhandler.dll"\n"ThreadingModel"="Apartment"\n' "$c"
         printf '\n[HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr\\Handlers\\%s]\n' "$c"
     done
-} > "$regfile"
-mobsync_run64 regedit /S "Z:$regfile" >/dev/null 2>&1
+}
+reg_handlers 1 2 3 4 5 6 7 8 $((0x11)) $((0x12)) $((0x13)) $((0x14)) $((0x15)) $((0x16)) $((0x17)) $((0x18)) \
+    $((0x20)) $((0x30)) > "$tmp/handlers.reg"
+mobsync_run64 regedit /S "Z:$tmp/handlers.reg" >/dev/null 2>&1
 # The same handlers as CLSID n + 0x40, registered for 32-bit only (bench.h),
 # where 32-bit programs run.
 if mobsync_can_run32; then
     cp i686/bench/handler/benchhandler.dll "$WINEPREFIX/drive_c/windows/syswow64/"
-    {
-        echo "REGEDIT4"
-        for n in $((0x01 + 0x40)) $((0x20 + 0x40)); do
-            c=$(clsid $n)
-            printf '\n[HKEY_LOCAL_MACHINE\\Software\\Classes\\CLSID\\%s\\InprocServer32]\n@="C:\\\\windows\\\\system32\\\\benchhandler.dll"\n"ThreadingModel"="Apartment"\n' "$c"
-            printf '\n[HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr\\Handlers\\%s]\n' "$c"
-        done
-    } > "$tmp/handlers32.reg"
+    reg_handlers $((0x01 + 0x40)) $((0x20 + 0x40)) > "$tmp/handlers32.reg"
     mobsync_run32 regedit /S "Z:$tmp/handlers32.reg" >/dev/null 2>&1
 fi
 "$WINESERVER" -w

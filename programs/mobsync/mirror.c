@@ -150,8 +150,7 @@ static void take_items(struct mirror *mirror, unsigned int index, const BYTE *da
 }
 
 /* WIRE_FAIL and WIRE_FINISH: the statuses first, then the end. */
-static void take_end(struct handler *handler, DWORD type, const BYTE *data,
-        DWORD size)
+static void take_end(struct handler *handler, DWORD type, const BYTE *data, DWORD size)
 {
     const WCHAR *message = NULL;
     struct wire_end end;

@@ -158,7 +158,7 @@ struct control_ops
 
 /* main.c → serve_worker.c, queue.c → session.c → worker.c → mirror.c,
  * runner.c → loader.c, callback.c → handler.c → errorlog.c, items.c,
- * results.c, completion.c → relay.c, report.c → icon.c, output.c;
+ * results.c, completion.c → relay.c, report.c → icon.c, wire.c, output.c;
  * lifetime.c, registry.c, guard.c and control.c are below whoever calls
  * them. No file calls one that calls it back (tools/check_calls.py). */
 
@@ -200,6 +200,10 @@ extern void relay_log(const CLSID *handler, DWORD level, const WCHAR *text,
 extern void relay_delete_log(const CLSID *handler, const GUID *id);
 extern void relay_end(const CLSID *handler, HRESULT hr, const WCHAR *message, BOOL show_code,
         DWORD default_status, BOOL skipped, const struct item *items, unsigned int count);
+
+/* wire.c */
+extern BOOL wire_write(HANDLE pipe, const void *data, DWORD size);
+extern BYTE *wire_read(HANDLE pipe, struct wire_header *header);
 
 /* icon.c */
 extern BYTE *icon_to_pixels(HICON icon, DWORD *width, DWORD *height);

@@ -60,7 +60,7 @@ struct part
 static void send_parts(DWORD type, const CLSID *handler, const struct part *parts, unsigned int count)
 {
     struct wire_header header;
-    DWORD size = 0, written;
+    DWORD size = 0;
     unsigned int i;
     BYTE *buffer;
     BOOL ok;
@@ -81,7 +81,7 @@ static void send_parts(DWORD type, const CLSID *handler, const struct part *part
         size += parts[i].size;
     }
     EnterCriticalSection(&channel_cs);
-    ok = WriteFile(channel, buffer, size, &written, NULL) && written == size;
+    ok = wire_write(channel, buffer, size);
     LeaveCriticalSection(&channel_cs);
     free(buffer);
     if (ok) return;

@@ -32,32 +32,6 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-static BOOL read_all(HANDLE pipe, void *data, DWORD size)
-{
-    DWORD got;
-
-    while (size)
-    {
-        if (!ReadFile(pipe, data, size, &got, NULL) || !got) return FALSE;
-        data = (BYTE *)data + got;
-        size -= got;
-    }
-    return TRUE;
-}
-
-/* Reads one message: its header, and its data in a new buffer. */
-static BYTE *read_message(HANDLE pipe, struct wire_header *header)
-{
-    BYTE *data;
-
-    if (!read_all(pipe, header, sizeof(*header)) || header->size > WIRE_MAX_MESSAGE
-            || !(data = malloc(max(header->size, 1))))
-        return NULL;
-    if (read_all(pipe, data, header->size)) return data;
-    free(data);
-    return NULL;
-}
-
 /* The session's options from WIRE_SESSION; FALSE when they make no sense. */
 static BOOL parse_session(const BYTE *data, DWORD size, struct session *options)
 {
@@ -99,7 +73,7 @@ static DWORD WINAPI control_thread(void *pipe)
     struct wire_control control;
     BYTE *data;
 
-    while ((data = read_message(pipe, &header)))
+    while ((data = wire_read(pipe, &header)))
     {
         if (header.type == WIRE_CONTROL && header.size == sizeof(control))
         {
@@ -136,7 +110,7 @@ int run_worker(const WCHAR *channel)
         return 2;
     relay_init(out);
 
-    if (!(data = read_message(in, &header))) return 1;
+    if (!(data = wire_read(in, &header))) return 1;
     if (header.type != WIRE_SESSION || !parse_session(data, header.size, &options))
     {
         ERR("Not a session.\n");

@@ -82,26 +82,6 @@ static BOOL worker_path(WCHAR *path, unsigned int size)
     return TRUE;
 }
 
-static BOOL write_all(HANDLE pipe, const void *data, DWORD size)
-{
-    DWORD written;
-
-    return !size || (WriteFile(pipe, data, size, &written, NULL) && written == size);
-}
-
-static BOOL read_all(HANDLE pipe, void *data, DWORD size)
-{
-    DWORD got;
-
-    while (size)
-    {
-        if (!ReadFile(pipe, data, size, &got, NULL) || !got) return FALSE;
-        data = (BYTE *)data + got;
-        size -= got;
-    }
-    return TRUE;
-}
-
 /* WIRE_SESSION: the options, the cookie, the /item: GUIDs and the
  * handlers' CLSIDs, in one write. */
 static BOOL send_session(struct worker *worker, struct handler **handlers, unsigned int count)
@@ -133,7 +113,7 @@ static BOOL send_session(struct worker *worker, struct handler **handlers, unsig
     if (options.item_count) memcpy(p, session->only_items, options.item_count * sizeof(GUID));
     p += options.item_count * sizeof(GUID);
     for (i = 0; i < count; i++, p += sizeof(CLSID)) memcpy(p, handler_clsid(handlers[i]), sizeof(CLSID));
-    ret = write_all(worker->to_worker, buffer, sizeof(header) + header.size);
+    ret = wire_write(worker->to_worker, buffer, sizeof(header) + header.size);
     free(buffer);
     return ret;
 }
@@ -171,24 +151,20 @@ static DWORD WINAPI reader_thread(void *arg)
     DWORD code = 0;
     BYTE *data;
 
-    while (read_all(worker->from_worker, &header, sizeof(header)))
+    while ((data = wire_read(worker->from_worker, &header)))
     {
-        if (header.size > WIRE_MAX_MESSAGE || !(data = malloc(max(header.size, 1))))
-        {
-            ERR("A message of %lu bytes from the worker; ending it.\n", header.size);
-            TerminateProcess(worker->process, 1);
-            break;
-        }
-        if (!read_all(worker->from_worker, data, header.size))
-        {
-            free(data);
-            break;
-        }
         if (!mirror_apply(worker->mirror, &header, data)) take_message(worker, &header, data);
         free(data);
     }
-    /* A worker that ended in its own time has finished every handler. */
-    WaitForSingleObject(worker->process, ANSWER_TIMEOUT);
+    /* The channel closes as the worker ends. One still running behind a
+     * broken channel is of no more use: it is ended. */
+    if (WaitForSingleObject(worker->process, ANSWER_TIMEOUT) == WAIT_TIMEOUT)
+    {
+        WARN("The worker's channel broke; ending it.\n");
+        TerminateProcess(worker->process, 1);
+        WaitForSingleObject(worker->process, ANSWER_TIMEOUT);
+    }
+    /* One that ended in its own time has finished every handler. */
     GetExitCodeProcess(worker->process, &code);
     TRACE("The worker ended (exit code %#lx, %s).\n", code, worker->done ? "done" : "early");
     format_message(message, ARRAYSIZE(message), IDS_WORKER_ENDED, worker->bits, code);
@@ -326,7 +302,7 @@ unsigned int worker_control(struct worker *worker, enum control_action action, c
     EnterCriticalSection(&worker->control_cs);
     ResetEvent(worker->answer_event);
     InterlockedExchange(&worker->answer, 0);
-    if (write_all(worker->to_worker, &request, sizeof(request))
+    if (wire_write(worker->to_worker, &request, sizeof(request))
             && !WaitForSingleObject(worker->answer_event, ANSWER_TIMEOUT))
         ret = InterlockedExchange(&worker->answer, 0);
     LeaveCriticalSection(&worker->control_cs);

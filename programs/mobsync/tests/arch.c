@@ -25,7 +25,6 @@
  */
 
 #include "mobsync_test.h"
-#include "mobsync_request.h"
 
 static const unsigned int own_bits = sizeof(void *) * 8;
 static const unsigned int other_bits = sizeof(void *) == 8 ? 32 : 64;
@@ -278,34 +277,6 @@ static void test_both_kinds(void)
     unregister_handler(TEST_GOOD_SYNC);
 }
 
-static BOOL wait_for_call(int n, const char *prefix)
-{
-    struct call_log log;
-    DWORD start = GetTickCount();
-    unsigned int i;
-
-    do
-    {
-        read_calls(n, &log);
-        for (i = 0; i < log.count; i++)
-            if (!strncmp(log.calls[i], prefix, strlen(prefix))) return TRUE;
-        Sleep(20);
-    } while (GetTickCount() - start < 30000);
-    return FALSE;
-}
-
-static DWORD control(const char *format, ...)
-{
-    char args[512];
-    va_list va;
-
-    va_start(va, format);
-    vsnprintf(args, sizeof(args), format, va);
-    va_end(va);
-    if (!run_mobsync_keep_log(args)) return ~0u;
-    return exit_code;
-}
-
 /* /skip and /stop reach a handler in the worker. */
 static void test_worker_skip_stop(void)
 {
@@ -434,14 +405,6 @@ static void test_worker_failures(void)
     unregister_handler(TEST_GOOD_SYNC);
 }
 
-static DWORD hash_bytes(const BYTE *data, DWORD size)
-{
-    DWORD hash = 2166136261u, i;
-
-    for (i = 0; i < size; i++) hash = (hash ^ data[i]) * 16777619u;
-    return hash;
-}
-
 /* The Initialize line handler n recorded, or "". */
 static const char *initialize_call(int n)
 {
@@ -556,7 +519,6 @@ static void test_invoke_starts_worker(void)
 {
     static BYTE cookie[777];
     ISyncMgrSynchronizeInvoke *invoke;
-    HANDLE mutex;
     char expected[128];
     unsigned int bits = 0, i;
     DWORD pid = 0;
@@ -591,14 +553,7 @@ static void test_invoke_starts_worker(void)
         ok(handler_process(TEST_GOOD_SYNC, &bits, &pid) && bits == other_bits, "ran %u-bit.\n", bits);
     }
     /* Let that manager go before the next test. */
-    if ((mutex = OpenMutexW(SYNCHRONIZE, FALSE, MOBSYNC_MANAGER_MUTEX)))
-    {
-        DWORD ret = WaitForSingleObject(mutex, 60000);
-
-        ok(ret == WAIT_OBJECT_0 || ret == WAIT_ABANDONED, "the manager did not exit: %lu.\n", ret);
-        if (ret == WAIT_OBJECT_0 || ret == WAIT_ABANDONED) ReleaseMutex(mutex);
-        CloseHandle(mutex);
-    }
+    wait_for_no_manager();
     SetEnvironmentVariableA(TEST_LOG_BITS_VARIABLE, NULL);
     unregister_other_view(TEST_GOOD_SYNC);
 }

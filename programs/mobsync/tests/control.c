@@ -22,36 +22,6 @@
 #include "winuser.h"
 #include "../control.h"
 
-/* Waits for handler n to record a call that starts with prefix. */
-static BOOL wait_for_call(int n, const char *prefix)
-{
-    struct call_log log;
-    DWORD start = GetTickCount();
-    unsigned int i;
-
-    do
-    {
-        read_calls(n, &log);
-        for (i = 0; i < log.count; i++)
-            if (!strncmp(log.calls[i], prefix, strlen(prefix))) return TRUE;
-        Sleep(20);
-    } while (GetTickCount() - start < 20000);
-    return FALSE;
-}
-
-/* Runs "mobsync args" beside the running one, and gives its exit code. */
-static DWORD control(const char *format, ...)
-{
-    char args[512];
-    va_list va;
-
-    va_start(va, format);
-    vsnprintf(args, sizeof(args), format, va);
-    va_end(va);
-    if (!run_mobsync_keep_log(args)) return ~0u;
-    return exit_code;
-}
-
 static void test_skip_in_synchronize(void)
 {
     static const char * const expected[] =

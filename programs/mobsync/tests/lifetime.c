@@ -20,7 +20,6 @@
 
 #include "mobsync_test.h"
 #include "mobsync_registry.h"
-#include "mobsync_request.h"
 
 /* How many calls of handler n start with prefix. */
 static unsigned int count_calls(int n, const char *prefix)
@@ -47,20 +46,6 @@ static BOOL wait_for_calls(int n, const char *prefix, unsigned int count)
     return FALSE;
 }
 
-/* Waits until no /invoke manager runs: one an earlier test started owns
- * the manager mutex until it exits. */
-static void wait_for_no_manager(void)
-{
-    HANDLE mutex = OpenMutexW(SYNCHRONIZE, FALSE, MOBSYNC_MANAGER_MUTEX);
-    DWORD ret;
-
-    if (!mutex) return;
-    ret = WaitForSingleObject(mutex, 60000);
-    ok(ret == WAIT_OBJECT_0 || ret == WAIT_ABANDONED, "the manager did not exit: %lu.\n", ret);
-    if (ret == WAIT_OBJECT_0 || ret == WAIT_ABANDONED) ReleaseMutex(mutex);
-    CloseHandle(mutex);
-}
-
 static void set_invoke_timeout(DWORD seconds)
 {
     HKEY key;
@@ -79,14 +64,6 @@ static HANDLE create_release_event(int n, unsigned int serial)
 
     sprintf(name, TEST_RELEASE_EVENT, n, serial);
     return CreateEventA(NULL, TRUE, FALSE, name);
-}
-
-static DWORD hash_bytes(const BYTE *data, DWORD size)
-{
-    DWORD hash = 2166136261u, i;
-
-    for (i = 0; i < size; i++) hash = (hash ^ data[i]) * 16777619u;
-    return hash;
 }
 
 /* The tid of handler n's index-th call that starts with prefix, or 0. */

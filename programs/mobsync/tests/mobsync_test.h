@@ -30,6 +30,7 @@
 #include "objbase.h"
 #include "mobsync.h"
 #include "mobsync_registry.h"
+#include "mobsync_request.h"
 #include "../../../tests/handlers/testhandler.h"
 
 #include "wine/test.h"
@@ -347,4 +348,57 @@ static inline void ok_calls_(const char *file, int line, int n, const char * con
         ok_(file, line)(!strcmp(log.calls[i], expected[i]), "handler %02x call %u: got \"%s\", expected \"%s\".\n",
                         n, i, log.calls[i], expected[i]);
     ok_(file, line)(log.count == count, "handler %02x: %u calls, expected %u.\n", n, log.count, count);
+}
+
+/* Waits for handler n to record a call that starts with prefix. */
+static inline BOOL wait_for_call(int n, const char *prefix)
+{
+    struct call_log log;
+    DWORD start = GetTickCount();
+    unsigned int i;
+
+    do
+    {
+        read_calls(n, &log);
+        for (i = 0; i < log.count; i++)
+            if (!strncmp(log.calls[i], prefix, strlen(prefix))) return TRUE;
+        Sleep(20);
+    } while (GetTickCount() - start < 20000);
+    return FALSE;
+}
+
+/* Runs "mobsync args" beside the running one, and gives its exit code. */
+static inline DWORD control(const char *format, ...)
+{
+    char args[512];
+    va_list va;
+
+    va_start(va, format);
+    vsnprintf(args, sizeof(args), format, va);
+    va_end(va);
+    if (!run_mobsync_keep_log(args)) return ~0u;
+    return exit_code;
+}
+
+/* Waits until no /invoke manager runs: one an earlier test started owns
+ * the manager mutex until it exits. */
+static inline void wait_for_no_manager(void)
+{
+    HANDLE mutex = OpenMutexW(SYNCHRONIZE, FALSE, MOBSYNC_MANAGER_MUTEX);
+    DWORD ret;
+
+    if (!mutex) return;
+    ret = WaitForSingleObject(mutex, 60000);
+    ok(ret == WAIT_OBJECT_0 || ret == WAIT_ABANDONED, "the manager did not exit: %lu.\n", ret);
+    if (ret == WAIT_OBJECT_0 || ret == WAIT_ABANDONED) ReleaseMutex(mutex);
+    CloseHandle(mutex);
+}
+
+/* FNV-1a, as the test handler hashes the cookie it gets. */
+static inline DWORD hash_bytes(const BYTE *data, DWORD size)
+{
+    DWORD hash = 2166136261u, i;
+
+    for (i = 0; i < size; i++) hash = (hash ^ data[i]) * 16777619u;
+    return hash;
 }
