@@ -558,12 +558,54 @@ static void test_invoke_starts_worker(void)
     unregister_other_view(TEST_GOOD_SYNC);
 }
 
+/* The check states are one store: the worker reads what this architecture
+ * wrote, and both managers list and synchronize the same items. */
+static void test_one_store(void)
+{
+    static char own_list[65536];
+    char args[128];
+
+    if (!both_arches())
+    {
+        skip("the %u-bit mobsync.exe cannot run here.\n", other_bits);
+        return;
+    }
+    register_other_view(TEST_GOOD_SYNC);
+    set_item_setting(TEST_GOOD_SYNC, 1, 0);
+    set_item_setting(TEST_GOOD_SYNC, 3, 1);
+    sprintf(args, "/list /handler:%s", handler_str(TEST_GOOD_SYNC));
+    run_mobsync(args);
+    sprintf(line, "%s\t%s\tunchecked\tTest handler %02x\tItem 1", handler_str(TEST_GOOD_SYNC),
+            item_str(TEST_GOOD_SYNC, 1), TEST_GOOD_SYNC);
+    ok(has_line(line), "no line %s in\n%s\n", line, output);
+    sprintf(line, "%s\t%s\tchecked\tTest handler %02x\tItem 3", handler_str(TEST_GOOD_SYNC),
+            item_str(TEST_GOOD_SYNC, 3), TEST_GOOD_SYNC);
+    ok(has_line(line), "no line %s in\n%s\n", line, output);
+    strcpy(own_list, output);
+    other_mobsync(mobsync_exe);
+    run_mobsync(args);
+    mobsync_exe[0] = 0;
+    ok(!strcmp(output, own_list), "the %u-bit manager listed\n%s\nthe %u-bit one\n%s\n", other_bits,
+       output, own_bits, own_list);
+
+    sprintf(args, "/sync /handler:%s", handler_str(TEST_GOOD_SYNC));
+    run_mobsync(args);
+    ok(exit_code == 0, "exit code %lu:\n%s", exit_code, output);
+    ok(!find_line(result_line("succeeded", TEST_GOOD_SYNC, 1)), "unchecked item 1 synchronized:\n%s", output);
+    ok(has_line(result_line("succeeded", TEST_GOOD_SYNC, 2)), "item 2:\n%s", output);
+    ok(has_line(result_line("succeeded", TEST_GOOD_SYNC, 3)), "item 3:\n%s", output);
+    ok(!strcmp(last_line(), "2 succeeded, 0 failed, 0 skipped"), "last line %s.\n", last_line());
+    delete_item_settings(TEST_GOOD_SYNC);
+    unregister_other_view(TEST_GOOD_SYNC);
+}
+
 START_TEST(arch)
 {
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     init_test();
     test_other_manager();
     test_both_kinds();
+    test_one_store();
     test_worker_skip_stop();
     test_worker_failures();
     test_invoke_other_manager();

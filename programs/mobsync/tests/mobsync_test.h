@@ -402,3 +402,23 @@ static inline DWORD hash_bytes(const BYTE *data, DWORD size)
     for (i = 0; i < size; i++) hash = (hash ^ data[i]) * 16777619u;
     return hash;
 }
+
+/* The check state of item i of handler n as the user left it (docs/registry.md). */
+static inline void set_item_setting(int n, int i, DWORD checked)
+{
+    char key_name[128];
+    HKEY key;
+
+    sprintf(key_name, MOBSYNC_ITEMS_KEY_A "\\%s", handler_str(n));
+    RegCreateKeyExA(HKEY_CURRENT_USER, key_name, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &key, NULL);
+    RegSetValueExA(key, item_str(n, i), 0, REG_DWORD, (BYTE *)&checked, sizeof(checked));
+    RegCloseKey(key);
+}
+
+static inline void delete_item_settings(int n)
+{
+    char key_name[128];
+
+    sprintf(key_name, MOBSYNC_ITEMS_KEY_A "\\%s", handler_str(n));
+    RegDeleteKeyA(HKEY_CURRENT_USER, key_name);
+}

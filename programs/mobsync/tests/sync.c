@@ -119,17 +119,6 @@ static void test_not_taking_part(void)
     unregister_handler(TEST_NOT_TAKING_PART);
 }
 
-static void set_item_setting(int n, int i, DWORD checked)
-{
-    char key_name[128];
-    HKEY key;
-
-    sprintf(key_name, MOBSYNC_ITEMS_KEY_A "\\%s", handler_str(n));
-    RegCreateKeyExA(HKEY_CURRENT_USER, key_name, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &key, NULL);
-    RegSetValueExA(key, item_str(n, i), 0, REG_DWORD, (BYTE *)&checked, sizeof(checked));
-    RegCloseKey(key);
-}
-
 static BOOL has_item_setting(int n, int i)
 {
     char key_name[128];
@@ -142,14 +131,6 @@ static BOOL has_item_setting(int n, int i)
     ret = !RegQueryValueExA(key, item_str(n, i), NULL, NULL, NULL, &size);
     RegCloseKey(key);
     return ret;
-}
-
-static void delete_item_settings(int n)
-{
-    char key_name[128];
-
-    sprintf(key_name, MOBSYNC_ITEMS_KEY_A "\\%s", handler_str(n));
-    RegDeleteKeyA(HKEY_CURRENT_USER, key_name);
 }
 
 static void test_item_settings(void)
