@@ -28,68 +28,6 @@
 
 static const unsigned int own_bits = sizeof(void *) * 8;
 static const unsigned int other_bits = sizeof(void *) == 8 ? 32 : 64;
-static const REGSAM other_view = sizeof(void *) == 8 ? KEY_WOW64_32KEY : KEY_WOW64_64KEY;
-
-static BOOL both_arches(void)
-{
-    char value[8];
-
-    /* A 32-bit test runs only where a 64-bit prefix runs it (WoW64). */
-    if (sizeof(void *) == 4) return TRUE;
-    return GetEnvironmentVariableA("MOBSYNC_TEST_BOTH_ARCHES", value, sizeof(value)) && value[0] == '1';
-}
-
-/* The other architecture's mobsync.exe. */
-static void other_mobsync(char *path)
-{
-    if (sizeof(void *) == 8) GetSystemWow64DirectoryA(path, MAX_PATH);
-    else
-    {
-        GetWindowsDirectoryA(path, MAX_PATH);
-        strcat(path, "\\sysnative");
-    }
-    strcat(path, "\\mobsync.exe");
-}
-
-/* Registers handler n in the other architecture's view only, as that
- * architecture's own installer would: the same DLL name, in its system32. */
-static void register_other_view(int n)
-{
-    char key_name[256], path[MAX_PATH];
-    HKEY key;
-
-    GetSystemDirectoryA(path, MAX_PATH);
-    strcat(path, "\\" TEST_DLL);
-    sprintf(key_name, "Software\\Classes\\CLSID\\%s\\InprocServer32", handler_str(n));
-    ok(!RegCreateKeyExA(HKEY_LOCAL_MACHINE, key_name, 0, NULL, 0, KEY_ALL_ACCESS | other_view, NULL,
-                        &key, NULL), "cannot register the class.\n");
-    RegSetValueExA(key, NULL, 0, REG_SZ, (BYTE *)path, strlen(path) + 1);
-    RegSetValueExA(key, "ThreadingModel", 0, REG_SZ, (BYTE *)"Apartment", 10);
-    RegCloseKey(key);
-    sprintf(key_name, "%s\\%s", MOBSYNC_HANDLERS_KEY_A, handler_str(n));
-    ok(!RegCreateKeyExA(HKEY_LOCAL_MACHINE, key_name, 0, NULL, 0, KEY_ALL_ACCESS | other_view, NULL,
-                        &key, NULL), "cannot register the handler.\n");
-    RegCloseKey(key);
-}
-
-static void delete_key(const char *parent, const char *name)
-{
-    HKEY key;
-
-    if (RegOpenKeyExA(HKEY_LOCAL_MACHINE, parent, 0, KEY_ALL_ACCESS | other_view, &key)) return;
-    RegDeleteKeyA(key, name);
-    RegCloseKey(key);
-}
-
-static void unregister_other_view(int n)
-{
-    char parent[128];
-
-    sprintf(parent, "Software\\Classes\\CLSID\\%s", handler_str(n));
-    delete_key(parent, "InprocServer32");
-    delete_key("Software\\Classes\\CLSID", handler_str(n));
-    delete_key(MOBSYNC_HANDLERS_KEY_A, handler_str(n));
-}
 
 /* The process that ran handler n ("Created bits=B pid=P parent=Q"): its
  * bits, ID and parent; FALSE when it did not record them. */

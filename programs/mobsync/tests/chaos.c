@@ -45,21 +45,31 @@ static void collect_kinds(int n, BOOL *seen)
     }
 }
 
-START_TEST(chaos)
+/* The result lines in the output: one per item the summary counts. */
+static unsigned int count_results(void)
 {
-    unsigned int runs = 16, run, k, succeeded, failed, skipped;
-    BOOL seen[ARRAY_SIZE(kinds)] = { 0 };
+    static const char * const statuses[] = { "succeeded\t", "failed\t", "skipped\t", "stopped\t" };
+    const char *p = output;
+    unsigned int count = 0, i;
+
+    while (p && *p)
+    {
+        for (i = 0; i < ARRAY_SIZE(statuses); i++)
+            if (!strncmp(p, statuses[i], strlen(statuses[i]))) count++;
+        if ((p = strchr(p, '\n'))) p++;
+    }
+    return count;
+}
+
+/* runs synchronizations of the sixteen chaos handlers, from seed run 0 on,
+ * beside the good one; limit: what each may take, in ms. */
+static void run_chaos(unsigned int first, unsigned int runs, DWORD limit, BOOL *seen)
+{
+    unsigned int run, succeeded, failed, skipped;
     char args[2048], text[16];
     int n;
 
-    CoInitialize(NULL);
-    init_test();
-
-    if (GetEnvironmentVariableA("MOBSYNC_CHAOS_RUNS", text, sizeof(text))) runs = max(1, atoi(text));
-    register_handler_ex(TEST_GOOD_ASYNC, TEST_DLL2, "Apartment", 0);
-    for (n = TEST_CHAOS_FIRST; n <= TEST_CHAOS_LAST; n++) register_handler(n);
-
-    for (run = 0; run < runs; run++)
+    for (run = first; run < first + runs; run++)
     {
         winetest_push_context("seeds %u..%u", run * 16, run * 16 + 15);
         sprintf(text, "%u", run);
@@ -72,10 +82,11 @@ START_TEST(chaos)
         if (run_mobsync(args))
         {
             ok(exit_code <= 1, "the manager crashed: exit code %#lx.\n%s", exit_code, output);
-            /* The limit is 2 s; the process start and end come on top. */
-            ok(elapsed < 15000, "took %lu ms.\n", elapsed);
+            ok(elapsed < limit, "took %lu ms.\n", elapsed);
             ok(sscanf(last_line(), "%u succeeded, %u failed, %u skipped", &succeeded, &failed,
                       &skipped) == 3, "no summary: last line %s.\n", last_line());
+            ok(count_results() == succeeded + failed + skipped, "%u result lines for %s:\n%s",
+               count_results(), last_line(), output);
             ok(has_line(result_line("succeeded", TEST_GOOD_ASYNC, 1)), "the good handler:\n%s", output);
             ok(has_line(result_line("failed", TEST_GOOD_ASYNC, 2)), "the good handler:\n%s", output);
             for (n = TEST_CHAOS_FIRST; n <= TEST_CHAOS_LAST; n++) collect_kinds(n, seen);
@@ -83,12 +94,43 @@ START_TEST(chaos)
         winetest_pop_context();
     }
     SetEnvironmentVariableA(TEST_CHAOS_SEED_VARIABLE, NULL);
+}
 
+START_TEST(chaos)
+{
+    BOOL seen[ARRAY_SIZE(kinds)] = { 0 }, seen_worker[ARRAY_SIZE(kinds)] = { 0 };
+    unsigned int runs = 16, k;
+    char text[16];
+    int n;
+
+    CoInitialize(NULL);
+    init_test();
+
+    if (GetEnvironmentVariableA("MOBSYNC_CHAOS_RUNS", text, sizeof(text))) runs = max(1, atoi(text));
+    register_handler_ex(TEST_GOOD_ASYNC, TEST_DLL2, "Apartment", 0);
+    for (n = TEST_CHAOS_FIRST; n <= TEST_CHAOS_LAST; n++) register_handler(n);
+
+    /* The limit is 2 s; the process start and end come on top. */
+    run_chaos(0, runs, 15000, seen);
     for (k = 0; k < ARRAY_SIZE(kinds); k++)
         ok(seen[k], "no seed of %u showed \"%s\".\n", runs * 16, kinds[k]);
     trace("%u seeds.\n", runs * 16);
 
-    unregister_handler(TEST_GOOD_ASYNC);
+    /* The same seeds, the chaos handlers registered for the other
+     * architecture only: run by a worker, reported through it, the good
+     * handler still in process. A worker that stops answering is waited
+     * for 10 s past the limit. */
     for (n = TEST_CHAOS_FIRST; n <= TEST_CHAOS_LAST; n++) unregister_handler(n);
+    if (both_arches())
+    {
+        for (n = TEST_CHAOS_FIRST; n <= TEST_CHAOS_LAST; n++) register_other_view(n);
+        run_chaos(0, runs, 25000, seen_worker);
+        for (k = 0; k < ARRAY_SIZE(kinds); k++)
+            ok(seen_worker[k], "no seed of %u showed \"%s\" in the worker.\n", runs * 16, kinds[k]);
+        for (n = TEST_CHAOS_FIRST; n <= TEST_CHAOS_LAST; n++) unregister_other_view(n);
+    }
+    else skip("the other architecture cannot run here.\n");
+
+    unregister_handler(TEST_GOOD_ASYNC);
     CoUninitialize();
 }

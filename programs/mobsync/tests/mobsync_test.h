@@ -422,3 +422,68 @@ static inline void delete_item_settings(int n)
     sprintf(key_name, MOBSYNC_ITEMS_KEY_A "\\%s", handler_str(n));
     RegDeleteKeyA(HKEY_CURRENT_USER, key_name);
 }
+
+/* The other architecture's registry view. */
+#define OTHER_VIEW (sizeof(void *) == 8 ? KEY_WOW64_32KEY : KEY_WOW64_64KEY)
+
+/* Whether the other architecture's mobsync.exe runs here (tools/runtests). */
+static inline BOOL both_arches(void)
+{
+    char value[8];
+
+    /* A 32-bit test runs only where a 64-bit prefix runs it (WoW64). */
+    if (sizeof(void *) == 4) return TRUE;
+    return GetEnvironmentVariableA("MOBSYNC_TEST_BOTH_ARCHES", value, sizeof(value)) && value[0] == '1';
+}
+
+/* The other architecture's mobsync.exe. */
+static inline void other_mobsync(char *path)
+{
+    if (sizeof(void *) == 8) GetSystemWow64DirectoryA(path, MAX_PATH);
+    else
+    {
+        GetWindowsDirectoryA(path, MAX_PATH);
+        strcat(path, "\\sysnative");
+    }
+    strcat(path, "\\mobsync.exe");
+}
+
+/* Registers handler n in the other architecture's view only, as that
+ * architecture's own installer would: the same DLL name, in its system32. */
+static inline void register_other_view(int n)
+{
+    char key_name[256], path[MAX_PATH];
+    HKEY key;
+
+    GetSystemDirectoryA(path, MAX_PATH);
+    strcat(path, "\\" TEST_DLL);
+    sprintf(key_name, "Software\\Classes\\CLSID\\%s\\InprocServer32", handler_str(n));
+    ok(!RegCreateKeyExA(HKEY_LOCAL_MACHINE, key_name, 0, NULL, 0, KEY_ALL_ACCESS | OTHER_VIEW, NULL,
+                        &key, NULL), "cannot register the class.\n");
+    RegSetValueExA(key, NULL, 0, REG_SZ, (BYTE *)path, strlen(path) + 1);
+    RegSetValueExA(key, "ThreadingModel", 0, REG_SZ, (BYTE *)"Apartment", 10);
+    RegCloseKey(key);
+    sprintf(key_name, "%s\\%s", MOBSYNC_HANDLERS_KEY_A, handler_str(n));
+    ok(!RegCreateKeyExA(HKEY_LOCAL_MACHINE, key_name, 0, NULL, 0, KEY_ALL_ACCESS | OTHER_VIEW, NULL,
+                        &key, NULL), "cannot register the handler.\n");
+    RegCloseKey(key);
+}
+
+static inline void delete_other_view_key(const char *parent, const char *name)
+{
+    HKEY key;
+
+    if (RegOpenKeyExA(HKEY_LOCAL_MACHINE, parent, 0, KEY_ALL_ACCESS | OTHER_VIEW, &key)) return;
+    RegDeleteKeyA(key, name);
+    RegCloseKey(key);
+}
+
+static inline void unregister_other_view(int n)
+{
+    char parent[128];
+
+    sprintf(parent, "Software\\Classes\\CLSID\\%s", handler_str(n));
+    delete_other_view_key(parent, "InprocServer32");
+    delete_other_view_key("Software\\Classes\\CLSID", handler_str(n));
+    delete_other_view_key(MOBSYNC_HANDLERS_KEY_A, handler_str(n));
+}
