@@ -25,6 +25,7 @@
  */
 
 #include "mobsync_test.h"
+#include "tlhelp32.h"
 
 static const unsigned int own_bits = sizeof(void *) * 8;
 static const unsigned int other_bits = sizeof(void *) == 8 ? 32 : 64;
@@ -274,6 +275,28 @@ static BOOL has_error(int n, const char *text)
     return find_line(prefix) != NULL;
 }
 
+/* Suspends every thread of process pid: it lives, and answers nothing. */
+static BOOL suspend_process(DWORD pid)
+{
+    THREADENTRY32 entry = { sizeof(entry) };
+    HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0), thread;
+    unsigned int count = 0;
+
+    if (snapshot == INVALID_HANDLE_VALUE) return FALSE;
+    if (Thread32First(snapshot, &entry))
+    {
+        do
+        {
+            if (entry.th32OwnerProcessID != pid) continue;
+            if (!(thread = OpenThread(THREAD_SUSPEND_RESUME, FALSE, entry.th32ThreadID))) continue;
+            if (SuspendThread(thread) != (DWORD)-1) count++;
+            CloseHandle(thread);
+        } while (Thread32Next(snapshot, &entry));
+    }
+    CloseHandle(snapshot);
+    return count != 0;
+}
+
 /* A handler in the worker that crashes or hangs, and a worker killed: each
  * reported like an in-process one, the other handlers' results intact. */
 static void test_worker_failures(void)
@@ -336,6 +359,29 @@ static void test_worker_failures(void)
         ok(has_line(result_line("succeeded", TEST_GOOD_SYNC, 1)), "good item 1:\n%s", output);
         ok(!strcmp(last_line(), "2 succeeded, 0 failed, 0 skipped"), "last line %s.\n", last_line());
         ok(elapsed < 30000, "took %lu ms.\n", elapsed);
+    }
+
+    /* The worker alive but answering nothing (every thread of it suspended
+     * within the 3 s its own watchdog would take): given up on 10 s after the
+     * time limit, and ended. */
+    DeleteFileA(log_path);
+    sprintf(args, "/sync /timeout:3 /handler:%s /handler:%s", handler_str(TEST_BLOCK_INIT),
+            handler_str(TEST_GOOD_SYNC));
+    if (start_mobsync(args, &run))
+    {
+        ok(wait_for_call(TEST_BLOCK_INIT, "Blocking"), "the handler did not start.\n");
+        ok(handler_process(TEST_BLOCK_INIT, &bits, &pid) && bits == other_bits, "ran %u-bit.\n", bits);
+        ok(suspend_process(pid), "cannot suspend process %04lx.\n", pid);
+        process = OpenProcess(SYNCHRONIZE, FALSE, pid);
+        finish_mobsync(&run);
+        ok(exit_code == 1, "exit code %lu:\n%s", exit_code, output);
+        ok(has_error(TEST_BLOCK_INIT, "did not finish within 3 seconds"), "no error line:\n%s", output);
+        ok(has_line(result_line("succeeded", TEST_GOOD_SYNC, 1)), "good item 1:\n%s", output);
+        ok(!strcmp(last_line(), "2 succeeded, 0 failed, 0 skipped"), "last line %s.\n", last_line());
+        /* The session's own clock, not the worker's, gave up on it. */
+        ok(elapsed >= 13000 && elapsed < 40000, "took %lu ms.\n", elapsed);
+        ok(process && !WaitForSingleObject(process, 0), "the worker still runs.\n");
+        if (process) CloseHandle(process);
     }
     SetEnvironmentVariableA(TEST_LOG_BITS_VARIABLE, NULL);
     CloseHandle(release);
