@@ -188,7 +188,7 @@ extern void relay_init(HANDLE channel);
 extern BOOL relay_active(void);
 extern void relay_hello(void);
 extern void relay_done(void);
-extern void relay_answer(unsigned int count);
+extern void relay_answer(DWORD serial, unsigned int count);
 extern void relay_name(const CLSID *handler, const WCHAR *name);
 extern void relay_icon(const CLSID *handler, HICON icon);
 extern void relay_warning(const CLSID *handler, const WCHAR *text);

@@ -114,11 +114,11 @@ void relay_done(void)
     send_one(WIRE_DONE, NULL, NULL, 0);
 }
 
-void relay_answer(unsigned int count)
+void relay_answer(DWORD serial, unsigned int count)
 {
-    DWORD value = count;
+    struct wire_answer answer = { serial, count };
 
-    send_one(WIRE_ANSWER, NULL, &value, sizeof(value));
+    send_one(WIRE_ANSWER, NULL, &answer, sizeof(answer));
 }
 
 void relay_name(const CLSID *handler, const WCHAR *name)

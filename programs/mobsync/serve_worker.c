@@ -78,8 +78,8 @@ static DWORD WINAPI control_thread(void *pipe)
         if (header.type == WIRE_CONTROL && header.size == sizeof(control))
         {
             memcpy(&control, data, sizeof(control));
-            relay_answer(session_request(control.action, control.any_handler ? NULL : &control.handler,
-                                         &control.item));
+            relay_answer(control.serial, session_request(control.action,
+                         control.any_handler ? NULL : &control.handler, &control.item));
         }
         else WARN("Unexpected message %#lx.\n", header.type);
         free(data);

@@ -49,7 +49,7 @@ enum wire_type
     WIRE_DELETE_LOG,       /* the GUID of the entry, GUID_NULL for all */
     WIRE_FAIL,             /* struct wire_end, statuses, then the message */
     WIRE_FINISH,           /* struct wire_end, statuses */
-    WIRE_ANSWER,           /* DWORD: how many took the last WIRE_CONTROL */
+    WIRE_ANSWER,           /* struct wire_answer: how many took a WIRE_CONTROL */
     WIRE_DONE,             /* the session is over: nothing follows */
 };
 
@@ -73,10 +73,17 @@ struct wire_session
 
 struct wire_control
 {
+    DWORD serial;          /* given back in its WIRE_ANSWER */
     DWORD action;          /* enum control_action */
     DWORD any_handler;
     GUID handler;
     GUID item;
+};
+
+struct wire_answer
+{
+    DWORD serial;
+    DWORD count;
 };
 
 struct wire_icon

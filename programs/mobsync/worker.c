@@ -49,6 +49,7 @@ struct worker
     HANDLE process, to_worker, from_worker, reader;
     CRITICAL_SECTION control_cs; /* one request at a time */
     HANDLE answer_event;
+    LONG serial;           /* of the request waiting for its answer */
     LONG answer;
     BOOL done;             /* WIRE_DONE came: it ended as it should */
 };
@@ -121,7 +122,7 @@ static BOOL send_session(struct worker *worker, struct handler **handlers, unsig
 /* The messages about the worker itself. */
 static void take_message(struct worker *worker, const struct wire_header *header, const BYTE *data)
 {
-    DWORD count;
+    struct wire_answer answer;
 
     switch (header->type)
     {
@@ -129,9 +130,11 @@ static void take_message(struct worker *worker, const struct wire_header *header
         TRACE("The %u-bit worker is ready.\n", worker->bits);
         break;
     case WIRE_ANSWER:
-        if (header->size != sizeof(count)) break;
-        memcpy(&count, data, sizeof(count));
-        InterlockedExchange(&worker->answer, count);
+        if (header->size != sizeof(answer)) break;
+        memcpy(&answer, data, sizeof(answer));
+        /* One that comes after its request stopped waiting is no one's. */
+        if (answer.serial != (DWORD)InterlockedCompareExchange(&worker->serial, 0, 0)) break;
+        InterlockedExchange(&worker->answer, answer.count);
         SetEvent(worker->answer_event);
         break;
     case WIRE_DONE:
@@ -302,6 +305,7 @@ unsigned int worker_control(struct worker *worker, enum control_action action, c
     EnterCriticalSection(&worker->control_cs);
     ResetEvent(worker->answer_event);
     InterlockedExchange(&worker->answer, 0);
+    request.control.serial = InterlockedIncrement(&worker->serial);
     if (wire_write(worker->to_worker, &request, sizeof(request))
             && !WaitForSingleObject(worker->answer_event, ANSWER_TIMEOUT))
         ret = InterlockedExchange(&worker->answer, 0);
