@@ -114,6 +114,7 @@ int run_worker(const WCHAR *channel)
     if (header.type != WIRE_SESSION || !parse_session(data, header.size, &options))
     {
         ERR("Not a session.\n");
+        free(data);
         return 2;
     }
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
