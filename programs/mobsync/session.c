@@ -203,10 +203,8 @@ static void start_worker(struct session *session, DWORD timeout_ms)
     unsigned int i, count = 0;
     WCHAR message[256];
 
-    for (i = 0; i < session->handler_count; i++)
-        if (handler_remote(session->handlers[i]) && !handler_finished(session->handlers[i])) count++;
-    if (!count) return;
-    if (!(remote = malloc(count * sizeof(*remote))))
+    if (!session->handler_count) return;
+    if (!(remote = malloc(session->handler_count * sizeof(*remote))))
     {
         load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message));
         for (i = 0; i < session->handler_count; i++)
@@ -214,12 +212,13 @@ static void start_worker(struct session *session, DWORD timeout_ms)
                 handler_fail(session->handlers[i], E_OUTOFMEMORY, message);
         return;
     }
-    for (i = count = 0; i < session->handler_count; i++)
+    for (i = 0; i < session->handler_count; i++)
         if (handler_remote(session->handlers[i]) && !handler_finished(session->handlers[i]))
             remote[count++] = session->handlers[i];
     /* The worker has its own clock from the same limit; this one is for a
      * worker that stops answering altogether. */
-    session->other = worker_start(session, remote, count, GetTickCount() + timeout_ms + WORKER_MARGIN);
+    if (count)
+        session->other = worker_start(session, remote, count, GetTickCount() + timeout_ms + WORKER_MARGIN);
     free(remote);
 }
 
