@@ -31,6 +31,7 @@
 #include "windef.h"
 #include "winbase.h"
 #include "winuser.h"
+#include "winreg.h"
 #include "tlhelp32.h"
 #include "objbase.h"
 #include "mobsync.h"
@@ -106,10 +107,31 @@ static inline struct handler *impl_from_ISyncMgrSynchronize(ISyncMgrSynchronize 
     return CONTAINING_RECORD(iface, struct handler, ISyncMgrSynchronize_iface);
 }
 
+/* A REG_DWORD the test left under TEST_REGISTRY_KEY. */
+static BOOL read_test_value(const char *name, DWORD *value)
+{
+    DWORD type, size = sizeof(*value);
+    HKEY key;
+    LONG ret;
+
+    if (RegOpenKeyExA(HKEY_CURRENT_USER, TEST_REGISTRY_KEY, 0, KEY_QUERY_VALUE, &key))
+        return FALSE;
+    ret = RegQueryValueExA(key, name, NULL, &type, (BYTE *)value, &size);
+    RegCloseKey(key);
+    return !ret && type == REG_DWORD && size == sizeof(*value);
+}
+
 static unsigned int item_count(int behaviour)
 {
+    DWORD count;
+
     switch (behaviour)
     {
+    case TEST_PROPERTIES:
+        if (!read_test_value(TEST_ITEM_COUNT_VALUE, &count)) return 3;
+        return min(count, TEST_PROPERTIES_MAX_ITEMS);
+    case TEST_ALWAYS_LIST:
+    case TEST_NO_ITEMS: return 0;
     case TEST_MISSING_ITEMS: return 1;
     case TEST_RULE_BREAKER: return 4;
     case TEST_MANY_ITEMS: return TEST_MANY_ITEM_COUNT;
@@ -124,6 +146,37 @@ static void make_item_id(int behaviour, int index, GUID *id)
     *id = base;
     id->Data4[6] = behaviour;
     id->Data4[7] = index;
+}
+
+static DWORD behaviour_flags(int behaviour)
+{
+    switch (behaviour)
+    {
+    case TEST_PROPERTIES: return SYNCMGRHANDLER_HASPROPERTIES;
+    case TEST_ALWAYS_LIST: return SYNCMGRHANDLER_ALWAYSLISTHANDLER;
+    case TEST_HIDDEN: return SYNCMGRHANDLER_HIDDEN;
+    default: return 0;
+    }
+}
+
+/* TEST_PROPERTIES: item 1 has properties, items 1 and 2 a last update time,
+ * items 1 to 3 an icon (the manager copies them: they stay ours). */
+static void fill_properties_item(unsigned int index, SYNCMGRITEM *item)
+{
+    static const SYSTEMTIME times[] =
+    {
+        { 2026, 1, 5, 2, 3, 4, 5, 0 },      /* Friday 2026-01-02 03:04:05 UTC */
+        { 2025, 12, 3, 31, 23, 59, 0, 0 },  /* Wednesday 2025-12-31 23:59:00 UTC */
+    };
+
+    if (index == 0) item->dwFlags |= SYNCMGRITEM_HASPROPERTIES;
+    if (index < ARRAYSIZE(times))
+    {
+        item->dwFlags |= SYNCMGRITEM_LASTUPDATETIME;
+        SystemTimeToFileTime(&times[index], &item->ftLastUpdate);
+    }
+    if (index < 3)
+        item->hIcon = LoadIconW(NULL, (const WCHAR *)(index ? IDI_WARNING : IDI_INFORMATION));
 }
 
 static void fill_item(int behaviour, unsigned int index, SYNCMGRITEM *item)
@@ -144,6 +197,7 @@ static void fill_item(int behaviour, unsigned int index, SYNCMGRITEM *item)
         return;
     }
     swprintf(item->wszItemName, MAX_SYNCMGRITEMNAME, L"Item %u", index + 1);
+    if (behaviour == TEST_PROPERTIES) fill_properties_item(index, item);
     if (behaviour != TEST_RULE_BREAKER) return;
 
     item->dwItemState = SYNCMGRITEMSTATE_CHECKED;
@@ -174,6 +228,7 @@ struct enumerator
     LONG refcount;
     int behaviour;
     ULONG pos;
+    ULONG total;          /* item_count() when it was made */
     DWORD pace_until;     /* TEST_MANY_ITEMS: when to hand over item 524,289 */
 };
 
@@ -217,7 +272,7 @@ static HRESULT WINAPI enum_Next(ISyncMgrEnumItems *iface, ULONG count, SYNCMGRIT
         ULONG *fetched)
 {
     struct enumerator *enumerator = impl_from_ISyncMgrEnumItems(iface);
-    unsigned int total = item_count(enumerator->behaviour);
+    ULONG total = enumerator->total;
     ULONG i;
 
     /* The manager's table doubles as it fills: the batch that starts item
@@ -274,7 +329,7 @@ struct work
 };
 
 enum { WORK_PREPARE, WORK_SYNCHRONIZE, WORK_CANCEL, WORK_SLOW, WORK_CRASH, WORK_LATE,
-       WORK_PREPARE_UNTIL_SKIPPED, WORK_SKIP, WORK_FLIP };
+       WORK_PREPARE_UNTIL_SKIPPED, WORK_SKIP, WORK_FLIP, WORK_PROPERTIES };
 
 static HRESULT report(ISyncMgrSynchronizeCallback *callback, const GUID *item, DWORD status)
 {
@@ -305,6 +360,22 @@ static HRESULT log_error(ISyncMgrSynchronizeCallback *callback, DWORD level, con
     return ISyncMgrSynchronizeCallback_LogError(callback, level, text, &info);
 }
 
+/* The behaviours that synchronize as TEST_GOOD_SYNC does. */
+static BOOL is_good_sync(int behaviour)
+{
+    switch (behaviour)
+    {
+    case TEST_GOOD_SYNC:
+    case TEST_PROPERTIES:
+    case TEST_ALWAYS_LIST:
+    case TEST_HIDDEN:
+    case TEST_NO_ITEMS:
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
 static void synchronize_items(struct handler *handler, ISyncMgrSynchronizeCallback *callback)
 {
     static const GUID error_id = { 0xe7707e77, 1, 2, { 3, 4, 5, 6, 7, 8, 9, 10 } };
@@ -330,7 +401,7 @@ static void synchronize_items(struct handler *handler, ISyncMgrSynchronizeCallba
         }
         else
         {
-            if (handler->behaviour == TEST_GOOD_SYNC && i == 0)
+            if (is_good_sync(handler->behaviour) && i == 0)
                 log_error(callback, SYNCMGRLOGLEVEL_INFORMATION, L"3 files copied", item, NULL, 0);
             report(callback, item, SYNCMGRSTATUS_SUCCEEDED);
         }
@@ -355,6 +426,26 @@ static void complete_synchronize(struct work *work)
     log_call(work->handler->behaviour, "SynchronizeCompleted");
     hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(work->callback, S_OK);
     if (hr != S_OK) log_call(work->handler->behaviour, "failed hr=%08lx", hr);
+}
+
+/* TEST_PROPERTIES: the properties "dialog" is closed when the test sets its
+ * release event, if it made one, with the result the test chose. */
+static void complete_properties(struct work *work)
+{
+    int behaviour = work->handler->behaviour;
+    char name[64];
+    HANDLE event;
+    DWORD result;
+
+    sprintf(name, TEST_RELEASE_EVENT, behaviour, 0u);
+    if ((event = OpenEventA(SYNCHRONIZE, FALSE, name)))
+    {
+        WaitForSingleObject(event, 60000);
+        CloseHandle(event);
+    }
+    if (!read_test_value(TEST_PROPERTIES_RESULT_VALUE, &result)) result = S_OK;
+    log_call(behaviour, "ShowPropertiesCompleted %08lx", result);
+    ISyncMgrSynchronizeCallback_ShowPropertiesCompleted(work->callback, (HRESULT)result);
 }
 
 static DWORD WINAPI work_thread(void *arg)
@@ -449,6 +540,9 @@ static DWORD WINAPI work_thread(void *arg)
         log_call(handler->behaviour, "LateProgress hr=%08lx", hr);
         hr = log_error(work->callback, SYNCMGRLOGLEVEL_ERROR, L"too late", NULL, NULL, 0);
         log_call(handler->behaviour, "LateLogError hr=%08lx", hr);
+        break;
+    case WORK_PROPERTIES:
+        complete_properties(work);
         break;
     }
     ISyncMgrSynchronizeCallback_Release(work->callback);
@@ -562,6 +656,7 @@ static HRESULT WINAPI handler_GetHandlerInfo(ISyncMgrSynchronize *iface, SYNCMGR
     if (!(*info = CoTaskMemAlloc(sizeof(**info)))) return E_OUTOFMEMORY;
     memset(*info, 0, sizeof(**info));
     (*info)->cbSize = handler->behaviour == TEST_BAD_INFO_SIZE ? 12345 : sizeof(**info);
+    (*info)->SyncMgrHandlerFlags = behaviour_flags(handler->behaviour);
     swprintf((*info)->wszHandlerName, MAX_SYNCMGRHANDLERNAME, L"Test handler %02x",
              handler->behaviour);
     /* The manager keeps a copy (or a worker sends its pixels): it stays ours. */
@@ -579,6 +674,7 @@ static HRESULT WINAPI handler_EnumSyncMgrItems(ISyncMgrSynchronize *iface, ISync
     enumerator->ISyncMgrEnumItems_iface.lpVtbl = &enum_vtbl;
     enumerator->refcount = 1;
     enumerator->behaviour = handler->behaviour;
+    enumerator->total = item_count(handler->behaviour);
     if (handler->behaviour == TEST_MANY_ITEMS)
     {
         char pace[16];
@@ -601,8 +697,36 @@ static HRESULT WINAPI handler_GetItemObject(ISyncMgrSynchronize *iface, REFSYNCM
 static HRESULT WINAPI handler_ShowProperties(ISyncMgrSynchronize *iface, HWND parent,
         REFSYNCMGRITEMID item)
 {
-    log_call(impl_from_ISyncMgrSynchronize(iface)->behaviour, "ShowProperties");
-    return E_NOTIMPL;
+    static const GUID base = TEST_ITEM_ID(TEST_PROPERTIES, 0);
+    struct handler *handler = impl_from_ISyncMgrSynchronize(iface);
+    const char *which;
+    char number[16];
+
+    if (handler->behaviour != TEST_PROPERTIES)
+    {
+        log_call(handler->behaviour, "ShowProperties");
+        return E_NOTIMPL;
+    }
+    /* GUID_NULL: the handler's own properties; otherwise one of its items. */
+    if (!item) which = "NULL";
+    else if (IsEqualGUID(item, &GUID_NULL)) which = "null";
+    else if (!memcmp(item, &base, sizeof(base) - 1) && item->Data4[7] >= 1
+             && item->Data4[7] <= TEST_PROPERTIES_MAX_ITEMS)
+    {
+        sprintf(number, "%u", (unsigned int)item->Data4[7]);
+        which = number;
+    }
+    else which = "other";
+    log_call(handler->behaviour, "ShowProperties parent=%s item=%s",
+             IsWindow(parent) ? "window" : "none", which);
+    if (!handler->callback)
+    {
+        log_call(handler->behaviour, "ShowProperties without callback");
+        return E_UNEXPECTED;
+    }
+    /* Modeless, as the documentation allows: completed from another thread. */
+    start_worker(handler, WORK_PROPERTIES);
+    return S_OK;
 }
 
 static HRESULT WINAPI handler_SetProgressCallback(ISyncMgrSynchronize *iface,

@@ -40,6 +40,12 @@ enum test_behaviour
     TEST_MANY_ITEMS      = 0x1a, /* enumerates TEST_MANY_ITEM_COUNT items, fast */
     TEST_FLIP            = 0x1b, /* calls Progress with an item ID that another
                                     thread makes unreadable and readable again */
+    TEST_PROPERTIES      = 0x1c, /* has properties; items with flags, icons and last
+                                    update times, as many as TEST_ITEM_COUNT_VALUE says;
+                                    completes ShowProperties from a thread of its own */
+    TEST_ALWAYS_LIST     = 0x1d, /* SYNCMGRHANDLER_ALWAYSLISTHANDLER, no items */
+    TEST_HIDDEN          = 0x1e, /* SYNCMGRHANDLER_HIDDEN */
+    TEST_NO_ITEMS        = 0x1f, /* no handler flags, no items */
     TEST_CHAOS_FIRST     = 0x40, /* 0x40 .. 0x4f: misbehave as their seed says (chaos.c) */
     TEST_CHAOS_LAST      = 0x4f,
     TEST_HANDLER_COUNT
@@ -67,8 +73,19 @@ enum test_behaviour
 #define TEST_MANY_ITEM_COUNT 1000000
 
 /* The manual-reset event the Nth object of handler NN (hexadecimal) made in
- * a process waits for, when the test has created it. */
+ * a process waits for, when the test has created it. Object 0 of
+ * TEST_PROPERTIES stands for all of them: ShowProperties completes when it is
+ * set (or after 60 s). */
 #define TEST_RELEASE_EVENT "Local\\mobsync_test_release_%02x_%u"
+
+/* The key under HKEY_CURRENT_USER whose REG_DWORD values TEST_PROPERTIES
+ * reads: how many items it enumerates, read at each EnumSyncMgrItems (0 ..
+ * TEST_PROPERTIES_MAX_ITEMS; 3 when absent), and the HRESULT it completes
+ * ShowProperties with (S_OK when absent). */
+#define TEST_REGISTRY_KEY "Software\\mobsync_test"
+#define TEST_ITEM_COUNT_VALUE "ItemCount"
+#define TEST_PROPERTIES_RESULT_VALUE "PropertiesResult"
+#define TEST_PROPERTIES_MAX_ITEMS 9
 
 
 /* TEST_MANY_ITEMS hands over item 524,289 this many ms after Initialize. */
