@@ -100,11 +100,8 @@ static HRESULT WINAPI callback_ShowPropertiesCompleted(ISyncMgrSynchronizeCallba
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
 
     TRACE("%p, %#lx.\n", iface, hr);
-
-    /* This manager calls ShowProperties only from the choice dialog. */
-    WARN("%s: ShowPropertiesCompleted without ShowProperties.\n",
-         debugstr_w(handler_clsid_str(callback->handler)));
-    return S_OK;
+    return handler_complete(callback->handler, HANDLER_SHOWING_PROPERTIES, HANDLER_WAITING, hr,
+                            "ShowPropertiesCompleted");
 }
 
 static HRESULT WINAPI callback_PrepareForSyncCompleted(ISyncMgrSynchronizeCallback *iface, HRESULT hr)

@@ -35,6 +35,7 @@ void handler_set_state(struct handler *handler, enum handler_state state)
     lock(handler);
     handler->state = state;
     ResetEvent(handler->completion_event);
+    handler_state_changed_locked(handler);
     unlock(handler);
 }
 
@@ -66,6 +67,7 @@ HRESULT handler_complete(struct handler *handler, enum handler_state pending,
         handler->state = next;
         handler->completion_hr = hr;
         SetEvent(handler->completion_event);
+        handler_state_changed_locked(handler);
     }
     unlock(handler);
     return ret;

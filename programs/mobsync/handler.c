@@ -133,6 +133,7 @@ void handler_release(struct handler *handler)
     CloseHandle(handler->control_event);
     if (handler->thread) CloseHandle(handler->thread);
     if (handler->icon) DestroyIcon(handler->icon);
+    handler_free_item_icons(handler);
     free(handler->items);
     free(handler->sorted);
     free(handler->log);
@@ -192,6 +193,7 @@ void handler_set_name(struct handler *handler, const WCHAR *name)
         copy_name(handler->name, name, ARRAYSIZE(handler->name));
         if (!handler->name[0]) wcscpy(handler->name, handler->clsid_str);
         if (relay_active()) relay_name(&handler->clsid, handler->name);
+        handler_changed_locked(handler);
     }
     unlock(handler);
 }
@@ -202,6 +204,7 @@ void handler_set_icon(struct handler *handler, HICON icon)
     lock(handler);
     if (handler->icon) DestroyIcon(handler->icon);
     handler->icon = icon;
+    handler_changed_locked(handler);
     unlock(handler);
     TRACE("%s: icon %p.\n", debugstr_w(handler->clsid_str), icon);
 }
@@ -265,7 +268,10 @@ BOOL handler_watch(struct handler *handler, DWORD now, DWORD grace_ms)
     BOOL running = FALSE;
 
     lock(handler);
-    if (!handler->finished)
+    /* Waiting for the person in the choice dialog has no time limit. */
+    if (handler->state == HANDLER_WAITING || handler->state == HANDLER_SHOWING_PROPERTIES)
+        running = !handler->finished;
+    else if (!handler->finished)
     {
         if ((LONG)(now - handler->deadline) >= 0) give_up_locked(handler);
         else

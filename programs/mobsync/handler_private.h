@@ -67,6 +67,11 @@ struct handler
     HANDLE thread;
     HMODULE module;        /* the handler's DLL, to recognize its crashes */
     DWORD deadline;
+    DWORD flags;           /* SYNCMGRHANDLER_* from GetHandlerInfo */
+    HICON *item_icons;     /* the record's own copies; items index them */
+    unsigned int item_icon_count;
+    LONG generation;       /* counts changes the choice dialog may show */
+    struct handler_command command; /* the next one, COMMAND_NONE when none */
 };
 
 static inline void lock(struct handler *handler)
@@ -80,6 +85,11 @@ static inline void unlock(struct handler *handler)
     if (!--handler->lock_depth) handler->lock_owner = 0;
     LeaveCriticalSection(&handler->cs);
 }
+
+/* command.c */
+extern void handler_changed_locked(struct handler *handler);
+extern void handler_state_changed_locked(struct handler *handler);
+extern void handler_free_item_icons(struct handler *handler);
 
 /* items.c */
 extern struct item *handler_find_item_locked(struct handler *handler, const GUID *id);

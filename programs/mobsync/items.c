@@ -142,6 +142,7 @@ HRESULT handler_set_items(struct handler *handler, struct item *items, unsigned 
     handler->item_count = count;
     handler->last_item = 0;
     if (relay_active()) relay_items(&handler->clsid, items, count);
+    handler_changed_locked(handler);
     unlock(handler);
     return S_OK;
 }
@@ -195,6 +196,7 @@ unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, 
     if (!*ids) count = 0;
     if (relay_active() && !handler->finished)
         relay_choice(&handler->clsid, handler->items, handler->item_count);
+    handler_changed_locked(handler);
     unlock(handler);
     if (settings) RegCloseKey(settings);
     return count;

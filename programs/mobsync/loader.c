@@ -52,6 +52,7 @@ BOOL loader_get_info(struct handler *handler, ISyncMgrSynchronize *sync)
     }
     CoTaskMemFree(info);
     handler_set_name(handler, copy.wszHandlerName);
+    handler_set_flags(handler, copy.SyncMgrHandlerFlags);
     /* The icon stays the handler's: the record keeps a copy, or a worker
      * sends its pixels to the session. */
     if (!copy.hIcon) ;
@@ -60,8 +61,56 @@ BOOL loader_get_info(struct handler *handler, ISyncMgrSynchronize *sync)
     return TRUE;
 }
 
+/* The distinct icons of a handler's items, copied as they come: handlers
+ * mostly give all their items the same one or two. */
+struct icon_table
+{
+    HICON sources[MAX_ITEM_ICONS];
+    HICON copies[MAX_ITEM_ICONS];
+    unsigned int count;
+    BOOL wanted;           /* only the choice dialog shows them */
+};
+
+static int add_icon(struct icon_table *table, HICON icon)
+{
+    unsigned int i;
+
+    if (!icon || !table->wanted) return -1;
+    for (i = 0; i < table->count; i++) if (table->sources[i] == icon) return i;
+    if (table->count == MAX_ITEM_ICONS) return -1;
+    /* An icon that is none is refused here, in the manager's own call. */
+    if (!(table->copies[table->count] = CopyIcon(icon))) return -1;
+    table->sources[table->count] = icon;
+    return table->count++;
+}
+
+/* The copies, for the record to keep. */
+static void hand_over_icons(struct handler *handler, struct icon_table *table)
+{
+    HICON *icons = NULL;
+    unsigned int i;
+
+    if (!table->wanted) return;
+    if (table->count && !(icons = malloc(table->count * sizeof(*icons))))
+    {
+        for (i = 0; i < table->count; i++) DestroyIcon(table->copies[i]);
+        table->count = 0;
+    }
+    else if (table->count) memcpy(icons, table->copies, table->count * sizeof(*icons));
+    handler_set_item_icons(handler, icons, table->count);
+    table->count = 0;
+}
+
+static void free_icon_table(struct icon_table *table)
+{
+    unsigned int i;
+
+    for (i = 0; i < table->count; i++) DestroyIcon(table->copies[i]);
+    table->count = 0;
+}
+
 static BOOL add_item(struct handler *handler, struct item **items, unsigned int *count,
-        unsigned int *size, const SYNCMGRITEM *src)
+        unsigned int *size, const SYNCMGRITEM *src, struct icon_table *icons)
 {
     WCHAR message[256], id_str[39];
     struct item *item;
@@ -88,6 +137,9 @@ static BOOL add_item(struct handler *handler, struct item **items, unsigned int 
     item->checked = src->dwItemState == SYNCMGRITEMSTATE_CHECKED;
     item->status = SYNCMGRSTATUS_PENDING;
     copy_name(item->name, src->wszItemName, ARRAYSIZE(item->name));
+    item->flags = src->dwFlags;
+    if (src->dwFlags & SYNCMGRITEM_LASTUPDATETIME) item->last_update = src->ftLastUpdate;
+    item->icon = add_icon(icons, src->hIcon);
     return TRUE;
 }
 
@@ -96,6 +148,7 @@ static BOOL add_item(struct handler *handler, struct item **items, unsigned int 
  * is complete, so that nobody else ever sees it change. */
 static HRESULT read_items(struct handler *handler, ISyncMgrEnumItems *enumerator)
 {
+    struct icon_table icons = { .wanted = handler_session(handler)->mode == MODE_CHOOSE };
     struct item *items = NULL;
     unsigned int count = 0, size = 0, i;
     SYNCMGRITEM *batch;
@@ -125,7 +178,7 @@ static HRESULT read_items(struct handler *handler, ISyncMgrEnumItems *enumerator
                 hr = S_FALSE;
                 break;
             }
-            if (!add_item(handler, &items, &count, &size, &batch[i]))
+            if (!add_item(handler, &items, &count, &size, &batch[i], &icons))
             {
                 hr = E_OUTOFMEMORY;
                 load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message));
@@ -137,6 +190,7 @@ static HRESULT read_items(struct handler *handler, ISyncMgrEnumItems *enumerator
         {
             free(batch);
             free(items);
+            free_icon_table(&icons);
             return E_ABORT;
         }
         if (hr != S_OK || !fetched || count >= MAX_ITEMS) break;
@@ -147,7 +201,9 @@ static HRESULT read_items(struct handler *handler, ISyncMgrEnumItems *enumerator
         goto failed;
     }
     free(batch);
-    TRACE("%s: %u items.\n", debugstr_w(handler_clsid_str(handler)), count);
+    TRACE("%s: %u items, %u item icons.\n", debugstr_w(handler_clsid_str(handler)), count,
+          icons.count);
+    hand_over_icons(handler, &icons);
     /* E_ABORT: finished meanwhile, nothing to say. */
     if ((hr = handler_set_items(handler, items, count)) == E_OUTOFMEMORY)
         handler_fail(handler, hr, load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message)));
@@ -156,6 +212,7 @@ static HRESULT read_items(struct handler *handler, ISyncMgrEnumItems *enumerator
 failed:
     free(batch);
     free(items);
+    free_icon_table(&icons);
     handler_fail(handler, hr, message);
     return hr;
 }

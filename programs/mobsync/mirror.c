@@ -140,8 +140,13 @@ static void take_items(struct mirror *mirror, unsigned int index, const BYTE *da
     src = (const struct wire_item *)(data + sizeof(head));
     for (i = 0; i < head[2]; i++)
     {
-        in->items[head[1] + i].id = src[i].id;
-        copy_name(in->items[head[1] + i].name, src[i].name, ARRAYSIZE(src[i].name));
+        struct item *item = &in->items[head[1] + i];
+
+        item->id = src[i].id;
+        copy_name(item->name, src[i].name, ARRAYSIZE(src[i].name));
+        item->flags = src[i].flags;
+        item->last_update = src[i].last_update;
+        item->icon = src[i].icon >= 0 && src[i].icon < MAX_ITEM_ICONS ? src[i].icon : -1;
     }
     in->received += head[2];
     if (in->received < in->total) return;
@@ -184,6 +189,24 @@ static void take_icon(struct handler *handler, const BYTE *pixels, DWORD width, 
         free(copy);
     }
     handler_set_icon(handler, icon);
+}
+
+/* WIRE_ITEM_ICON: its index, its size, its pixels. */
+static void take_item_icon(struct handler *handler, const BYTE *data, DWORD size)
+{
+    struct wire_icon icon_size;
+    DWORD index;
+    HICON icon;
+
+    if (size < sizeof(index) + sizeof(icon_size)) return;
+    memcpy(&index, data, sizeof(index));
+    memcpy(&icon_size, data + sizeof(index), sizeof(icon_size));
+    if (index >= MAX_ITEM_ICONS || icon_size.width > 256 || icon_size.height > 256
+            || size != sizeof(index) + sizeof(icon_size) + icon_size.width * icon_size.height * 4)
+        return;
+    if ((icon = icon_from_pixels(data + sizeof(index) + sizeof(icon_size), icon_size.width,
+                                 icon_size.height)))
+        handler_set_item_icon(handler, index, icon);
 }
 
 /* Applies a message about one of the handlers to its record; FALSE when it
@@ -252,6 +275,15 @@ BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header, const
         break;
     case WIRE_DELETE_LOG:
         if (header->size == sizeof(GUID)) handler_delete_log_error(handler, (const GUID *)data);
+        break;
+    case WIRE_FLAGS:
+        if (header->size == sizeof(count)) handler_set_flags(handler, *(const DWORD *)data);
+        break;
+    case WIRE_STATE:
+        if (header->size == sizeof(count)) handler_set_remote_state(handler, *(const DWORD *)data);
+        break;
+    case WIRE_ITEM_ICON:
+        take_item_icon(handler, data, header->size);
         break;
     case WIRE_FAIL:
     case WIRE_FINISH:

@@ -53,6 +53,7 @@ enum session_mode
 {
     MODE_LIST,
     MODE_SYNC,
+    MODE_CHOOSE,   /* Items to Synchronize: loaded, then as the person says */
 };
 
 struct item
@@ -68,7 +69,14 @@ struct item
     BOOL skip_sent;        /* SetItemStatus(SKIPPED) was called for it */
     INT progress, progress_max; /* the last iProgValue and iMaxValue reported */
     BOOL dirty;            /* in a worker: changed since last sent to the session */
+    DWORD flags;           /* SYNCMGRITEM_* */
+    FILETIME last_update;  /* with SYNCMGRITEM_LASTUPDATETIME */
+    int icon;              /* into the handler's item icons; -1: none */
 };
+
+/* Most distinct item icons a handler's record keeps; items with others
+ * show none. */
+#define MAX_ITEM_ICONS 64
 
 struct log_entry
 {
@@ -87,6 +95,60 @@ enum handler_state
     HANDLER_SYNCHRONIZED,
     HANDLER_SHOWING_ERROR, /* ShowError called, completion pending */
     HANDLER_RELEASED,      /* SetProgressCallback(NULL) sent: no more callbacks */
+    HANDLER_WAITING,       /* choosing: loaded, waits for a command; no time limit */
+    HANDLER_SHOWING_PROPERTIES, /* ShowProperties called, completion pending */
+};
+
+/* What the person in the choice dialog asks of a handler (command.c). */
+enum command_kind
+{
+    COMMAND_NONE,
+    COMMAND_PROPERTIES,    /* ShowProperties(window, item) */
+    COMMAND_SYNC,          /* synchronize the checked items */
+    COMMAND_RELEASE,       /* the dialog closed: release the handler */
+};
+
+struct handler_command
+{
+    enum command_kind kind;
+    HWND window;
+    GUID item;             /* GUID_NULL: the handler's own properties */
+};
+
+/* What the choice dialog shows of a handler: a copy, made under its lock
+ * (handler_view), that the dialog owns. */
+enum view_state
+{
+    VIEW_LOADING,
+    VIEW_READY,            /* waiting for the person */
+    VIEW_BUSY,             /* showing its properties */
+    VIEW_FAILED,           /* error says why */
+    VIEW_ABSENT,           /* does not take part (Initialize S_FALSE), or released */
+};
+
+struct item_view
+{
+    GUID id;
+    WCHAR name[MAX_SYNCMGRITEMNAME];
+    BOOL checked;
+    DWORD flags;
+    FILETIME last_update;
+    int icon;
+};
+
+struct handler_view
+{
+    LONG generation;       /* changes whenever anything below may have */
+    enum view_state state;
+    WCHAR name[64];        /* its name, or its CLSID while it has none */
+    WCHAR error[256];
+    HRESULT hr;
+    DWORD flags;           /* SYNCMGRHANDLER_* */
+    HICON icon;            /* copies: the view's */
+    HICON *item_icons;
+    unsigned int item_icon_count;
+    struct item_view *items;
+    unsigned int item_count;
 };
 
 /* A handler's record (handler.c): only handler.c reaches into it. */
@@ -124,6 +186,13 @@ struct session
     HANDLE finished_event;
     LONG succeeded, failed, skipped, errors;
     BOOL gave_up;          /* a handler was given up on: its thread may still run */
+
+    /* Told, from any thread and with a handler's lock held, that something
+     * a handler_view shows has changed: it must only post a message. */
+    void (*observer)(void *context);
+    void *observer_context;
+    DWORD timeout_ms, grace_ms;
+    HWND control;
 };
 
 /* An item's status that is a result: later reports do not change it. */
@@ -164,6 +233,12 @@ struct control_ops
 
 /* session.c */
 extern int run_session(struct session *session);
+extern BOOL session_start(struct session *session);
+extern void session_request_command(const CLSID *clsid, const struct handler_command *command);
+extern unsigned int session_watch(struct session *session);
+extern unsigned int session_command(struct session *session, struct handler *target,
+        const struct handler_command *command);
+extern int session_finish(struct session *session);
 extern unsigned int session_request(enum control_action action, const GUID *handler,
         const GUID *item);
 
@@ -176,6 +251,8 @@ extern struct worker *worker_start(struct session *session, struct handler **han
 extern unsigned int worker_control(struct worker *worker, enum control_action action,
         const GUID *handler, const GUID *item);
 extern void worker_finish(struct worker *worker);
+extern void worker_command(struct worker *worker, const CLSID *handler,
+        const struct handler_command *command);
 
 /* mirror.c */
 extern struct mirror *mirror_create(struct handler **handlers, unsigned int count, DWORD deadline);
@@ -192,6 +269,9 @@ extern void relay_answer(DWORD serial, unsigned int count);
 extern void relay_name(const CLSID *handler, const WCHAR *name);
 extern void relay_icon(const CLSID *handler, HICON icon);
 extern void relay_warning(const CLSID *handler, const WCHAR *text);
+extern void relay_item_icon(const CLSID *handler, unsigned int index, HICON icon);
+extern void relay_flags(const CLSID *handler, DWORD flags);
+extern void relay_state(const CLSID *handler, DWORD state);
 extern void relay_items(const CLSID *handler, const struct item *items, unsigned int count);
 extern void relay_choice(const CLSID *handler, const struct item *items, unsigned int count);
 extern void relay_progress(const CLSID *handler, struct item *items, unsigned int count);
@@ -215,12 +295,24 @@ extern struct session *session_create(const struct session *options);
 extern void session_addref(struct session *session);
 extern void session_release(struct session *session);
 
+/* choice.c */
+extern BOOL choice_wanted(void);
+extern int run_choice(const struct session *options, BOOL minimized, BOOL *shown, BOOL *gave_up);
+
 /* queue.c */
 extern int run_invoke_server(void);
 
 /* runner.c */
 extern DWORD WINAPI runner_thread(void *handler);
 extern void runner_start_main_apartment(void);
+
+/* choosing.c */
+extern BOOL choosing_serve(struct handler *handler, ISyncMgrSynchronize *sync);
+
+/* steps.c */
+extern BOOL step_wait_completion(struct handler *handler, ISyncMgrSynchronize *sync);
+extern BOOL step_synchronize(struct handler *handler, ISyncMgrSynchronize *sync,
+        SYNCMGRITEMID *ids, ULONG count);
 
 /* loader.c */
 extern BOOL loader_get_info(struct handler *handler, ISyncMgrSynchronize *sync);
@@ -260,6 +352,17 @@ extern void handler_set_thread(struct handler *handler, HANDLE thread, DWORD dea
 extern void handler_wait_thread(struct handler *handler);
 extern BOOL handler_stop(struct handler *handler);
 extern void handler_drop_lock(struct handler *handler);
+
+/* command.c */
+extern void handler_set_flags(struct handler *handler, DWORD flags);
+extern DWORD handler_flags(struct handler *handler);
+extern void handler_set_item_icons(struct handler *handler, HICON *icons, unsigned int count);
+extern void handler_set_item_icon(struct handler *handler, unsigned int index, HICON icon);
+extern void handler_set_remote_state(struct handler *handler, enum handler_state state);
+extern BOOL handler_post_command(struct handler *handler, const struct handler_command *command);
+extern BOOL handler_take_command(struct handler *handler, struct handler_command *command);
+extern BOOL handler_view(struct handler *handler, LONG generation, struct handler_view *view);
+extern void handler_view_free(struct handler_view *view);
 
 /* completion.c */
 extern void handler_set_state(struct handler *handler, enum handler_state state);
@@ -320,6 +423,7 @@ extern BOOL read_inproc_server(const CLSID *clsid, BOOL other_view, WCHAR *path,
         BOOL *single_threaded);
 extern HKEY open_item_settings(const CLSID *handler);
 extern void read_item_state(HKEY settings, const GUID *item, BOOL *checked);
+extern BOOL write_item_state(const CLSID *handler, const GUID *item, BOOL checked);
 extern void prune_item_settings(const CLSID *clsid, BOOL (*keep)(const GUID *item, void *context),
         void *context);
 extern void guid_to_string(const GUID *guid, WCHAR *str);

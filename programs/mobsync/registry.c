@@ -259,6 +259,30 @@ void read_item_state(HKEY settings, const GUID *item, BOOL *checked)
         *checked = value != 0;
 }
 
+/* What the person checked in Items to Synchronize, kept where /list and
+ * /sync read it: a REG_DWORD per item, 1 checked, 0 not. */
+BOOL write_item_state(const CLSID *handler, const GUID *item, BOOL checked)
+{
+    WCHAR key_name[ARRAYSIZE(ITEMS_KEY) + 40], name[39];
+    DWORD value = checked ? 1 : 0;
+    LSTATUS ret;
+    HKEY key;
+
+    wcscpy(key_name, ITEMS_KEY L"\\");
+    guid_to_string(handler, key_name + wcslen(key_name));
+    if ((ret = RegCreateKeyExW(HKEY_CURRENT_USER, key_name, 0, NULL, 0, KEY_SET_VALUE, NULL, &key,
+                               NULL)))
+    {
+        WARN("Cannot create %s: error %ld.\n", debugstr_w(key_name), ret);
+        return FALSE;
+    }
+    guid_to_string(item, name);
+    ret = RegSetValueExW(key, name, 0, REG_DWORD, (const BYTE *)&value, sizeof(value));
+    RegCloseKey(key);
+    if (ret) WARN("Cannot write %s: error %ld.\n", debugstr_w(name), ret);
+    return !ret;
+}
+
 /* After a complete enumeration (not S_SYNCMGR_MISSINGITEMS), the settings of
  * items the handler no longer has (keep says which it has) are dropped. */
 void prune_item_settings(const CLSID *clsid, BOOL (*keep)(const GUID *item, void *context),

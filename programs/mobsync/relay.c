@@ -144,6 +144,35 @@ void relay_icon(const CLSID *handler, HICON icon)
     free(pixels);
 }
 
+/* An item icon, at its index in the handler's table of them. */
+void relay_item_icon(const CLSID *handler, unsigned int index, HICON icon)
+{
+    struct wire_icon size;
+    struct part parts[3];
+    DWORD head = index;
+    BYTE *pixels;
+
+    if (!icon || !(pixels = icon_to_pixels(icon, &size.width, &size.height))) return;
+    parts[0].data = &head;
+    parts[0].size = sizeof(head);
+    parts[1].data = &size;
+    parts[1].size = sizeof(size);
+    parts[2].data = pixels;
+    parts[2].size = size.width * size.height * 4;
+    send_parts(WIRE_ITEM_ICON, handler, parts, 3);
+    free(pixels);
+}
+
+void relay_flags(const CLSID *handler, DWORD flags)
+{
+    send_one(WIRE_FLAGS, handler, &flags, sizeof(flags));
+}
+
+void relay_state(const CLSID *handler, DWORD state)
+{
+    send_one(WIRE_STATE, handler, &state, sizeof(state));
+}
+
 void relay_warning(const CLSID *handler, const WCHAR *text)
 {
     send_one(WIRE_WARNING, handler, text, string_size(text));
@@ -170,6 +199,9 @@ void relay_items(const CLSID *handler, const struct item *items, unsigned int co
         {
             batch[i].id = items[first + i].id;
             lstrcpynW(batch[i].name, items[first + i].name, ARRAYSIZE(batch[i].name));
+            batch[i].flags = items[first + i].flags;
+            batch[i].last_update = items[first + i].last_update;
+            batch[i].icon = items[first + i].icon;
         }
         head[0] = count;
         head[1] = first;

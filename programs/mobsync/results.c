@@ -65,7 +65,7 @@ static void end_locked(struct handler *handler, DWORD default_status, HRESULT hr
         relay_end(&handler->clsid, hr, message, show_code, default_status, handler->skipped,
                   handler->items, handler->item_count);
     }
-    else if (message && session->mode == MODE_LIST)
+    else if (message && (session->mode == MODE_LIST || session->mode == MODE_CHOOSE))
         lstrcpynW(handler->error, message, ARRAYSIZE(handler->error));
     else if (message)
         report_error(handler->clsid_str, message, hr, show_code);
@@ -87,6 +87,7 @@ static void end_locked(struct handler *handler, DWORD default_status, HRESULT hr
          * round trip to the server under Wine, thousands of them per run. */
         output_text(&text);
     }
+    handler_changed_locked(handler);
     SetEvent(session->finished_event);
 }
 

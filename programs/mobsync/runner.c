@@ -33,145 +33,6 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-/* Tells the handler of the items someone asked to skip, with
- * SetItemStatus(SKIPPED). The documentation allows it only while PrepareForSync
- * or Synchronize has returned and its completion has not come: requests
- * made at other times wait for the next such window. */
-static void pass_on_skips(struct handler *handler, ISyncMgrSynchronize *sync)
-{
-    SYNCMGRITEMID ids[16];
-    unsigned int i, count;
-    HRESULT hr;
-
-    do
-    {
-        count = handler_take_skips(handler, ids, ARRAYSIZE(ids));
-        for (i = 0; i < count; i++)
-        {
-            TRACE("%s: SetItemStatus(%s, SKIPPED).\n", debugstr_w(handler_clsid_str(handler)),
-                  debugstr_guid(&ids[i]));
-            hr = ISyncMgrSynchronize_SetItemStatus(sync, &ids[i], SYNCMGRSTATUS_SKIPPED);
-            if (hr != S_OK) WARN("SetItemStatus returned %#lx.\n", hr);
-        }
-    } while (count == ARRAYSIZE(ids));
-}
-
-/* Waits, serving the apartment, until the pending call completes, passing
- * on skip requests meanwhile. FALSE when the handler is finished meanwhile
- * (given up on, crashed): then nothing more is asked of it. */
-static BOOL wait_completion(struct handler *handler, ISyncMgrSynchronize *sync)
-{
-    HANDLE events[2] = { handler_completion_event(handler), handler_control_event(handler) };
-    MSG msg;
-
-    for (;;)
-    {
-        DWORD ret;
-
-        pass_on_skips(handler, sync);
-        ret = MsgWaitForMultipleObjects(2, events, FALSE, 100, QS_ALLINPUT);
-        if (ret == WAIT_OBJECT_0) return !handler_finished(handler);
-        if (handler_finished(handler)) return FALSE;
-        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE))
-        {
-            TranslateMessage(&msg);
-            DispatchMessageW(&msg);
-        }
-    }
-}
-
-/* What a step of the synchronization left to do. */
-enum step
-{
-    STEP_GO_ON,
-    STEP_DONE,     /* the handler is failed; it is released as usual */
-    STEP_GIVEN_UP, /* finished meanwhile (given up on, crashed): no more calls into it */
-};
-
-/* A begin call that completes through the callback: PrepareForSync or
- * Synchronize, and the wait for its completion. */
-static enum step call_and_wait(struct handler *handler, ISyncMgrSynchronize *sync, BOOL prepare,
-        SYNCMGRITEMID *ids, ULONG count, HRESULT *completion)
-{
-    UINT failure = prepare ? IDS_PREPARE_FAILED : IDS_SYNCHRONIZE_FAILED;
-    HRESULT hr;
-
-    handler_set_state(handler, prepare ? HANDLER_PREPARING : HANDLER_SYNCHRONIZING);
-    if (prepare) hr = ISyncMgrSynchronize_PrepareForSync(sync, count, ids, NULL, 0);
-    else hr = ISyncMgrSynchronize_Synchronize(sync, NULL);
-    if (hr != S_OK)
-    {
-        /* The handler must not complete a call that did not start. */
-        handler_set_state(handler, prepare ? HANDLER_PREPARED : HANDLER_SYNCHRONIZED);
-        handler_fail_call(handler, failure, hr);
-        return STEP_DONE;
-    }
-    if (!wait_completion(handler, sync)) return STEP_GIVEN_UP;
-    /* A failed preparation fails the items; a failed synchronization is
-     * their default result (handler_finish). */
-    *completion = handler_completion_hr(handler);
-    if (prepare && *completion != S_OK)
-    {
-        handler_fail_call(handler, failure, *completion);
-        return STEP_DONE;
-    }
-    return STEP_GO_ON;
-}
-
-/* As if each error with details were double-clicked (/showerrors): TRUE in
- * *retry when the handler asked for some of its items again. */
-static enum step show_errors(struct handler *handler, ISyncMgrSynchronize *sync, BOOL *retry)
-{
-    SYNCMGRERRORID error_id;
-
-    *retry = FALSE;
-    while (!*retry && handler_next_error(handler, &error_id))
-    {
-        handler_set_state(handler, HANDLER_SHOWING_ERROR);
-        if (ISyncMgrSynchronize_ShowError(sync, NULL, &error_id) != S_OK)
-        {
-            handler_set_state(handler, HANDLER_SYNCHRONIZED);
-            continue;
-        }
-        if (!wait_completion(handler, sync)) return STEP_GIVEN_UP;
-        *retry = handler_wants_retry(handler);
-    }
-    return STEP_GO_ON;
-}
-
-/* PrepareForSync and Synchronize for the given items, with ShowError and a
- * retry when asked. FALSE when the handler was finished meanwhile (given
- * up on, crashed): no more calls into it. */
-static BOOL synchronize_items(struct handler *handler, ISyncMgrSynchronize *sync,
-        SYNCMGRITEMID *ids, ULONG count)
-{
-    struct session *session = handler_session(handler);
-    const ULONG capacity = count;
-    unsigned int attempt;
-    HRESULT hr = S_OK;
-    enum step step;
-    BOOL retry;
-
-    for (attempt = 0;; attempt++)
-    {
-        if ((step = call_and_wait(handler, sync, TRUE, ids, count, &hr)) != STEP_GO_ON
-                || (step = call_and_wait(handler, sync, FALSE, ids, count, &hr)) != STEP_GO_ON)
-            return step != STEP_GIVEN_UP;
-        retry = FALSE;
-        if (session->show_errors && attempt < MAX_RETRIES
-                && show_errors(handler, sync, &retry) == STEP_GIVEN_UP)
-            return FALSE;
-        if (!retry) break;
-
-        /* Synchronize again exactly the items the handler named that it has,
-         * each once: never more than were chosen, whatever the list says. */
-        count = handler_take_retry(handler, ids, capacity);
-        TRACE("%s: retrying %lu items.\n", debugstr_w(handler_clsid_str(handler)), count);
-        if (!count) break;
-    }
-    handler_finish(handler, hr == S_OK ? SYNCMGRSTATUS_SUCCEEDED : SYNCMGRSTATUS_FAILED);
-    return TRUE;
-}
 
 static DWORD WINAPI main_apartment_thread(void *ready)
 {
@@ -241,14 +102,16 @@ static BOOL initialize(struct handler *handler, ISyncMgrSynchronize *sync)
     return !handler_finished(handler) && loader_get_info(handler, sync) && !handler_finished(handler);
 }
 
-/* The callback, the synchronization of the chosen items, and the callback
- * taken back. FALSE when the handler was given up on meanwhile. */
-static BOOL synchronize_chosen(struct handler *handler, ISyncMgrSynchronize *sync,
+/* The callback set, the synchronization of the chosen items (or the
+ * choice dialog's commands), and the callback taken back. FALSE when the
+ * handler was given up on meanwhile. */
+static BOOL run_with_callback(struct handler *handler, ISyncMgrSynchronize *sync,
         SYNCMGRITEMID *ids, ULONG count)
 {
     ISyncMgrSynchronizeCallback *callback;
     WCHAR message[256];
     HRESULT hr;
+    BOOL ret;
 
     if (FAILED(hr = callback_create(handler, &callback)))
     {
@@ -256,7 +119,9 @@ static BOOL synchronize_chosen(struct handler *handler, ISyncMgrSynchronize *syn
         return TRUE;
     }
     ISyncMgrSynchronize_SetProgressCallback(sync, callback);
-    if (!synchronize_items(handler, sync, ids, count))
+    if (handler_session(handler)->mode == MODE_CHOOSE) ret = choosing_serve(handler, sync);
+    else ret = step_synchronize(handler, sync, ids, count);
+    if (!ret)
     {
         ISyncMgrSynchronizeCallback_Release(callback);
         return FALSE;
@@ -285,6 +150,11 @@ static void run_handler(struct handler *handler)
     handler_set_module(handler, handler_module(handler));
     if (!initialize(handler, sync) || !loader_enumerate(handler, sync)) goto done;
 
+    if (handler_session(handler)->mode == MODE_CHOOSE)
+    {
+        if (!run_with_callback(handler, sync, NULL, 0)) return; /* given up on */
+        goto done;
+    }
     /* Listing, this reads the check states; no chosen item: the handler is
      * simply released. */
     count = handler_choose_items(handler, &ids, &hr);
@@ -292,7 +162,7 @@ static void run_handler(struct handler *handler)
         handler_fail(handler, hr, load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message)));
     else if (!count)
         handler_finish(handler, SYNCMGRSTATUS_SUCCEEDED);
-    else if (!synchronize_chosen(handler, sync, ids, count))
+    else if (!run_with_callback(handler, sync, ids, count))
     {
         /* Given up on: no more calls into it. */
         free(ids);

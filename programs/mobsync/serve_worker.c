@@ -40,7 +40,8 @@ static BOOL parse_session(const BYTE *data, DWORD size, struct session *options)
 
     if (size < sizeof(head)) return FALSE;
     memcpy(&head, data, sizeof(head));
-    if ((head.mode != MODE_LIST && head.mode != MODE_SYNC) || !head.timeout
+    if ((head.mode != MODE_LIST && head.mode != MODE_SYNC && head.mode != MODE_CHOOSE)
+            || !head.timeout
             || head.timeout > MAX_TIMEOUT || head.cookie_size > WIRE_MAX_MESSAGE
             || head.item_count > WIRE_MAX_MESSAGE / sizeof(GUID)
             || head.handler_count > WIRE_MAX_MESSAGE / sizeof(CLSID))
@@ -69,8 +70,10 @@ static BOOL parse_session(const BYTE *data, DWORD size, struct session *options)
 /* /skip and /stop from the session, until the session is gone. */
 static DWORD WINAPI control_thread(void *pipe)
 {
+    struct handler_command command;
     struct wire_header header;
     struct wire_control control;
+    struct wire_command wire;
     BYTE *data;
 
     while ((data = wire_read(pipe, &header)))
@@ -80,6 +83,14 @@ static DWORD WINAPI control_thread(void *pipe)
             memcpy(&control, data, sizeof(control));
             relay_answer(control.serial, session_request(control.action,
                          control.any_handler ? NULL : &control.handler, &control.item));
+        }
+        else if (header.type == WIRE_COMMAND && header.size == sizeof(wire))
+        {
+            memcpy(&wire, data, sizeof(wire));
+            command.kind = wire.kind;
+            command.window = (HWND)(ULONG_PTR)wire.window;
+            command.item = wire.item;
+            session_request_command(wire.any_handler ? NULL : &header.handler, &command);
         }
         else WARN("Unexpected message %#lx.\n", header.type);
         free(data);
@@ -124,9 +135,13 @@ int run_worker(const WCHAR *channel)
     TRACE("Running %u handlers, mode %u, flags %#lx.\n", session->only_handler_count,
           session->mode, session->flags);
     relay_hello();
-    if (!(thread = CreateThread(NULL, 0, control_thread, in, 0, NULL))) return 1;
-    CloseHandle(thread);
-    run_session(session);
+    /* Requests are read once the session runs, to find it. */
+    if (session_start(session))
+    {
+        if (!(thread = CreateThread(NULL, 0, control_thread, in, 0, NULL))) return 1;
+        CloseHandle(thread);
+        session_finish(session);
+    }
     relay_done();
     /* Handlers given up on may still hold threads of ours: no unloading. */
     TerminateProcess(GetCurrentProcess(), 0);

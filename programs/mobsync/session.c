@@ -130,6 +130,24 @@ unsigned int session_request(enum control_action action, const GUID *handler, co
     return ret;
 }
 
+/* A command of the choice dialog a worker's session passed on. */
+void session_request_command(const CLSID *clsid, const struct handler_command *command)
+{
+    unsigned int i;
+
+    if (command->kind <= COMMAND_NONE || command->kind > COMMAND_RELEASE) return;
+    EnterCriticalSection(&current_cs);
+    for (i = 0; current_session && i < current_session->handler_count; i++)
+    {
+        struct handler *handler = current_session->handlers[i];
+
+        if (!clsid || IsEqualCLSID(clsid, handler_clsid(handler)))
+            session_command(current_session, clsid ? handler : NULL, command);
+        if (!clsid) break;
+    }
+    LeaveCriticalSection(&current_cs);
+}
+
 static void set_current_session(struct session *session)
 {
     static BOOL initialized;
@@ -257,25 +275,31 @@ static void start_handlers(struct session *session, DWORD timeout_ms)
     }
 }
 
-/* The watchdog: until every handler is done or given up on, serving the
- * control window meanwhile. */
-static void watch_handlers(struct session *session, HWND control, DWORD grace_ms)
+/* One look of the watchdog: handlers past their deadline are given up on.
+ * Gives how many the session still waits for. */
+unsigned int session_watch(struct session *session)
 {
-    unsigned int i, running;
+    DWORD now = GetTickCount();
+    unsigned int i, running = 0;
+
+    for (i = 0; i < session->handler_count; i++)
+    {
+        if (handler_watch(session->handlers[i], now, session->grace_ms)) running++;
+        /* A worker sends what its handlers reported at this pace. */
+        if (session->worker) handler_send_progress(session->handlers[i]);
+    }
+    return running;
+}
+
+/* The watchdog: until every handler is done or given up on, serving the
+ * control window (and any other window of this thread) meanwhile. */
+static void watch_handlers(struct session *session)
+{
     MSG msg;
 
-    for (;;)
+    while (session_watch(session))
     {
-        DWORD now = GetTickCount();
-
-        for (i = running = 0; i < session->handler_count; i++)
-        {
-            if (handler_watch(session->handlers[i], now, grace_ms)) running++;
-            /* A worker sends what its handlers reported at this pace. */
-            if (session->worker) handler_send_progress(session->handlers[i]);
-        }
-        if (!running) break;
-        if (!control)
+        if (!session->control)
         {
             WaitForSingleObject(session->finished_event, 100);
             continue;
@@ -285,33 +309,75 @@ static void watch_handlers(struct session *session, HWND control, DWORD grace_ms
     }
 }
 
-/* Runs the session to its end and gives the exit code. */
-int run_session(struct session *session)
+/* The control window, which takes /skip and /stop, for a session that
+ * synchronizes; a worker's requests come through its session. */
+static void start_control(struct session *session)
 {
     static const struct control_ops control_ops = { session_skip_item, session_stop };
-    DWORD timeout_ms, grace_ms;
-    HWND control = NULL;
-    unsigned int i;
-    int ret;
 
+    if (session->mode == MODE_SYNC && !session->worker && !session->control)
+        session->control = control_create(&control_ops, session);
+}
+
+/* The handlers loaded and started; FALSE when that could not be done. */
+BOOL session_start(struct session *session)
+{
     if (FAILED(load_handlers(session)))
     {
         drop_handlers(session);
-        return 1;
+        return FALSE;
     }
     set_current_session(session);
 
-    /* Before the handlers start: a request may come as soon as they do. A
-     * worker's requests come through its session. */
-    if (session->mode == MODE_SYNC && !session->worker)
-        control = control_create(&control_ops, session);
-
-    timeout_ms = session->timeout > MAXDWORD / 2000 ? MAXDWORD / 2 : session->timeout * 1000;
+    /* Before the handlers start: a request may come as soon as they do. */
+    start_control(session);
+    session->timeout_ms = session->timeout > MAXDWORD / 2000 ? MAXDWORD / 2 : session->timeout * 1000;
     /* A handler is asked to cancel a little before it is given up on. */
-    grace_ms = min(5000, timeout_ms / 4);
-    start_handlers(session, timeout_ms);
-    watch_handlers(session, control, grace_ms);
-    control_destroy(control);
+    session->grace_ms = min(5000, session->timeout_ms / 4);
+    start_handlers(session, session->timeout_ms);
+    return TRUE;
+}
+
+/* What the choice dialog asks of a handler, or of all (NULL). A handler of
+ * the worker's gets it through the worker. Synchronize makes the session a
+ * synchronization first: the handlers then choose their checked items. */
+unsigned int session_command(struct session *session, struct handler *target,
+        const struct handler_command *command)
+{
+    unsigned int i, taken = 0;
+    BOOL remote = FALSE;
+
+    if (command->kind == COMMAND_SYNC && session->mode == MODE_CHOOSE)
+    {
+        session->mode = MODE_SYNC;
+        start_control(session);
+    }
+    for (i = 0; i < session->handler_count; i++)
+    {
+        struct handler *handler = session->handlers[i];
+
+        if (target && handler != target) continue;
+        if (!handler_post_command(handler, command)) continue;
+        taken++;
+        if (handler_remote(handler)) remote = TRUE;
+        if (handler_remote(handler) && target)
+            worker_command(session->other, handler_clsid(handler), command);
+    }
+    /* One message for all of the worker's handlers. */
+    if (remote && !target) worker_command(session->other, NULL, command);
+    return taken;
+}
+
+/* The watchdog until every handler is done, then the handlers released
+ * and the results reported; gives the exit code. */
+int session_finish(struct session *session)
+{
+    unsigned int i;
+    int ret;
+
+    watch_handlers(session);
+    control_destroy(session->control);
+    session->control = NULL;
 
     /* Results are in; let each handler that is not given up on be released
      * properly (SetProgressCallback(NULL), Release) before the process ends. */
@@ -320,7 +386,7 @@ int run_session(struct session *session)
     if (session->other) worker_finish(session->other);
     session->other = NULL;
 
-    if (session->worker) ret = 0;
+    if (session->worker || session->mode == MODE_CHOOSE) ret = 0;
     else if (session->mode == MODE_LIST)
     {
         print_list(session);
@@ -339,4 +405,11 @@ int run_session(struct session *session)
     }
     drop_handlers(session);
     return ret;
+}
+
+/* Runs the session to its end and gives the exit code. */
+int run_session(struct session *session)
+{
+    if (!session_start(session)) return 1;
+    return session_finish(session);
 }

@@ -36,6 +36,7 @@ enum wire_type
     /* session -> worker */
     WIRE_SESSION = 1,      /* struct wire_session, cookie, item GUIDs, handler CLSIDs */
     WIRE_CONTROL,          /* struct wire_control: /skip or /stop; answered WIRE_ANSWER */
+    WIRE_COMMAND,          /* struct wire_command: what the choice dialog asks */
 
     /* worker -> session; header.handler says whose */
     WIRE_HELLO = 0x100,    /* DWORD pointer size: the worker is ready */
@@ -47,6 +48,9 @@ enum wire_type
     WIRE_PROGRESS,         /* DWORD count, then count struct wire_progress */
     WIRE_LOG,              /* struct wire_log, then its text */
     WIRE_DELETE_LOG,       /* the GUID of the entry, GUID_NULL for all */
+    WIRE_FLAGS,            /* DWORD SYNCMGRHANDLER_* */
+    WIRE_STATE,            /* DWORD enum handler_state: waiting, showing properties */
+    WIRE_ITEM_ICON,        /* DWORD index, struct wire_icon, then its pixels */
     WIRE_FAIL,             /* struct wire_end, statuses, then the message */
     WIRE_FINISH,           /* struct wire_end, statuses */
     WIRE_ANSWER,           /* struct wire_answer: how many took a WIRE_CONTROL */
@@ -80,6 +84,14 @@ struct wire_control
     GUID item;
 };
 
+struct wire_command
+{
+    DWORD kind;            /* enum command_kind */
+    DWORD any_handler;     /* all of the worker's handlers */
+    ULONGLONG window;      /* the dialog: a window handle is valid in every process */
+    GUID item;
+};
+
 struct wire_answer
 {
     DWORD serial;
@@ -95,6 +107,9 @@ struct wire_item
 {
     GUID id;
     WCHAR name[MAX_SYNCMGRITEMNAME];
+    DWORD flags;
+    FILETIME last_update;
+    INT icon;
 };
 
 struct wire_progress

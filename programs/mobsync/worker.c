@@ -314,6 +314,31 @@ unsigned int worker_control(struct worker *worker, enum control_action action, c
     return ret;
 }
 
+/* What the choice dialog asks of one of the worker's handlers, or of all
+ * (NULL). Synchronize and Close start the time limit again: the worker is
+ * waited for that long and a little more. */
+void worker_command(struct worker *worker, const CLSID *handler,
+        const struct handler_command *command)
+{
+    struct { struct wire_header header; struct wire_command command; } message;
+
+    if (!worker) return;
+    memset(&message, 0, sizeof(message));
+    message.header.type = WIRE_COMMAND;
+    message.header.size = sizeof(message.command);
+    message.command.kind = command->kind;
+    message.command.any_handler = !handler;
+    if (handler) message.header.handler = *handler;
+    message.command.window = (ULONG_PTR)command->window;
+    message.command.item = command->item;
+    if (command->kind == COMMAND_SYNC || command->kind == COMMAND_RELEASE)
+        worker->deadline = GetTickCount() + worker->session->timeout_ms + WORKER_MARGIN;
+    EnterCriticalSection(&worker->control_cs);
+    if (!wire_write(worker->to_worker, &message, sizeof(message)))
+        WARN("The worker did not take command %u.\n", command->kind);
+    LeaveCriticalSection(&worker->control_cs);
+}
+
 /* At the end of the session, when every handler has its result: lets the
  * worker release its handlers and end, at most until the deadline. */
 void worker_finish(struct worker *worker)
