@@ -34,3 +34,18 @@
 #define IDS_NO_WORKER           134
 #define IDS_WORKER_ENDED        135
 #define IDS_NO_OTHER_ARCH       136
+#define IDS_CHOICE_NAME         140
+#define IDS_CHOICE_LAST_UPDATED 141
+#define IDS_CHOICE_LOADING      142
+#define IDS_CHOICE_NO_DISPLAY   143
+#define IDS_CHOICE_NO_ITEMS     144
+
+/* Items to Synchronize */
+#define IDD_CHOICE              200
+#define IDC_CHOICE_TEXT         201
+#define IDC_CHOICE_LIST         202
+#define IDC_CHOICE_STATUS       203
+#define IDC_CHOICE_PROPERTIES   204
+#define IDC_CHOICE_SETUP        205
+#define IDC_CHOICE_SYNC         206
+#define IDI_MOBSYNC             300

@@ -1,0 +1,55 @@
+/*
+ * mobsync.exe: Items to Synchronize, between its run (choice.c) and its
+ * window (choice_window.c)
+ *
+ * This program is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#ifndef __MOBSYNC_CHOICE_H
+#define __MOBSYNC_CHOICE_H
+
+#include "commctrl.h"
+
+/* Posted by the session's observer; one at a time (choice_refresh_pending). */
+#define WM_CHOICE_REFRESH (WM_APP + 1)
+#define WATCH_TIMER 1
+
+/* A handler as the dialog shows it: its rows are contiguous, in the
+ * session's order (by CLSID). */
+struct choice_handler
+{
+    struct handler *handler;
+    struct handler_view view;  /* the copy shown */
+    unsigned int first_row, row_count;
+    int icon;                  /* in the image list; -1: none yet */
+    int *item_icons;           /* the view's item icons in the image list */
+    unsigned int item_icon_count;
+};
+
+struct choice
+{
+    struct session *session;
+    HWND window, list;
+    HIMAGELIST images;
+    int default_icon, error_icon;
+    struct choice_handler *handlers;
+    unsigned int count;
+    BOOL filling;              /* check boxes changed by the dialog itself */
+    BOOL disabled;             /* while a handler shows its properties */
+    int result;                /* IDC_CHOICE_SYNC or IDCANCEL once chosen */
+    SIZE initial;              /* client size from the template, the smallest */
+    SIZE min_track;
+    RECT layout[8];            /* the controls' places at that size */
+};
+
+extern LONG choice_refresh_pending;
+
+/* choice_window.c */
+extern BOOL choice_create_window(struct choice *choice);
+extern void choice_refresh(struct choice *choice);
+extern void choice_free(struct choice *choice);
+
+#endif /* __MOBSYNC_CHOICE_H */
