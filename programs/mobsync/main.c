@@ -256,6 +256,22 @@ static int run_command_session(struct command *cmd)
     ExitProcess(ret);
 }
 
+/* Plain mobsync: Items to Synchronize, and what the person chose; without
+ * a display, what /sync does. */
+static int run_choice_command(struct command *cmd)
+{
+    BOOL shown, gave_up;
+    int ret;
+
+    cmd->options.only_handlers = cmd->handlers;
+    cmd->options.only_handler_count = cmd->handler_count;
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    ret = run_choice(&cmd->options, FALSE, &shown, &gave_up);
+    if (!shown) run_command_session(cmd);
+    CoUninitialize();
+    ExitProcess(ret);
+}
+
 int __cdecl wmain(int argc, WCHAR *argv[])
 {
     struct command cmd = { { 0 } };
@@ -277,6 +293,8 @@ int __cdecl wmain(int argc, WCHAR *argv[])
         ret = run_invoke_server();
         CoUninitialize();
     }
+    else if (!cmd.have_command && !cmd.item_count && choice_wanted())
+        ret = run_choice_command(&cmd);
     else ret = run_command_session(&cmd);
     free(cmd.handlers);
     free(cmd.items);

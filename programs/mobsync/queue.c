@@ -165,6 +165,16 @@ static BOOL run_request(struct request *request)
     TRACE("Request from process %#lx: kind %lu, %s, flags %#lx, %lu bytes of cookie.\n",
           request->header.sender_pid, request->header.kind, debugstr_guid(&request->header.clsid),
           request->header.invoke_flags, request->header.cookie_size);
+    /* Without STARTSYNC the person chooses first (UpdateAll always). */
+    if (!(request->header.kind == MOBSYNC_REQUEST_UPDATE_ITEMS
+            && (request->header.invoke_flags & SYNCMGRINVOKE_STARTSYNC)) && choice_wanted())
+    {
+        BOOL shown;
+
+        run_choice(&options, (request->header.invoke_flags & SYNCMGRINVOKE_MINIMIZED) != 0, &shown,
+                   &gave_up);
+        if (shown) return gave_up;
+    }
     if (!(session = session_create(&options)))
     {
         ERR("Out of memory for a session.\n");
