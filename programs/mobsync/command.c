@@ -166,16 +166,17 @@ BOOL handler_post_command(struct handler *handler, const struct handler_command 
          * record waits as long as the worker's own clock, and a little more. */
         if (!handler->remote) handler->command = *command;
         if (command->kind == COMMAND_SYNC || command->kind == COMMAND_RELEASE)
+        {
             handler->deadline = GetTickCount() + session->timeout_ms
                     + (handler->remote ? WORKER_MARGIN : 0);
+            handler->timed = TRUE;
+        }
         if (command->kind == COMMAND_PROPERTIES)
         {
             /* Busy from now on for the dialog, until the completion. */
             handler->state = HANDLER_SHOWING_PROPERTIES;
             handler_changed_locked(handler);
         }
-        if (command->kind == COMMAND_SYNC || command->kind == COMMAND_RELEASE)
-            handler->state = HANDLER_LOADING; /* the time limit counts again */
         SetEvent(handler->control_event);
         ret = TRUE;
     }

@@ -268,8 +268,10 @@ BOOL handler_watch(struct handler *handler, DWORD now, DWORD grace_ms)
     BOOL running = FALSE;
 
     lock(handler);
-    /* Waiting for the person in the choice dialog has no time limit. */
-    if (handler->state == HANDLER_WAITING || handler->state == HANDLER_SHOWING_PROPERTIES)
+    /* Waiting for the person in the choice dialog has no time limit, until
+     * the person synchronizes or closes it. */
+    if (!handler->timed
+            && (handler->state == HANDLER_WAITING || handler->state == HANDLER_SHOWING_PROPERTIES))
         running = !handler->finished;
     else if (!handler->finished)
     {

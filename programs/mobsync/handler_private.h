@@ -72,6 +72,7 @@ struct handler
     unsigned int item_icon_count;
     LONG generation;       /* counts changes the choice dialog may show */
     struct handler_command command; /* the next one, COMMAND_NONE when none */
+    BOOL timed;            /* told to synchronize or be released: its time limit runs */
 };
 
 static inline void lock(struct handler *handler)
