@@ -403,6 +403,20 @@ static inline DWORD hash_bytes(const BYTE *data, DWORD size)
     return hash;
 }
 
+/* The per-user Headless value (docs/engine.md): 1 makes plain mobsync and a
+ * program's UpdateAll run without windows; ~0u deletes it. */
+static inline void set_headless(DWORD value)
+{
+    HKEY key;
+
+    if (RegCreateKeyExA(HKEY_CURRENT_USER, MOBSYNC_SETTINGS_KEY_A, 0, NULL, 0, KEY_ALL_ACCESS, NULL,
+                        &key, NULL))
+        return;
+    if (value == ~0u) RegDeleteValueA(key, "Headless");
+    else RegSetValueExA(key, "Headless", 0, REG_DWORD, (BYTE *)&value, sizeof(value));
+    RegCloseKey(key);
+}
+
 /* The check state of item i of handler n as the user left it (docs/registry.md). */
 static inline void set_item_setting(int n, int i, DWORD checked)
 {

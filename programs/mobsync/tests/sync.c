@@ -319,7 +319,9 @@ static void test_invoke(void)
        log.calls[1], expected);
     ok(log.count == 12, "%u calls.\n", log.count);
 
-    /* UpdateAll: every handler, no cookie. */
+    /* UpdateAll: every handler, no cookie. It opens Items to Synchronize
+     * unless the user made mobsync headless (choice.c tests the dialog). */
+    set_headless(1);
     DeleteFileA(log_path);
     hr = ISyncMgrSynchronizeInvoke_UpdateAll(invoke);
     ok(hr == S_OK, "UpdateAll got %#lx.\n", hr);
@@ -331,6 +333,8 @@ static void test_invoke(void)
     sprintf(expected, "Initialize reserved=0 flags=%08x cookie=0:811c9dc5",
             SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER);
     ok(log.count > 1 && !strcmp(log.calls[1], expected), "got \"%s\".\n", log.calls[1]);
+    ok(log.count == 12, "UpdateAll: %u calls.\n", log.count);
+    set_headless(~0u);
 
     ISyncMgrSynchronizeInvoke_Release(invoke);
     unregister_handler(TEST_GOOD_SYNC);
