@@ -202,6 +202,7 @@ void relay_items(const CLSID *handler, const struct item *items, unsigned int co
             batch[i].flags = items[first + i].flags;
             batch[i].last_update = items[first + i].last_update;
             batch[i].icon = items[first + i].icon;
+            batch[i].checked = items[first + i].checked;
         }
         head[0] = count;
         head[1] = first;

@@ -110,6 +110,7 @@ struct wire_item
     DWORD flags;
     FILETIME last_update;
     INT icon;
+    DWORD checked;         /* its dwItemState; WIRE_CHOICE says what was chosen */
 };
 
 struct wire_progress
