@@ -47,9 +47,15 @@ struct choice
 
 extern LONG choice_refresh_pending;
 
+/* choice_list.c */
+extern void choice_refresh(struct choice *choice);
+extern BOOL choice_properties_target(const struct choice *choice, unsigned int *index, GUID *item);
+extern void choice_update_controls(struct choice *choice);
+extern BOOL choice_allowed_change(const struct choice *choice, const NMLISTVIEW *nm);
+extern void choice_item_changed(struct choice *choice, const NMLISTVIEW *nm);
+
 /* choice_window.c */
 extern BOOL choice_create_window(struct choice *choice);
-extern void choice_refresh(struct choice *choice);
 extern void choice_free(struct choice *choice);
 
 #endif /* __MOBSYNC_CHOICE_H */

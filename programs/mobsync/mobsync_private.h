@@ -242,6 +242,9 @@ extern int session_finish(struct session *session);
 extern unsigned int session_request(enum control_action action, const GUID *handler,
         const GUID *item);
 
+/* summary.c */
+extern int session_report(struct session *session);
+
 /* serve_worker.c */
 extern int run_worker(const WCHAR *channel);
 

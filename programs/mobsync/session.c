@@ -39,18 +39,6 @@ static int __cdecl compare_handlers(const void *a, const void *b)
                   handler_clsid_str(*(struct handler * const *)b));
 }
 
-static void print_list(struct session *session)
-{
-    struct text text = { 0 };
-    unsigned int i;
-
-    for (i = 0; i < session->handler_count; i++)
-    {
-        handler_list(session->handlers[i], &text);
-        output_text(&text);
-    }
-}
-
 /* mobsync /skip: what the progress dialog's Skip button does. Progress for
  * the item answers S_SYNCMGR_CANCELITEM from now on, and the handler's
  * thread passes the request on with SetItemStatus(SKIPPED). Gives the
@@ -386,23 +374,7 @@ int session_finish(struct session *session)
     if (session->other) worker_finish(session->other);
     session->other = NULL;
 
-    if (session->worker || session->mode == MODE_CHOOSE) ret = 0;
-    else if (session->mode == MODE_LIST)
-    {
-        print_list(session);
-        ret = session->errors ? 1 : 0;
-    }
-    else
-    {
-        for (i = 0; i < session->only_item_count; i++)
-        {
-            if (session->found_items[i]) continue;
-            report_missing_item(&session->only_items[i]);
-            session->errors++;
-        }
-        report_summary(session->succeeded, session->failed, session->skipped);
-        ret = session->failed || session->errors ? 1 : 0;
-    }
+    ret = session_report(session);
     drop_handlers(session);
     return ret;
 }
