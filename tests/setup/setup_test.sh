@@ -117,6 +117,11 @@ else
     check "no 32-bit files where 32-bit programs cannot run" none_in "$wow64" mobsync.dll mobsync.exe
 fi
 check "the DLL override is native" override native
+# No X display: plain mobsync, which opens Items to Synchronize, says so in
+# one line and synchronizes headlessly, without waiting for one.
+nodisplay() { ( unset DISPLAY; mobsync_run64 mobsync.exe ) 2>&1 | tr -d '\r' | grep -v ':err:\|:fixme:' | tee /dev/stderr | grep -x "mobsync: no display to show Items to Synchronize on; synchronizing without windows" >/dev/null; }
+check "without a display plain mobsync synchronizes headlessly, saying so" nodisplay
+check "and ends with its summary" said "^0 succeeded, 0 failed, 0 skipped"
 check "install again succeeds" setup install
 check "installing twice keeps no backup of our own files" test ! -e "$WINEPREFIX/.mobsync-setup/64-mobsync.dll"
 check "uninstall succeeds" setup uninstall

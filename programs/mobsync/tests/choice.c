@@ -34,6 +34,21 @@
 
 static const WCHAR choice_title[] = L"Items to Synchronize";
 
+/* "/handler:{CLSID}" for each handler given: other tests' handlers may be
+ * registered still, and the dialog lists what is asked for. */
+static const char *only(int count, ...)
+{
+    static char args[512];
+    va_list va;
+    int i;
+
+    args[0] = 0;
+    va_start(va, count);
+    for (i = 0; i < count; i++) sprintf(args + strlen(args), " /handler:%s", handler_str(va_arg(va, int)));
+    va_end(va);
+    return args;
+}
+
 struct find_dialog
 {
     DWORD pid;
@@ -359,7 +374,7 @@ static void test_list(void)
 
     register_listed();
     DeleteFileA(log_path);
-    if (!start_mobsync("", &run)) goto done;
+    if (!start_mobsync(only(6, 0x01, 0x1c, 0x1d, 0x1e, 0x1f, BROKEN), &run)) goto done;
     dialog = wait_for_dialog(GetProcessId(run.process));
     ok(dialog != NULL, "no dialog.\n");
     if (!dialog)
@@ -534,7 +549,7 @@ static void test_properties(BOOL other)
     delete_item_settings(0x1c);
     RegDeleteKeyA(HKEY_CURRENT_USER, TEST_REGISTRY_KEY);
     DeleteFileA(log_path);
-    if (!start_mobsync("", &run)) goto done;
+    if (!start_mobsync(only(1, 0x1c), &run)) goto done;
     dialog = wait_for_dialog(GetProcessId(run.process));
     ok(dialog != NULL, "no dialog.\n");
     if (!dialog)
@@ -611,6 +626,56 @@ done:
     delete_item_settings(0x1c);
 }
 
+/* A handler that does not answer in time while the dialog loads is shown
+ * with its error, and the others regardless; the dialog does not wait for
+ * it once it is given up on. */
+static void test_hang_while_loading(void)
+{
+    struct mobsync_run run;
+    struct row rows[8];
+    unsigned int count;
+    char name[64];
+    HANDLE event;
+    HWND dialog;
+
+    sprintf(name, TEST_RELEASE_EVENT, TEST_BLOCK_INIT, 1);
+    event = CreateEventA(NULL, TRUE, FALSE, name);
+    register_handler(0x01);
+    register_handler(TEST_BLOCK_INIT);
+    delete_item_settings(0x01);
+    sprintf(name, "/timeout:1%s", only(2, 0x01, TEST_BLOCK_INIT));
+    if (!start_mobsync(name, &run)) goto done;
+    dialog = wait_for_dialog(GetProcessId(run.process));
+    ok(dialog != NULL, "no dialog.\n");
+    if (dialog)
+    {
+        count = read_rows(dialog, rows, ARRAY_SIZE(rows));
+        ok(count == 6, "%u rows.\n", count);
+        if (count == 6)
+        {
+            ok_row(rows, 0, "Test handler 01", 1, 0);
+            ok_row(rows, 4, handler_str(TEST_BLOCK_INIT), 0, 0);
+            ok(!strcmp(rows[5].text, "did not finish within 1 seconds (0x800705b4)"), "row 5: \"%s\".\n",
+               rows[5].text);
+        }
+        save_window_png(dialog, "choice_timed_out");
+    }
+    SetEvent(event);
+    if (dialog) click_and_finish(dialog, IDCANCEL, &run);
+    else
+    {
+        TerminateProcess(run.process, 1);
+        finish_mobsync(&run);
+    }
+    ok(exit_code == 0, "exit code %lu.\n", exit_code);
+
+done:
+    CloseHandle(event);
+    unregister_handler(0x01);
+    unregister_handler(TEST_BLOCK_INIT);
+    delete_item_settings(0x01);
+}
+
 /* Closed while a handler shows its properties: once it is done with them,
  * it is released, as soon as it is done, not when its time limit is over. */
 static void test_close_during_properties(void)
@@ -628,7 +693,7 @@ static void test_close_during_properties(void)
     register_handler(0x1c);
     delete_item_settings(0x1c);
     RegDeleteKeyA(HKEY_CURRENT_USER, TEST_REGISTRY_KEY);
-    if (!start_mobsync("/timeout:300", &run)) goto done;
+    if (!start_mobsync(only(1, 0x1c), &run)) goto done;
     if (!(dialog = wait_for_dialog(GetProcessId(run.process))))
     {
         ok(0, "no dialog.\n");
@@ -744,26 +809,26 @@ static void test_rule(void)
     register_handler(0x01);
     delete_item_settings(0x01);
     set_headless(~0u);
-    ok(dialog_shown(""), "plain mobsync shows no dialog.\n");
+    ok(dialog_shown(only(1, 0x01)), "plain mobsync shows no dialog.\n");
 
     /* Headless: what /sync does, and it ends by itself. */
     set_headless(1);
-    run_mobsync("");
+    run_mobsync(only(1, 0x01));
     ok(exit_code == 0, "exit code %lu.\n", exit_code);
     ok(!strcmp(last_line(), "2 succeeded, 0 failed, 0 skipped"), "last line \"%s\".\n", last_line());
     set_headless(0);
-    ok(dialog_shown(""), "Headless=0: no dialog.\n");
+    ok(dialog_shown(only(1, 0x01)), "Headless=0: no dialog.\n");
     set_headless(~0u);
 
     SetEnvironmentVariableA("MOBSYNC_HEADLESS", "1");
-    run_mobsync("");
+    run_mobsync(only(1, 0x01));
     ok(!strcmp(last_line(), "2 succeeded, 0 failed, 0 skipped"), "last line \"%s\".\n", last_line());
     SetEnvironmentVariableA("MOBSYNC_HEADLESS", "0");
-    ok(dialog_shown(""), "MOBSYNC_HEADLESS=0: no dialog.\n");
+    ok(dialog_shown(only(1, 0x01)), "MOBSYNC_HEADLESS=0: no dialog.\n");
     SetEnvironmentVariableA("MOBSYNC_HEADLESS", NULL);
 
     /* Nobody can see the windows: one line, then headless. */
-    run_on_hidden_station("");
+    run_on_hidden_station(only(1, 0x01));
     ok(strstr(output, "mobsync: no display to show Items to Synchronize on; synchronizing without windows")
        != NULL, "output:\n%s", output);
     ok(strstr(output, "2 succeeded, 0 failed, 0 skipped") != NULL, "output:\n%s", output);
@@ -871,7 +936,7 @@ static void test_keyboard_and_layout(void)
 
     register_handler(0x1c);
     delete_item_settings(0x1c);
-    if (!start_mobsync("", &run)) goto done;
+    if (!start_mobsync(only(1, 0x1c), &run)) goto done;
     if (!(dialog = wait_for_dialog(GetProcessId(run.process))))
     {
         ok(0, "no dialog.\n");
@@ -921,7 +986,7 @@ static void test_keyboard_and_layout(void)
     ok(exit_code == 0 && !output[0], "Esc: exit code %lu, output \"%s\".\n", exit_code, output);
 
     /* Enter is Synchronize. */
-    if (!start_mobsync("", &run)) goto done;
+    if (!start_mobsync(only(1, 0x1c), &run)) goto done;
     if ((dialog = wait_for_dialog(GetProcessId(run.process))))
     {
         SetForegroundWindow(dialog);
@@ -936,7 +1001,7 @@ static void test_keyboard_and_layout(void)
                          NULL, &key, NULL))
     {
         RegSetValueExA(key, "LogPixels", 0, REG_DWORD, (BYTE *)&dpi, sizeof(dpi));
-        if (!start_mobsync("", &run)) goto restore;
+        if (!start_mobsync(only(1, 0x1c), &run)) goto restore;
         if ((dialog = wait_for_dialog(GetProcessId(run.process))))
         {
             GetWindowRect(dialog, &window);
@@ -972,6 +1037,7 @@ START_TEST(choice)
     if (both_arches()) test_properties(TRUE);
     else skip("the other architecture cannot run here.\n");
     test_close_during_properties();
+    test_hang_while_loading();
     test_keyboard_and_layout();
     CoUninitialize();
 }

@@ -268,7 +268,9 @@ static DWORD WINAPI keep_local_thread(void *arg)
 }
 
 /* When a person can be asked (mobsync run without a command), the conflict
- * dialog decides. */
+ * dialog decides. Made headless, plain mobsync skips Items to Synchronize
+ * and synchronizes the checked items at once, but keeps MAYBOTHERUSER: the
+ * handler's own dialog is still shown. */
 static void test_conflict_dialog(void)
 {
     HANDLE thread;
@@ -280,7 +282,13 @@ static void test_conflict_dialog(void)
     write_file("net1\\plan.txt", "network plan", 50);
 
     thread = CreateThread(NULL, 0, keep_local_thread, NULL, 0, NULL);
-    if (!run_mobsync("")) return;
+    SetEnvironmentVariableA("MOBSYNC_HEADLESS", "1");
+    if (!run_mobsync(""))
+    {
+        SetEnvironmentVariableA("MOBSYNC_HEADLESS", NULL);
+        return;
+    }
+    SetEnvironmentVariableA("MOBSYNC_HEADLESS", NULL);
     ok(!WaitForSingleObject(thread, 30000), "the helper did not end.\n");
     GetExitCodeThread(thread, &code);
     CloseHandle(thread);
