@@ -27,7 +27,7 @@ mobsync_wineboot "$WINEPREFIX" "$tmp/wineboot.log" || { echo "bench: wineboot fa
 sys="$WINEPREFIX/drive_c/windows/system32"
 cp x86_64/bench/handler/benchhandler.dll x86_64/bench/driver/benchdriver.exe \
    x86_64/bench/benchrun/benchrun.exe x86_64/bench/benchreg/benchreg.exe \
-   x86_64/bench/benchlat/benchlat.exe "$sys/"
+   x86_64/bench/benchlat/benchlat.exe x86_64/bench/benchdialog/benchdialog.exe "$sys/"
 mkdir -p "$WINEPREFIX/drive_c/bench"
 
 clsid() { printf '{B3C4B3C4-0000-4000-8000-0000000000%02X}' "$1"; }
@@ -213,6 +213,17 @@ if measured "/invoke soak" "${h10:-}" "${h500:-}" "${y10:-}" "${y500:-}"; then
     dh=$((h500 - h10)); dy=$(( (y500 - y10) / 1024 ))
     echo "/invoke soak: $dh more handles and $dy KiB more heap after request 500 than after request 10 ($h10 -> $h500 handles, $b10 -> $b500 heap blocks; target <= 8 handles, <= 256 KiB) $(verdict "$dh <= 8 && $dy <= 256")"
 fi
+# 8. Items to Synchronize with 1,000 items, from starting mobsync.exe to the
+#    list complete, against /list of the same items in the same run.
+: > "$tmp/dialog"; : > "$tmp/list1k"
+for round in $(seq "$runs"); do
+    mobsync_run64 benchdialog.exe 2 1000 2>/dev/null | tr -d '\r' | tail -n 1 >> "$tmp/dialog"
+    BENCH_ITEMS=1000 times 1 mobsync.exe /list $(handlers 1) >> "$tmp/list1k"
+done
+dialog=$(median < "$tmp/dialog")
+list1k=$(median < "$tmp/list1k")
+measured "Items to Synchronize" "$dialog" "$list1k" &&
+echo "Items to Synchronize with 1,000 items: $dialog ms until the list is complete, against $list1k ms for /list of the same items ($(calc "%.2f" "$dialog / $list1k")x; medians of $(wc -l < "$tmp/dialog") runs; target < 1000 ms) $(verdict "$dialog < 1000")"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1), $(mobsync_run64 --version)$(mobsync_can_run32 && echo ", wine32 installed (used by figure 3b only)")"
 if [ $unmeasured != 0 ]; then
     echo "bench: $unmeasured figure(s) not measured: see above" >&2
