@@ -85,6 +85,10 @@ static void pump(DWORD ms)
     while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) DispatchMessageW(&msg);
 }
 
+/* A screenshot, named for the architecture too: both runs keep theirs. */
+#define save_dialog(dialog, name) \
+    save_window_png(dialog, sizeof(void *) == 8 ? name "-64" : name "-32")
+
 /* Its dialog, once it shows one with every handler answered. */
 static HWND wait_for_dialog(DWORD pid)
 {
@@ -415,7 +419,7 @@ static void test_list(void)
            rows[6].image, rows[7].image);
         ok(rows[1].image == I_IMAGENONE, "item icon %d.\n", rows[1].image);
     }
-    save_window_png(dialog, "choice");
+    save_dialog(dialog, "choice");
     {
         static const char * const calls[] =
         {
@@ -571,7 +575,8 @@ static void test_properties(BOOL other)
     ok(!IsWindowEnabled(dialog), "the dialog is enabled while the handler shows its properties.\n");
     ok(wait_for_call(0x1c, "ShowProperties parent=window item=1"), "no ShowProperties.\n");
     ok(!IsWindowEnabled(dialog), "enabled before ShowPropertiesCompleted.\n");
-    save_window_png(dialog, other ? "choice_properties_other" : "choice_properties");
+    if (other) save_dialog(dialog, "choice_properties_other");
+    else save_dialog(dialog, "choice_properties");
     SetEvent(event);
     ok(wait_for_rows(dialog, 3), "not 3 rows and enabled after ITEMDELETED.\n");
     ResetEvent(event);
@@ -658,7 +663,7 @@ static void test_hang_while_loading(void)
             ok(!strcmp(rows[5].text, "did not finish within 1 seconds (0x800705b4)"), "row 5: \"%s\".\n",
                rows[5].text);
         }
-        save_window_png(dialog, "choice_timed_out");
+        save_dialog(dialog, "choice_timed_out");
     }
     SetEvent(event);
     if (dialog) click_and_finish(dialog, IDCANCEL, &run);
@@ -870,7 +875,7 @@ static void test_rule(void)
     ok(dialog != NULL, "UpdateAll: no dialog.\n");
     if (dialog)
     {
-        save_window_png(dialog, "choice_update_all");
+        save_dialog(dialog, "choice_update_all");
         SendMessageW(GetDlgItem(dialog, IDCANCEL), BM_CLICK, 0, 0);
         wait_gone(dialog);
     }
@@ -972,7 +977,7 @@ static void test_keyboard_and_layout(void)
     ok(close2.left == close.left + 200 && close2.top == close.top + 100, "Close %s, was %s.\n",
        wine_dbgstr_rect(&close2), wine_dbgstr_rect(&close));
     ok_layout(dialog, "larger");
-    save_window_png(dialog, "choice_larger");
+    save_dialog(dialog, "choice_larger");
     SetWindowPos(dialog, NULL, 0, 0, 50, 50, SWP_NOMOVE | SWP_NOZORDER | SWP_NOACTIVATE);
     GetWindowRect(dialog, &window2);
     ok(window2.right - window2.left == window.right - window.left
@@ -1008,7 +1013,7 @@ static void test_keyboard_and_layout(void)
             ok(window.right - window.left >= width96 * 14 / 10, "at 144 DPI %ld wide, at 96 %ld.\n",
                window.right - window.left, width96);
             ok_layout(dialog, "144 DPI");
-            save_window_png(dialog, "choice_144dpi");
+            save_dialog(dialog, "choice_144dpi");
             click_and_finish(dialog, IDCANCEL, &run);
         }
         else
