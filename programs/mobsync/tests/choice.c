@@ -105,6 +105,20 @@ static HWND wait_for_dialog(DWORD pid)
     return NULL;
 }
 
+/* Starts mobsync args and waits for its dialog; NULL, with the process
+ * ended, when none came. */
+static HWND open_dialog(const char *args, struct mobsync_run *run)
+{
+    HWND dialog;
+
+    if (!start_mobsync(args, run)) return NULL;
+    if ((dialog = wait_for_dialog(GetProcessId(run->process)))) return dialog;
+    ok(0, "mobsync %s shows no dialog.\n", args);
+    TerminateProcess(run->process, 1);
+    finish_mobsync(run);
+    return NULL;
+}
+
 /* --- the dialog's list view, read and written in its own memory ---------- */
 
 struct remote
@@ -378,15 +392,7 @@ static void test_list(void)
 
     register_listed();
     DeleteFileA(log_path);
-    if (!start_mobsync(only(6, 0x01, 0x1c, 0x1d, 0x1e, 0x1f, BROKEN), &run)) goto done;
-    dialog = wait_for_dialog(GetProcessId(run.process));
-    ok(dialog != NULL, "no dialog.\n");
-    if (!dialog)
-    {
-        TerminateProcess(run.process, 1);
-        finish_mobsync(&run);
-        goto done;
-    }
+    if (!(dialog = open_dialog(only(6, 0x01, 0x1c, 0x1d, 0x1e, 0x1f, BROKEN), &run))) goto done;
     count = read_rows(dialog, rows, ARRAY_SIZE(rows));
     ok(count == 11, "%u rows.\n", count);
     if (count == 11)
@@ -553,15 +559,7 @@ static void test_properties(BOOL other)
     delete_item_settings(0x1c);
     RegDeleteKeyA(HKEY_CURRENT_USER, TEST_REGISTRY_KEY);
     DeleteFileA(log_path);
-    if (!start_mobsync(only(1, 0x1c), &run)) goto done;
-    dialog = wait_for_dialog(GetProcessId(run.process));
-    ok(dialog != NULL, "no dialog.\n");
-    if (!dialog)
-    {
-        TerminateProcess(run.process, 1);
-        finish_mobsync(&run);
-        goto done;
-    }
+    if (!(dialog = open_dialog(only(1, 0x1c), &run))) goto done;
     count = read_rows(dialog, rows, ARRAY_SIZE(rows));
     ok(count == 4, "%u rows.\n", count);
     ok(count >= 2 && rows[1].image >= 0 && rows[1].time[0], "row 1: image %d, time \"%s\".\n",
@@ -649,10 +647,7 @@ static void test_hang_while_loading(void)
     register_handler(TEST_BLOCK_INIT);
     delete_item_settings(0x01);
     sprintf(name, "/timeout:1%s", only(2, 0x01, TEST_BLOCK_INIT));
-    if (!start_mobsync(name, &run)) goto done;
-    dialog = wait_for_dialog(GetProcessId(run.process));
-    ok(dialog != NULL, "no dialog.\n");
-    if (dialog)
+    if ((dialog = open_dialog(name, &run)))
     {
         count = read_rows(dialog, rows, ARRAY_SIZE(rows));
         ok(count == 6, "%u rows.\n", count);
@@ -664,17 +659,11 @@ static void test_hang_while_loading(void)
                rows[5].text);
         }
         save_dialog(dialog, "choice_timed_out");
+        SetEvent(event);
+        click_and_finish(dialog, IDCANCEL, &run);
+        ok(exit_code == 0, "exit code %lu.\n", exit_code);
     }
     SetEvent(event);
-    if (dialog) click_and_finish(dialog, IDCANCEL, &run);
-    else
-    {
-        TerminateProcess(run.process, 1);
-        finish_mobsync(&run);
-    }
-    ok(exit_code == 0, "exit code %lu.\n", exit_code);
-
-done:
     CloseHandle(event);
     unregister_handler(0x01);
     unregister_handler(TEST_BLOCK_INIT);
@@ -698,14 +687,7 @@ static void test_close_during_properties(void)
     register_handler(0x1c);
     delete_item_settings(0x1c);
     RegDeleteKeyA(HKEY_CURRENT_USER, TEST_REGISTRY_KEY);
-    if (!start_mobsync(only(1, 0x1c), &run)) goto done;
-    if (!(dialog = wait_for_dialog(GetProcessId(run.process))))
-    {
-        ok(0, "no dialog.\n");
-        TerminateProcess(run.process, 1);
-        finish_mobsync(&run);
-        goto done;
-    }
+    if (!(dialog = open_dialog(only(1, 0x1c), &run))) goto done;
     select_row(dialog, 1);
     SendMessageW(GetDlgItem(dialog, IDC_CHOICE_PROPERTIES), BM_CLICK, 0, 0);
     ok(wait_for_call(0x1c, "ShowProperties parent=window item=1"), "no ShowProperties.\n");
@@ -941,14 +923,7 @@ static void test_keyboard_and_layout(void)
 
     register_handler(0x1c);
     delete_item_settings(0x1c);
-    if (!start_mobsync(only(1, 0x1c), &run)) goto done;
-    if (!(dialog = wait_for_dialog(GetProcessId(run.process))))
-    {
-        ok(0, "no dialog.\n");
-        TerminateProcess(run.process, 1);
-        finish_mobsync(&run);
-        goto done;
-    }
+    if (!(dialog = open_dialog(only(1, 0x1c), &run))) goto done;
     select_row(dialog, 1);
     control = GetDlgItem(dialog, IDC_CHOICE_LIST);
     ok(GetNextDlgTabItem(dialog, control, FALSE) == GetDlgItem(dialog, IDC_CHOICE_PROPERTIES),
@@ -991,12 +966,9 @@ static void test_keyboard_and_layout(void)
     ok(exit_code == 0 && !output[0], "Esc: exit code %lu, output \"%s\".\n", exit_code, output);
 
     /* Enter is Synchronize. */
-    if (!start_mobsync(only(1, 0x1c), &run)) goto done;
-    if ((dialog = wait_for_dialog(GetProcessId(run.process))))
-    {
-        SetForegroundWindow(dialog);
-        press(VK_RETURN);
-    }
+    if (!(dialog = open_dialog(only(1, 0x1c), &run))) goto done;
+    SetForegroundWindow(dialog);
+    press(VK_RETURN);
     finish_mobsync(&run);
     ok(!strcmp(last_line(), "2 succeeded, 0 failed, 0 skipped"), "Enter: last line \"%s\".\n",
        last_line());
@@ -1006,8 +978,7 @@ static void test_keyboard_and_layout(void)
                          NULL, &key, NULL))
     {
         RegSetValueExA(key, "LogPixels", 0, REG_DWORD, (BYTE *)&dpi, sizeof(dpi));
-        if (!start_mobsync(only(1, 0x1c), &run)) goto restore;
-        if ((dialog = wait_for_dialog(GetProcessId(run.process))))
+        if ((dialog = open_dialog(only(1, 0x1c), &run)))
         {
             GetWindowRect(dialog, &window);
             ok(window.right - window.left >= width96 * 14 / 10, "at 144 DPI %ld wide, at 96 %ld.\n",
@@ -1016,13 +987,6 @@ static void test_keyboard_and_layout(void)
             save_dialog(dialog, "choice_144dpi");
             click_and_finish(dialog, IDCANCEL, &run);
         }
-        else
-        {
-            ok(0, "no dialog at 144 DPI.\n");
-            TerminateProcess(run.process, 1);
-            finish_mobsync(&run);
-        }
-restore:
         RegDeleteValueA(key, "LogPixels");
         RegCloseKey(key);
     }
