@@ -165,6 +165,7 @@ static HRESULT WINAPI callback_Progress(ISyncMgrSynchronizeCallback *iface, REFS
         SYNCMGRPROGRESSITEM *progress)
 {
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
+    WCHAR text[MAX_STATUS_TEXT + 1];
     SYNCMGRPROGRESSITEM copy;
     GUID id_copy;
 
@@ -177,7 +178,13 @@ static HRESULT WINAPI callback_Progress(ISyncMgrSynchronizeCallback *iface, REFS
              progress);
         return E_INVALIDARG;
     }
-    return handler_progress(callback->handler, &id_copy, &copy);
+    /* Unterminated text ends at MAX_STATUS_TEXT; unreadable text is none. */
+    if (!(copy.mask & SYNCMGRPROGRESSITEM_STATUSTEXT) || !copy.lpcStatusText) text[0] = 0;
+    else if (!guard_copy_string(text, copy.lpcStatusText, ARRAYSIZE(text))) text[0] = 0;
+    else copy_name(text, text, ARRAYSIZE(text));
+    copy.lpcStatusText = NULL;
+    return handler_progress(callback->handler, &id_copy, &copy,
+                            (copy.mask & SYNCMGRPROGRESSITEM_STATUSTEXT) ? text : NULL);
 }
 
 static HRESULT WINAPI callback_LogError(ISyncMgrSynchronizeCallback *iface, DWORD level,

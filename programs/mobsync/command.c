@@ -25,6 +25,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "handler_private.h"
 #include "wine/debug.h"
@@ -220,7 +221,53 @@ static HICON copy_icon(HICON icon)
     return icon ? CopyIcon(icon) : NULL;
 }
 
-/* A copy of what the dialog shows, when it changed since generation; FALSE
+static WCHAR *copy_string(const WCHAR *str)
+{
+    WCHAR *copy;
+
+    if (!str || !(copy = malloc((wcslen(str) + 1) * sizeof(WCHAR)))) return NULL;
+    return wcscpy(copy, str);
+}
+
+static void copy_item(struct item_view *dst, const struct item *item, unsigned int icon_count)
+{
+    dst->id = item->id;
+    memcpy(dst->name, item->name, sizeof(dst->name));
+    dst->checked = item->checked;
+    dst->chosen = item->chosen;
+    dst->flags = item->flags;
+    dst->last_update = item->last_update;
+    dst->icon = item->icon < (int)icon_count ? item->icon : -1;
+    dst->status = item->status;
+    dst->progress = item->progress;
+    dst->progress_max = item->progress_max;
+    dst->text = copy_string(item->text);
+}
+
+/* The log entries, with copies of their texts. */
+static BOOL copy_log_locked(const struct handler *handler, struct handler_view *view)
+{
+    unsigned int i;
+
+    if (!handler->log_count) return TRUE;
+    if (!(view->log = calloc(handler->log_count, sizeof(*view->log)))) return FALSE;
+    for (i = 0; i < handler->log_count; i++)
+    {
+        const struct log_entry *entry = &handler->log[i];
+        struct log_view *dst = &view->log[view->log_count];
+
+        if (!(dst->text = copy_string(entry->text))) return FALSE;
+        dst->level = entry->level;
+        dst->flags = entry->flags;
+        dst->has_item = entry->has_item;
+        dst->id = entry->id;
+        dst->item = entry->item;
+        view->log_count++;
+    }
+    return TRUE;
+}
+
+/* A copy of what the dialogs show, when it changed since generation; FALSE
  * when it did not (or memory ran out: the dialog tries again next time). */
 BOOL handler_view(struct handler *handler, LONG generation, struct handler_view *view)
 {
@@ -230,52 +277,43 @@ BOOL handler_view(struct handler *handler, LONG generation, struct handler_view 
     lock(handler);
     if (handler->generation == generation) goto unchanged;
     view->state = view_state_locked(handler);
-    if (view->state == VIEW_READY || view->state == VIEW_BUSY)
-    {
-        if (handler->item_count
-                && !(view->items = malloc(handler->item_count * sizeof(*view->items))))
-            goto unchanged;
-        if (handler->item_icon_count
-                && !(view->item_icons = calloc(handler->item_icon_count, sizeof(HICON))))
-            goto unchanged;
-        for (i = 0; i < handler->item_count; i++)
-        {
-            const struct item *item = &handler->items[i];
-            struct item_view *dst = &view->items[i];
-
-            dst->id = item->id;
-            memcpy(dst->name, item->name, sizeof(dst->name));
-            dst->checked = item->checked;
-            dst->flags = item->flags;
-            dst->last_update = item->last_update;
-            dst->icon = item->icon < (int)handler->item_icon_count ? item->icon : -1;
-        }
-        view->item_count = handler->item_count;
-        for (i = 0; i < handler->item_icon_count; i++)
-            view->item_icons[i] = copy_icon(handler->item_icons[i]);
-        view->item_icon_count = handler->item_icon_count;
-    }
+    if (handler->item_count && !(view->items = malloc(handler->item_count * sizeof(*view->items))))
+        goto unchanged;
+    if (handler->item_icon_count
+            && !(view->item_icons = calloc(handler->item_icon_count, sizeof(HICON))))
+        goto unchanged;
+    if (!copy_log_locked(handler, view)) goto unchanged;
+    for (i = 0; i < handler->item_count; i++)
+        copy_item(&view->items[i], &handler->items[i], handler->item_icon_count);
+    view->item_count = handler->item_count;
+    for (i = 0; i < handler->item_icon_count; i++)
+        view->item_icons[i] = copy_icon(handler->item_icons[i]);
+    view->item_icon_count = handler->item_icon_count;
     view->generation = handler->generation;
     lstrcpynW(view->name, handler->name[0] ? handler->name : handler->clsid_str, ARRAYSIZE(view->name));
     memcpy(view->error, handler->error, sizeof(view->error));
     view->hr = handler->completion_hr;
     view->flags = handler->flags;
+    view->done = handler->finished;
     view->icon = copy_icon(handler->icon);
     unlock(handler);
     return TRUE;
 
 unchanged:
     unlock(handler);
-    free(view->items);
-    free(view->item_icons);
-    memset(view, 0, sizeof(*view));
+    handler_view_free(view);
     return FALSE;
 }
 
 void handler_view_free(struct handler_view *view)
 {
+    unsigned int i;
+
     if (view->icon) DestroyIcon(view->icon);
     free_icons(view->item_icons, view->item_icon_count);
+    for (i = 0; i < view->item_count; i++) free(view->items[i].text);
     free(view->items);
+    for (i = 0; i < view->log_count; i++) free(view->log[i].text);
+    free(view->log);
     memset(view, 0, sizeof(*view));
 }

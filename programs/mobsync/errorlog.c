@@ -22,40 +22,54 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "handler_private.h"
 #include "wine/debug.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-/* LogError, with the manager's copies: its line, and the entry kept when
- * it has an ID, for ShowError. */
+/* Most entries a handler's log keeps for the progress dialog; the lines of
+ * those beyond are still written. */
+#define MAX_LOG_ENTRIES 10000
+
+/* LogError, with the manager's copies: its line, and the entry kept, with
+ * its text, for the progress dialog's Results and for ShowError. */
 HRESULT handler_log_error(struct handler *handler, DWORD level, const WCHAR *text,
         const struct log_entry *entry)
 {
+    struct log_entry *log;
+    unsigned int size;
+
     lock(handler);
     if (handler->finished || handler->state == HANDLER_RELEASED)
     {
         unlock(handler);
         return E_UNEXPECTED;
     }
-    if (!IsEqualGUID(&entry->id, &GUID_NULL))
+    if (handler->log_count == handler->log_size && handler->log_size < MAX_LOG_ENTRIES)
     {
-        if (handler->log_count == handler->log_size)
+        size = min(MAX_LOG_ENTRIES, max(16, handler->log_size * 2));
+        if ((log = realloc(handler->log, size * sizeof(*log))))
         {
-            unsigned int size = max(16, handler->log_size * 2);
-            struct log_entry *log = realloc(handler->log, size * sizeof(*log));
-
-            if (log)
-            {
-                handler->log = log;
-                handler->log_size = size;
-            }
+            handler->log = log;
+            handler->log_size = size;
         }
-        if (handler->log_count < handler->log_size) handler->log[handler->log_count++] = *entry;
+    }
+    if (handler->log_count < handler->log_size)
+    {
+        log = &handler->log[handler->log_count];
+        *log = *entry;
+        log->level = level;
+        if ((log->text = malloc((wcslen(text) + 1) * sizeof(WCHAR))))
+        {
+            wcscpy(log->text, text);
+            handler->log_count++;
+        }
     }
     if (relay_active()) relay_log(&handler->clsid, level, text, entry);
     else report_log(level, handler->clsid_str, entry->has_item ? &entry->item : NULL, text);
+    handler_changed_locked(handler);
     unlock(handler);
     return S_OK;
 }
@@ -70,11 +84,16 @@ void handler_delete_log_error(struct handler *handler, const GUID *id)
     {
         for (i = j = 0; i < handler->log_count; i++)
         {
-            if (IsEqualGUID(id, &GUID_NULL) || IsEqualGUID(id, &handler->log[i].id)) continue;
+            if (IsEqualGUID(id, &GUID_NULL) || IsEqualGUID(id, &handler->log[i].id))
+            {
+                free(handler->log[i].text);
+                continue;
+            }
             handler->log[j++] = handler->log[i];
         }
         handler->log_count = j;
         if (relay_active()) relay_delete_log(&handler->clsid, id);
+        handler_changed_locked(handler);
     }
     unlock(handler);
 }
@@ -88,10 +107,13 @@ BOOL handler_next_error(struct handler *handler, SYNCMGRERRORID *id)
 
     lock(handler);
     for (i = 0; i < handler->log_count; i++)
-        if (handler->log[i].flags & SYNCMGRERRORFLAG_ENABLEJUMPTEXT) break;
+        if ((handler->log[i].flags & SYNCMGRERRORFLAG_ENABLEJUMPTEXT)
+                && !IsEqualGUID(&handler->log[i].id, &GUID_NULL))
+            break;
     if (i < handler->log_count && !handler->finished)
     {
         *id = handler->log[i].id;
+        free(handler->log[i].text);
         memmove(&handler->log[i], &handler->log[i + 1], (handler->log_count - i - 1)
                 * sizeof(*handler->log));
         handler->log_count--;

@@ -121,6 +121,8 @@ void handler_addref(struct handler *handler)
 
 void handler_release(struct handler *handler)
 {
+    unsigned int i;
+
     if (InterlockedDecrement(&handler->refcount)) return;
     TRACE("%s destroyed.\n", debugstr_w(handler->clsid_str));
     EnterCriticalSection(&live_cs);
@@ -134,8 +136,9 @@ void handler_release(struct handler *handler)
     if (handler->thread) CloseHandle(handler->thread);
     if (handler->icon) DestroyIcon(handler->icon);
     handler_free_item_icons(handler);
-    free(handler->items);
+    free_items(handler->items, handler->item_count);
     free(handler->sorted);
+    for (i = 0; i < handler->log_count; i++) free(handler->log[i].text);
     free(handler->log);
     free(handler->retry_items);
     session_release(handler->session);

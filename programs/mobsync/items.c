@@ -3,9 +3,9 @@
  *
  * The half of the handler record's code (handler.c) that deals with its
  * items: the table the handler's thread hands over complete, the choice,
- * what Progress and /skip do to it, what a worker says of them, and /list
- * (errorlog.c has LogError and the retry). Under the record's lock, on the
- * manager's own copies.
+ * what /skip does to it, and /list (reports.c has Progress and what a
+ * worker says of it, errorlog.c LogError and the retry). Under the
+ * record's lock, on the manager's own copies.
  *
  * This program is free software; you can redistribute it and/or
  * modify it under the terms of the GNU Lesser General Public
@@ -24,6 +24,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "handler_private.h"
 #include "resource.h"
@@ -135,7 +136,7 @@ HRESULT handler_set_items(struct handler *handler, struct item *items, unsigned 
         free(sorted);
         return E_ABORT;
     }
-    free(handler->items);
+    free_items(handler->items, handler->item_count);
     free(handler->sorted);
     handler->items = items;
     handler->sorted = sorted;
@@ -223,93 +224,6 @@ void handler_set_choice(struct handler *handler, const BYTE *choice, unsigned in
     else WARN("%s: choice of %u items for %u; ignored.\n", debugstr_w(handler->clsid_str), count,
               handler->item_count);
     unlock(handler);
-}
-
-/* The statuses and progress of the items a worker's handler reported, at
- * most a few times a second however often it called Progress. */
-void handler_set_progress(struct handler *handler, const struct wire_progress *progress,
-        unsigned int count)
-{
-    unsigned int i;
-
-    lock(handler);
-    for (i = 0; i < count && !handler->finished; i++)
-    {
-        struct item *item;
-
-        if (progress[i].index >= handler->item_count) continue;
-        item = &handler->items[progress[i].index];
-        item->status = progress[i].status;
-        item->progress = progress[i].value;
-        item->progress_max = progress[i].max;
-        TRACE("%s: item %s: status %lu, progress %d of %d.\n", debugstr_w(handler->clsid_str),
-              debugstr_guid(&item->id), item->status, item->progress, item->progress_max);
-    }
-    unlock(handler);
-}
-
-/* Every item's status as the worker settled it when its handler ended. */
-void handler_set_statuses(struct handler *handler, const DWORD *statuses, unsigned int count)
-{
-    unsigned int i;
-
-    lock(handler);
-    if (!handler->finished && count == handler->item_count)
-        for (i = 0; i < count; i++) handler->items[i].status = statuses[i];
-    unlock(handler);
-}
-
-/* In a worker: sends what changed since last time (the watchdog's pace). */
-void handler_send_progress(struct handler *handler)
-{
-    lock(handler);
-    if (handler->dirty && !handler->finished)
-        relay_progress(&handler->clsid, handler->items, handler->item_count);
-    handler->dirty = FALSE;
-    unlock(handler);
-}
-
-/* Progress, with the manager's copies of the ID and the report. */
-HRESULT handler_progress(struct handler *handler, const GUID *id, const SYNCMGRPROGRESSITEM *progress)
-{
-    DWORD mask = progress->mask;
-    struct item *item;
-    HRESULT ret;
-
-    lock(handler);
-    if (handler->finished || handler->state == HANDLER_RELEASED)
-        ret = E_UNEXPECTED;
-    else if (!(item = handler_find_item_locked(handler, id)))
-    {
-        WARN("%s: Progress for unknown item %s.\n", debugstr_w(handler->clsid_str),
-             debugstr_guid(id));
-        ret = E_INVALIDARG;
-    }
-    else
-    {
-        /* A final status sticks: later reports cannot undo a result. */
-        if ((mask & SYNCMGRPROGRESSITEM_STATUSTYPE) && item->chosen && !is_final(item->status)
-                && item->status != progress->dwStatusType)
-        {
-            item->status = progress->dwStatusType;
-            item->dirty = handler->dirty = TRUE;
-        }
-        if ((mask & SYNCMGRPROGRESSITEM_PROGVALUE) && item->progress != progress->iProgValue)
-        {
-            item->progress = progress->iProgValue;
-            item->dirty = handler->dirty = TRUE;
-        }
-        if ((mask & SYNCMGRPROGRESSITEM_MAXVALUE) && item->progress_max != progress->iMaxValue)
-        {
-            item->progress_max = progress->iMaxValue;
-            item->dirty = handler->dirty = TRUE;
-        }
-        if (handler->cancel_all) ret = S_SYNCMGR_CANCELALL;
-        else if (item->cancel) ret = S_SYNCMGR_CANCELITEM;
-        else ret = S_OK;
-    }
-    unlock(handler);
-    return ret;
 }
 
 /* Skip requests the handler's thread is to pass on with SetItemStatus,

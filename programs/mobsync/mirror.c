@@ -216,7 +216,7 @@ BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header, const
 {
     struct handler *handler;
     const WCHAR *str;
-    struct log_entry entry;
+    struct log_entry entry = { { 0 } };
     struct wire_log log;
     DWORD count;
     int index;
@@ -285,6 +285,12 @@ BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header, const
         break;
     case WIRE_ITEM_ICON:
         take_item_icon(handler, data, header->size);
+        break;
+    case WIRE_TEXT:
+        if (header->size < sizeof(count)) break;
+        memcpy(&count, data, sizeof(count));
+        if ((str = get_string(data + sizeof(count), header->size - sizeof(count))))
+            handler_set_text(handler, count, str);
         break;
     case WIRE_FAIL:
     case WIRE_FINISH:

@@ -72,7 +72,12 @@ struct item
     DWORD flags;           /* SYNCMGRITEM_* */
     FILETIME last_update;  /* with SYNCMGRITEM_LASTUPDATETIME */
     int icon;              /* into the handler's item icons; -1: none */
+    WCHAR *text;           /* the last lpcStatusText reported, or NULL */
+    BOOL text_dirty;       /* in a worker: text changed since last sent */
 };
+
+/* The longest status text kept from Progress, in characters. */
+#define MAX_STATUS_TEXT 255
 
 /* Most distinct item icons a handler's record keeps; items with others
  * show none. */
@@ -84,6 +89,8 @@ struct log_entry
     SYNCMGRITEMID item;
     DWORD flags;
     BOOL has_item;
+    DWORD level;           /* SYNCMGRLOGLEVEL_* */
+    WCHAR *text;           /* the record's copy, for the progress dialog */
 };
 
 enum handler_state
@@ -131,9 +138,22 @@ struct item_view
     GUID id;
     WCHAR name[MAX_SYNCMGRITEMNAME];
     BOOL checked;
+    BOOL chosen;
     DWORD flags;
     FILETIME last_update;
     int icon;
+    DWORD status;
+    INT progress, progress_max;
+    WCHAR *text;           /* a copy of its status text, or NULL */
+};
+
+struct log_view
+{
+    DWORD level;
+    DWORD flags;
+    BOOL has_item;
+    GUID id, item;
+    WCHAR *text;
 };
 
 struct handler_view
@@ -149,6 +169,9 @@ struct handler_view
     unsigned int item_icon_count;
     struct item_view *items;
     unsigned int item_count;
+    struct log_view *log;      /* every LogError entry not deleted */
+    unsigned int log_count;
+    BOOL done;                 /* finished: every result is in */
 };
 
 /* A handler's record (handler.c): only handler.c reaches into it. */
@@ -195,6 +218,15 @@ struct session
     HWND control;
 };
 
+/* A table of items and the status texts they hold. */
+static inline void free_items(struct item *items, unsigned int count)
+{
+    unsigned int i;
+
+    for (i = 0; items && i < count; i++) free(items[i].text);
+    free(items);
+}
+
 /* An item's status that is a result: later reports do not change it. */
 static inline BOOL is_final(DWORD status)
 {
@@ -239,6 +271,7 @@ extern unsigned int session_watch(struct session *session);
 extern unsigned int session_command(struct session *session, struct handler *target,
         const struct handler_command *command);
 extern int session_finish(struct session *session);
+extern int session_end(struct session *session);
 extern unsigned int session_request(enum control_action action, const GUID *handler,
         const GUID *item);
 
@@ -275,6 +308,7 @@ extern void relay_warning(const CLSID *handler, const WCHAR *text);
 extern void relay_item_icon(const CLSID *handler, unsigned int index, HICON icon);
 extern void relay_flags(const CLSID *handler, DWORD flags);
 extern void relay_state(const CLSID *handler, DWORD state);
+extern void relay_text(const CLSID *handler, unsigned int index, const WCHAR *text);
 extern void relay_items(const CLSID *handler, const struct item *items, unsigned int count);
 extern void relay_choice(const CLSID *handler, const struct item *items, unsigned int count);
 extern void relay_progress(const CLSID *handler, struct item *items, unsigned int count);
@@ -380,7 +414,8 @@ extern BOOL handler_has_item(struct handler *handler, const GUID *id);
 extern HRESULT handler_set_items(struct handler *handler, struct item *items, unsigned int count);
 extern unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, HRESULT *hr);
 extern HRESULT handler_progress(struct handler *handler, const GUID *id,
-        const SYNCMGRPROGRESSITEM *progress);
+        const SYNCMGRPROGRESSITEM *progress, const WCHAR *text);
+extern void handler_set_text(struct handler *handler, unsigned int index, const WCHAR *text);
 extern void handler_set_choice(struct handler *handler, const BYTE *choice, unsigned int count);
 extern void handler_set_progress(struct handler *handler, const struct wire_progress *progress,
         unsigned int count);

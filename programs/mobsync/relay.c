@@ -163,6 +163,19 @@ void relay_item_icon(const CLSID *handler, unsigned int index, HICON icon)
     free(pixels);
 }
 
+/* An item's status text, when it changed, at the pace of its progress. */
+void relay_text(const CLSID *handler, unsigned int index, const WCHAR *text)
+{
+    struct part parts[2];
+    DWORD head = index;
+
+    parts[0].data = &head;
+    parts[0].size = sizeof(head);
+    parts[1].data = text;
+    parts[1].size = string_size(text);
+    send_parts(WIRE_TEXT, handler, parts, 2);
+}
+
 void relay_flags(const CLSID *handler, DWORD flags)
 {
     send_one(WIRE_FLAGS, handler, &flags, sizeof(flags));

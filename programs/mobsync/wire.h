@@ -51,6 +51,7 @@ enum wire_type
     WIRE_FLAGS,            /* DWORD SYNCMGRHANDLER_* */
     WIRE_STATE,            /* DWORD enum handler_state: waiting, showing properties */
     WIRE_ITEM_ICON,        /* DWORD index, struct wire_icon, then its pixels */
+    WIRE_TEXT,             /* DWORD index, then the item's status text */
     WIRE_FAIL,             /* struct wire_end, statuses, then the message */
     WIRE_FINISH,           /* struct wire_end, statuses */
     WIRE_ANSWER,           /* struct wire_answer: how many took a WIRE_CONTROL */
