@@ -329,7 +329,7 @@ struct work
 };
 
 enum { WORK_PREPARE, WORK_SYNCHRONIZE, WORK_CANCEL, WORK_SLOW, WORK_CRASH, WORK_LATE,
-       WORK_PREPARE_UNTIL_SKIPPED, WORK_SKIP, WORK_FLIP, WORK_PROPERTIES };
+       WORK_PREPARE_UNTIL_SKIPPED, WORK_SKIP, WORK_FLIP, WORK_PROPERTIES, WORK_PROGRESS_TEXT };
 
 static HRESULT report(ISyncMgrSynchronizeCallback *callback, const GUID *item, DWORD status)
 {
@@ -401,10 +401,28 @@ static void synchronize_items(struct handler *handler, ISyncMgrSynchronizeCallba
         }
         else
         {
-            if (is_good_sync(handler->behaviour) && i == 0)
+            if (handler->behaviour == TEST_WARNING && i == 0)
+                log_error(callback, SYNCMGRLOGLEVEL_WARNING, L"the disk is almost full", item,
+                          NULL, 0);
+            else if (is_good_sync(handler->behaviour) && i == 0)
                 log_error(callback, SYNCMGRLOGLEVEL_INFORMATION, L"3 files copied", item, NULL, 0);
             report(callback, item, SYNCMGRSTATUS_SUCCEEDED);
         }
+    }
+}
+
+/* Waits for the release event of the given object of a behaviour, if the
+ * test made one, for 60 s at most. */
+static void wait_for_release(int behaviour, unsigned int object)
+{
+    char name[64];
+    HANDLE event;
+
+    sprintf(name, TEST_RELEASE_EVENT, behaviour, object);
+    if ((event = OpenEventA(SYNCHRONIZE, FALSE, name)))
+    {
+        WaitForSingleObject(event, 60000);
+        CloseHandle(event);
     }
 }
 
@@ -433,19 +451,64 @@ static void complete_synchronize(struct work *work)
 static void complete_properties(struct work *work)
 {
     int behaviour = work->handler->behaviour;
-    char name[64];
-    HANDLE event;
     DWORD result;
 
-    sprintf(name, TEST_RELEASE_EVENT, behaviour, 0u);
-    if ((event = OpenEventA(SYNCHRONIZE, FALSE, name)))
-    {
-        WaitForSingleObject(event, 60000);
-        CloseHandle(event);
-    }
+    wait_for_release(behaviour, 0);
     if (!read_test_value(TEST_PROPERTIES_RESULT_VALUE, &result)) result = S_OK;
     log_call(behaviour, "ShowPropertiesCompleted %08lx", result);
     ISyncMgrSynchronizeCallback_ShowPropertiesCompleted(work->callback, (HRESULT)result);
+}
+
+/* TEST_PROGRESS_TEXT: every item to 7 of 10, each with a text of its own;
+ * once the test lets it go, every item done. */
+static void synchronize_progress_text(struct work *work)
+{
+    SYNCMGRPROGRESSITEM progress = { sizeof(progress) };
+    struct handler *handler = work->handler;
+    ULONG i, done = 0;
+    WCHAR text[64];
+    HRESULT hr;
+
+    progress.mask = SYNCMGRPROGRESSITEM_STATUSTYPE | SYNCMGRPROGRESSITEM_STATUSTEXT
+                    | SYNCMGRPROGRESSITEM_PROGVALUE | SYNCMGRPROGRESSITEM_MAXVALUE;
+    progress.dwStatusType = SYNCMGRSTATUS_UPDATING;
+    progress.lpcStatusText = text;
+    progress.iProgValue = 7;
+    progress.iMaxValue = 10;
+    for (i = 0; i < handler->chosen_count; i++)
+    {
+        swprintf(text, ARRAYSIZE(text), L"step 7 of 10 (item %u)",
+                 (unsigned int)handler->chosen[i].Data4[7]);
+        hr = ISyncMgrSynchronizeCallback_Progress(work->callback, &handler->chosen[i], &progress);
+        if (hr == S_SYNCMGR_CANCELALL) goto cancelled;
+    }
+    log_call(handler->behaviour, "Progressed");
+    wait_for_release(handler->behaviour, 0);
+
+    /* The maximum stays what it was. */
+    progress.mask = SYNCMGRPROGRESSITEM_STATUSTYPE | SYNCMGRPROGRESSITEM_STATUSTEXT
+                    | SYNCMGRPROGRESSITEM_PROGVALUE;
+    progress.dwStatusType = SYNCMGRSTATUS_SUCCEEDED;
+    progress.lpcStatusText = L"copied";
+    progress.iProgValue = 10;
+    while (done < handler->chosen_count)
+    {
+        hr = ISyncMgrSynchronizeCallback_Progress(work->callback, &handler->chosen[done++],
+                                                  &progress);
+        if (hr == S_SYNCMGR_CANCELALL) goto cancelled;
+    }
+    log_call(handler->behaviour, "Finished items");
+    complete_synchronize(work);
+    return;
+
+cancelled:
+    /* An item whose success was reported stays finished. */
+    progress.mask = SYNCMGRPROGRESSITEM_STATUSTYPE;
+    progress.dwStatusType = SYNCMGRSTATUS_STOPPED;
+    for (i = done; i < handler->chosen_count; i++)
+        ISyncMgrSynchronizeCallback_Progress(work->callback, &handler->chosen[i], &progress);
+    log_call(handler->behaviour, "Cancelled hr=%08lx", hr);
+    complete_synchronize(work);
 }
 
 static DWORD WINAPI work_thread(void *arg)
@@ -544,6 +607,9 @@ static DWORD WINAPI work_thread(void *arg)
     case WORK_PROPERTIES:
         complete_properties(work);
         break;
+    case WORK_PROGRESS_TEXT:
+        synchronize_progress_text(work);
+        break;
     }
     ISyncMgrSynchronizeCallback_Release(work->callback);
     ISyncMgrSynchronize_Release(&handler->ISyncMgrSynchronize_iface);
@@ -623,18 +689,10 @@ static HRESULT WINAPI handler_Initialize(ISyncMgrSynchronize *iface, DWORD reser
 
     if (handler->behaviour == TEST_BLOCK_INIT)
     {
-        char name[64];
-        HANDLE event;
-
         /* Still at work when the manager's time limit is over; then it reads
          * its cookie, which the documentation says is valid for the call. */
         log_call(handler->behaviour, "Blocking");
-        sprintf(name, TEST_RELEASE_EVENT, handler->behaviour, handler->serial);
-        if ((event = OpenEventA(SYNCHRONIZE, FALSE, name)))
-        {
-            WaitForSingleObject(event, 60000);
-            CloseHandle(event);
-        }
+        wait_for_release(handler->behaviour, handler->serial);
     }
     handler->initialized = GetTickCount();
     for (i = 0; cookie && i < size; i++) hash = (hash ^ cookie[i]) * 16777619u;
@@ -774,7 +832,7 @@ static HRESULT WINAPI handler_PrepareForSync(ISyncMgrSynchronize *iface, ULONG c
     handler->chosen_count = i;
     log_call(handler->behaviour, "PrepareForSync items=%s", list);
 
-    if (handler->behaviour == TEST_GOOD_ASYNC)
+    if (handler->behaviour == TEST_GOOD_ASYNC || handler->behaviour == TEST_PROGRESS_TEXT)
     {
         start_worker(handler, WORK_PREPARE);
         return S_OK;
@@ -810,6 +868,9 @@ static HRESULT WINAPI handler_Synchronize(ISyncMgrSynchronize *iface, HWND paren
         return S_OK;
     case TEST_CANCEL:
         start_worker(handler, WORK_CANCEL);
+        return S_OK;
+    case TEST_PROGRESS_TEXT:
+        start_worker(handler, WORK_PROGRESS_TEXT);
         return S_OK;
     case TEST_SKIP:
         handler->window = WINDOW_SYNCHRONIZE;

@@ -46,6 +46,11 @@ enum test_behaviour
     TEST_ALWAYS_LIST     = 0x1d, /* SYNCMGRHANDLER_ALWAYSLISTHANDLER, no items */
     TEST_HIDDEN          = 0x1e, /* SYNCMGRHANDLER_HIDDEN */
     TEST_NO_ITEMS        = 0x1f, /* no handler flags, no items */
+    TEST_WARNING         = 0x21, /* as TEST_GOOD_SYNC, with a warning for its first
+                                    item instead of the information */
+    TEST_PROGRESS_TEXT   = 0x22, /* from a thread of its own, each item to 7 of 10
+                                    with a text of its own; waits for the test's
+                                    release event, then completes them */
     TEST_CHAOS_FIRST     = 0x40, /* 0x40 .. 0x4f: misbehave as their seed says (chaos.c) */
     TEST_CHAOS_LAST      = 0x4f,
     TEST_HANDLER_COUNT
@@ -75,7 +80,8 @@ enum test_behaviour
 /* The manual-reset event the Nth object of handler NN (hexadecimal) made in
  * a process waits for, when the test has created it. Object 0 of
  * TEST_PROPERTIES stands for all of them: ShowProperties completes when it is
- * set (or after 60 s). */
+ * set (or after 60 s). Object 0 of TEST_PROGRESS_TEXT too: its items stay at
+ * 7 of 10 until it is set (or for 60 s). */
 #define TEST_RELEASE_EVENT "Local\\mobsync_test_release_%02x_%u"
 
 /* The key under HKEY_CURRENT_USER whose REG_DWORD values TEST_PROPERTIES
