@@ -20,8 +20,7 @@
  */
 
 #include "mobsync_test.h"
-#include "commctrl.h"
-#include "screenshot.h"
+#include "dialog_test.h"
 
 /* The dialog's controls (programs/mobsync/resource.h). */
 #define IDC_CHOICE_LIST       202
@@ -34,60 +33,11 @@
 
 static const WCHAR choice_title[] = L"Items to Synchronize";
 
-/* "/handler:{CLSID}" for each handler given: other tests' handlers may be
- * registered still, and the dialog lists what is asked for. */
-static const char *only(int count, ...)
-{
-    static char args[512];
-    va_list va;
-    int i;
-
-    args[0] = 0;
-    va_start(va, count);
-    for (i = 0; i < count; i++) sprintf(args + strlen(args), " /handler:%s", handler_str(va_arg(va, int)));
-    va_end(va);
-    return args;
-}
-
-struct find_dialog
-{
-    DWORD pid;
-    HWND found;
-};
-
-static BOOL CALLBACK find_dialog_proc(HWND window, LPARAM lparam)
-{
-    struct find_dialog *find = (struct find_dialog *)lparam;
-    WCHAR title[64];
-    DWORD pid;
-
-    GetWindowThreadProcessId(window, &pid);
-    if (find->pid && pid != find->pid) return TRUE;
-    if (!GetWindowTextW(window, title, ARRAY_SIZE(title)) || wcscmp(title, choice_title)) return TRUE;
-    find->found = window;
-    return FALSE;
-}
-
 /* The dialog of process pid (any, when 0), if there is one now. */
 static HWND dialog_of(DWORD pid)
 {
-    struct find_dialog find = { pid, NULL };
-
-    EnumWindows(find_dialog_proc, (LPARAM)&find);
-    return find.found;
+    return window_of(pid, choice_title);
 }
-
-static void pump(DWORD ms)
-{
-    MSG msg;
-
-    MsgWaitForMultipleObjects(0, NULL, FALSE, ms, QS_ALLINPUT);
-    while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) DispatchMessageW(&msg);
-}
-
-/* A screenshot, named for the architecture too: both runs keep theirs. */
-#define save_dialog(dialog, name) \
-    save_window_png(dialog, sizeof(void *) == 8 ? name "-64" : name "-32")
 
 /* Its dialog, once it shows one with every handler answered. */
 static HWND wait_for_dialog(DWORD pid)
@@ -119,33 +69,6 @@ static HWND open_dialog(const char *args, struct mobsync_run *run)
     return NULL;
 }
 
-/* --- the dialog's list view, read and written in its own memory ---------- */
-
-struct remote
-{
-    HANDLE process;
-    BYTE *memory;      /* an LVITEMW, then room for text */
-};
-
-static BOOL remote_open(HWND window, struct remote *remote)
-{
-    DWORD pid;
-
-    GetWindowThreadProcessId(window, &pid);
-    remote->process = OpenProcess(PROCESS_VM_OPERATION | PROCESS_VM_READ | PROCESS_VM_WRITE,
-                                  FALSE, pid);
-    remote->memory = remote->process ? VirtualAllocEx(remote->process, NULL, 4096, MEM_COMMIT,
-                                                      PAGE_READWRITE) : NULL;
-    ok(remote->memory != NULL, "cannot reach the dialog's memory: error %lu.\n", GetLastError());
-    return remote->memory != NULL;
-}
-
-static void remote_close(struct remote *remote)
-{
-    VirtualFreeEx(remote->process, remote->memory, 0, MEM_RELEASE);
-    CloseHandle(remote->process);
-}
-
 struct row
 {
     char text[300];
@@ -153,25 +76,6 @@ struct row
     int image, indent, box;
     BOOL selected;
 };
-
-static BOOL get_text(HWND list, struct remote *remote, int row, int column, char *text,
-        unsigned int size)
-{
-    WCHAR buffer[300];
-    LVITEMW item;
-
-    memset(&item, 0, sizeof(item));
-    item.iSubItem = column;
-    item.pszText = (WCHAR *)(remote->memory + 512);
-    item.cchTextMax = ARRAY_SIZE(buffer);
-    if (!WriteProcessMemory(remote->process, remote->memory, &item, sizeof(item), NULL)) return FALSE;
-    SendMessageW(list, LVM_GETITEMTEXTW, row, (LPARAM)remote->memory);
-    if (!ReadProcessMemory(remote->process, remote->memory + 512, buffer, sizeof(buffer), NULL))
-        return FALSE;
-    buffer[ARRAY_SIZE(buffer) - 1] = 0;
-    WideCharToMultiByte(CP_UTF8, 0, buffer, -1, text, size, NULL, NULL);
-    return TRUE;
-}
 
 static unsigned int read_rows(HWND dialog, struct row *rows, unsigned int max)
 {
@@ -204,17 +108,7 @@ static unsigned int read_rows(HWND dialog, struct row *rows, unsigned int max)
 
 static void set_row_state(HWND dialog, int row, UINT state, UINT mask)
 {
-    HWND list = GetDlgItem(dialog, IDC_CHOICE_LIST);
-    struct remote remote;
-    LVITEMW item;
-
-    if (!remote_open(dialog, &remote)) return;
-    memset(&item, 0, sizeof(item));
-    item.state = state;
-    item.stateMask = mask;
-    WriteProcessMemory(remote.process, remote.memory, &item, sizeof(item), NULL);
-    SendMessageW(list, LVM_SETITEMSTATE, row, (LPARAM)remote.memory);
-    remote_close(&remote);
+    list_set_state(GetDlgItem(dialog, IDC_CHOICE_LIST), row, state, mask);
 }
 
 static void select_row(HWND dialog, int row)
@@ -339,17 +233,6 @@ static BOOL wait_for_stored(int n, int i, DWORD value)
         pump(20);
     } while (GetTickCount() - start < 20000);
     return FALSE;
-}
-
-static void press(WORD key)
-{
-    INPUT input[2];
-
-    memset(input, 0, sizeof(input));
-    input[0].type = input[1].type = INPUT_KEYBOARD;
-    input[0].ki.wVk = input[1].ki.wVk = key;
-    input[1].ki.dwFlags = KEYEVENTF_KEYUP;
-    SendInput(2, input, sizeof(INPUT));
 }
 
 static const int listed[] = { 0x01, 0x1c, 0x1d, 0x1e, 0x1f };
