@@ -37,20 +37,6 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-/* The open dialog, for the observer: a handler's thread given up on by an
- * earlier session may still call it; all it can do is make this dialog
- * look at its own session's records again. */
-static HWND choice_window;
-LONG choice_refresh_pending;
-
-static void observe(void *context)
-{
-    HWND window = InterlockedCompareExchangePointer((void **)&choice_window, NULL, NULL);
-
-    if (window && !InterlockedExchange(&choice_refresh_pending, 1))
-        PostMessageW(window, WM_CHOICE_REFRESH, 0, 0);
-}
-
 /* Whether this run may show windows at all: not when the per-user value
  * HKCU\Software\mobsync\Headless is a nonzero REG_DWORD, nor when the
  * environment variable MOBSYNC_HEADLESS is set to anything but 0
@@ -97,6 +83,7 @@ static BOOL display_usable(void)
 int run_choice(const struct session *options, BOOL minimized, BOOL *shown, BOOL *gave_up)
 {
     struct session choose = *options;
+    BOOL shown_progress;
     struct choice choice;
     WCHAR message[256];
     MSG msg;
@@ -105,7 +92,7 @@ int run_choice(const struct session *options, BOOL minimized, BOOL *shown, BOOL 
     *shown = *gave_up = FALSE;
     memset(&choice, 0, sizeof(choice));
     choose.mode = MODE_CHOOSE;
-    choose.observer = observe;
+    choose.observer = dialog_observer;
     choose.observer_context = NULL;
     if (!display_usable() || !(choice.session = session_create(&choose)))
         goto no_display;
@@ -115,18 +102,17 @@ int run_choice(const struct session *options, BOOL minimized, BOOL *shown, BOOL 
         goto no_display;
     }
     *shown = TRUE;
-    InterlockedExchangePointer((void **)&choice_window, choice.window);
-    InterlockedExchange(&choice_refresh_pending, 0);
+    dialog_observe(choice.window);
     if (!session_start(choice.session))
     {
         choice.result = IDCANCEL;
-        InterlockedExchangePointer((void **)&choice_window, NULL);
+        dialog_observe(NULL);
         DestroyWindow(choice.window);
         session_release(choice.session);
         return 1;
     }
     SetTimer(choice.window, WATCH_TIMER, 100, NULL);
-    PostMessageW(choice.window, WM_CHOICE_REFRESH, 0, 0);
+    PostMessageW(choice.window, WM_DIALOG_REFRESH, 0, 0);
     ShowWindow(choice.window, minimized ? SW_SHOWMINNOACTIVE : SW_SHOWNORMAL);
     if (!minimized) SetForegroundWindow(choice.window);
 
@@ -146,11 +132,16 @@ int run_choice(const struct session *options, BOOL minimized, BOOL *shown, BOOL 
         command.kind = choice.result == IDC_CHOICE_SYNC ? COMMAND_SYNC : COMMAND_RELEASE;
         session_command(choice.session, NULL, &command);
     }
-    InterlockedExchangePointer((void **)&choice_window, NULL);
+    dialog_observe(NULL);
     KillTimer(choice.window, WATCH_TIMER);
     DestroyWindow(choice.window);
     choice_free(&choice);
-    ret = session_finish(choice.session);
+    /* Synchronizing, the person sees how it goes; without a window for it,
+     * the results are written out as /sync writes them. */
+    ret = 0;
+    shown_progress = FALSE;
+    if (choice.result == IDC_CHOICE_SYNC) ret = run_progress(choice.session, &shown_progress);
+    if (!shown_progress) ret = session_finish(choice.session);
     *gave_up = choice.session->gave_up;
     session_release(choice.session);
     return ret;

@@ -11,10 +11,8 @@
 #ifndef __MOBSYNC_CHOICE_H
 #define __MOBSYNC_CHOICE_H
 
-#include "commctrl.h"
+#include "progress.h"
 
-/* Posted by the session's observer; one at a time (choice_refresh_pending). */
-#define WM_CHOICE_REFRESH (WM_APP + 1)
 #define WATCH_TIMER 1
 
 /* A handler as the dialog shows it: its rows are contiguous, in the
@@ -44,8 +42,6 @@ struct choice
     SIZE min_track;
     RECT layout[8];            /* the controls' places at that size */
 };
-
-extern LONG choice_refresh_pending;
 
 /* choice_list.c */
 extern void choice_refresh(struct choice *choice);

@@ -152,8 +152,8 @@ static INT_PTR CALLBACK dialog_proc(HWND window, UINT msg, WPARAM wparam, LPARAM
     case WM_INITDIALOG:
         init_dialog((struct choice *)lparam, window);
         return TRUE;
-    case WM_CHOICE_REFRESH:
-        InterlockedExchange(&choice_refresh_pending, 0);
+    case WM_DIALOG_REFRESH:
+        InterlockedExchange(&dialog_refresh_pending, 0);
         choice_refresh(choice);
         return TRUE;
     case WM_TIMER:

@@ -295,6 +295,7 @@ BOOL handler_view(struct handler *handler, LONG generation, struct handler_view 
     view->hr = handler->completion_hr;
     view->flags = handler->flags;
     view->done = handler->finished;
+    view->log_serial = handler->log_serial;
     view->icon = copy_icon(handler->icon);
     unlock(handler);
     return TRUE;

@@ -65,6 +65,7 @@ HRESULT handler_log_error(struct handler *handler, DWORD level, const WCHAR *tex
         {
             wcscpy(log->text, text);
             handler->log_count++;
+            handler->log_serial++;
         }
     }
     if (relay_active()) relay_log(&handler->clsid, level, text, entry);
@@ -92,6 +93,7 @@ void handler_delete_log_error(struct handler *handler, const GUID *id)
             handler->log[j++] = handler->log[i];
         }
         handler->log_count = j;
+        handler->log_serial++;
         if (relay_active()) relay_delete_log(&handler->clsid, id);
         handler_changed_locked(handler);
     }

@@ -58,6 +58,7 @@ struct handler
     BOOL dirty;            /* in a worker: an item changed since last sent */
     struct log_entry *log;
     unsigned int log_count, log_size;
+    LONG log_serial;       /* counts changes of the log */
     HRESULT completion_hr;
     HANDLE completion_event;
     unsigned int skips_pending; /* skip requests not yet passed on */

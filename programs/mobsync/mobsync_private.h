@@ -171,6 +171,7 @@ struct handler_view
     unsigned int item_count;
     struct log_view *log;      /* every LogError entry not deleted */
     unsigned int log_count;
+    LONG log_serial;           /* changes when the log does */
     BOOL done;                 /* finished: every result is in */
 };
 
@@ -331,6 +332,11 @@ extern DWORD icon_checksum(const BYTE *pixels, DWORD width, DWORD height);
 extern struct session *session_create(const struct session *options);
 extern void session_addref(struct session *session);
 extern void session_release(struct session *session);
+
+/* progress.c */
+extern void dialog_observer(void *context);
+extern void dialog_observe(HWND window);
+extern int run_progress(struct session *session, BOOL *shown);
 
 /* choice.c */
 extern BOOL choice_wanted(void);

@@ -38,7 +38,19 @@
 #define IDS_CHOICE_LAST_UPDATED 141
 #define IDS_CHOICE_LOADING      142
 #define IDS_CHOICE_NO_DISPLAY   143
-#define IDS_CHOICE_NO_ITEMS     144
+#define IDS_PROGRESS_ITEM       150
+#define IDS_PROGRESS_HANDLER    151
+#define IDS_PROGRESS_STATUS     152
+#define IDS_PROGRESS_PROGRESS   153
+#define IDS_PROGRESS_DETAILS    154
+#define IDS_PROGRESS_DESCRIPTION 155
+#define IDS_PROGRESS_TAB_PROGRESS 156
+#define IDS_PROGRESS_TAB_RESULTS 157
+#define IDS_PROGRESS_RUNNING    158
+#define IDS_PROGRESS_FINISHED   159
+#define IDS_PROGRESS_CLOSE      160
+#define IDS_PROGRESS_VALUE      161
+#define IDS_STATUS_FIRST        170 /* + SYNCMGRSTATUS_* */
 
 /* Items to Synchronize */
 #define IDD_CHOICE              200
@@ -48,4 +60,12 @@
 #define IDC_CHOICE_PROPERTIES   204
 #define IDC_CHOICE_SETUP        205
 #define IDC_CHOICE_SYNC         206
-#define IDI_MOBSYNC             300
+
+/* Synchronizing, the progress dialog */
+#define IDD_PROGRESS            210
+#define IDC_PROGRESS_TEXT       211
+#define IDC_PROGRESS_BAR        212
+#define IDC_PROGRESS_TABS       213
+#define IDC_PROGRESS_ITEMS      214
+#define IDC_PROGRESS_RESULTS    215
+#define IDC_PROGRESS_SKIP       216

@@ -360,10 +360,17 @@ unsigned int session_command(struct session *session, struct handler *target,
  * and the results reported; gives the exit code. */
 int session_finish(struct session *session)
 {
+    watch_handlers(session);
+    return session_end(session);
+}
+
+/* Once every handler is done (the watchdog says so): the handlers released,
+ * the results reported; gives the exit code. */
+int session_end(struct session *session)
+{
     unsigned int i;
     int ret;
 
-    watch_handlers(session);
     control_destroy(session->control);
     session->control = NULL;
 

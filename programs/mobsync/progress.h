@@ -1,0 +1,58 @@
+/*
+ * mobsync.exe: the progress dialog, between its run (progress.c) and its
+ * window (progress_window.c)
+ *
+ * This program is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#ifndef __MOBSYNC_PROGRESS_H
+#define __MOBSYNC_PROGRESS_H
+
+#include "commctrl.h"
+
+/* Posted by the session's observer, one at a time (dialog_refresh_pending). */
+#define WM_DIALOG_REFRESH (WM_APP + 1)
+#define PROGRESS_TIMER 1
+
+/* A handler as the progress dialog shows it: one row per chosen item. */
+struct progress_handler
+{
+    struct handler *handler;
+    struct handler_view view;
+    unsigned int first_row, row_count;
+    unsigned int *rows;        /* the item (index into view.items) of each row */
+    LONG log_serial;           /* of the log the Results list shows */
+};
+
+struct progress
+{
+    struct session *session;
+    HWND window, items, results;
+    HIMAGELIST images;
+    struct progress_handler *handlers;
+    unsigned int count;
+    BOOL done;                 /* every handler has its results */
+    BOOL closing;              /* the person clicked Close, or it closes by itself */
+    DWORD keep;                /* KeepProgressLevel: which entries keep it open */
+    SIZE initial;
+    SIZE min_track;
+    RECT layout[7];
+};
+
+/* What keeps the dialog open once everything is done (KeepProgressLevel). */
+#define KEEP_ERRORS      1
+#define KEEP_WARNINGS    2
+#define KEEP_INFORMATION 4
+
+extern LONG dialog_refresh_pending;
+
+/* progress_window.c */
+extern BOOL progress_create_window(struct progress *progress);
+extern void progress_refresh(struct progress *progress);
+extern void progress_free(struct progress *progress);
+extern void progress_tick(struct progress *progress);
+
+#endif /* __MOBSYNC_PROGRESS_H */
