@@ -1,0 +1,305 @@
+/*
+ * Tests of Synchronizing, the progress dialog: what it shows of each item,
+ * Skip and Stop, Results, and when it closes by itself (KeepProgressLevel).
+ * It is opened as a person opens it: Synchronize in Items to Synchronize.
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this program; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+#include "mobsync_test.h"
+#include "dialog_test.h"
+
+/* programs/mobsync/resource.h */
+#define IDC_CHOICE_STATUS     203
+#define IDC_CHOICE_SYNC       206
+#define IDC_PROGRESS_TEXT     211
+#define IDC_PROGRESS_BAR      212
+#define IDC_PROGRESS_TABS     213
+#define IDC_PROGRESS_ITEMS    214
+#define IDC_PROGRESS_RESULTS  215
+#define IDC_PROGRESS_SKIP     216
+
+enum { COLUMN_ITEM, COLUMN_HANDLER, COLUMN_STATUS, COLUMN_PROGRESS, COLUMN_DETAILS };
+
+#define SYNCMGR_KEY "Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr"
+
+/* KeepProgressLevel in the 64-bit view, where both architectures read it;
+ * 0 deletes it. */
+static void set_keep_level(DWORD level)
+{
+    HKEY key;
+
+    if (RegCreateKeyExA(HKEY_LOCAL_MACHINE, SYNCMGR_KEY, 0, NULL, 0, KEY_ALL_ACCESS | KEY_WOW64_64KEY,
+                        NULL, &key, NULL))
+        return;
+    if (!level) RegDeleteValueA(key, "KeepProgressLevel");
+    else RegSetValueExA(key, "KeepProgressLevel", 0, REG_DWORD, (BYTE *)&level, sizeof(level));
+    RegCloseKey(key);
+}
+
+/* Waits, at most 20 s, for process pid's window with this title; for the
+ * choice dialog, until every handler has answered. */
+static HWND wait_for_window(DWORD pid, const WCHAR *title)
+{
+    DWORD start = GetTickCount();
+    HWND window;
+
+    do
+    {
+        if ((window = window_of(pid, title)) && IsWindowVisible(window)
+                && !IsWindowVisible(GetDlgItem(window, IDC_CHOICE_STATUS)))
+            return window;
+        pump(20);
+    } while (GetTickCount() - start < 20000);
+    return NULL;
+}
+
+/* Plain mobsync for these handlers, Synchronize clicked in Items to
+ * Synchronize: its progress dialog, NULL (the process ended) when none
+ * came. */
+static HWND start_progress(const char *args, struct mobsync_run *run)
+{
+    HWND choice, progress;
+    DWORD pid;
+
+    if (!start_mobsync(args, run)) return NULL;
+    pid = GetProcessId(run->process);
+    if ((choice = wait_for_window(pid, L"Items to Synchronize")))
+    {
+        SendMessageW(GetDlgItem(choice, IDC_CHOICE_SYNC), BM_CLICK, 0, 0);
+        if ((progress = wait_for_window(pid, L"Synchronizing"))) return progress;
+    }
+    ok(0, "mobsync %s: no %s dialog.\n", args, choice ? "progress" : "choice");
+    TerminateProcess(run->process, 1);
+    finish_mobsync(run);
+    return NULL;
+}
+
+static BOOL button_says(HWND dialog, int id, const char *text)
+{
+    char buffer[64];
+
+    GetDlgItemTextA(dialog, id, buffer, sizeof(buffer));
+    return !strcmp(buffer, text);
+}
+
+/* Waits, at most 20 s, until the run is over and the dialog stays open to
+ * be read: Stop has become Close. */
+static BOOL wait_for_close_button(HWND dialog)
+{
+    DWORD start = GetTickCount();
+
+    do
+    {
+        if (button_says(dialog, IDCANCEL, "Close")) return TRUE;
+        pump(20);
+    } while (GetTickCount() - start < 20000 && IsWindow(dialog));
+    return FALSE;
+}
+
+/* Waits, at most 20 s, until a cell of the Progress list says text. */
+static BOOL wait_for_cell(HWND dialog, int row, int column, const char *text)
+{
+    HWND list = GetDlgItem(dialog, IDC_PROGRESS_ITEMS);
+    DWORD start = GetTickCount();
+    char cell[300];
+
+    do
+    {
+        list_text(list, row, column, cell, sizeof(cell));
+        if (!strcmp(cell, text)) return TRUE;
+        pump(20);
+    } while (GetTickCount() - start < 20000);
+    trace("row %d column %d: \"%s\".\n", row, column, cell);
+    return FALSE;
+}
+
+#define ok_cell(dialog, list, row, column, expected) ok_cell_(__LINE__, dialog, list, row, column, expected)
+static void ok_cell_(int line, HWND dialog, int list, int row, int column, const char *expected)
+{
+    char cell[300];
+
+    list_text(GetDlgItem(dialog, list), row, column, cell, sizeof(cell));
+    ok_(__FILE__, line)(!strcmp(cell, expected), "row %d column %d: \"%s\", expected \"%s\".\n", row,
+                        column, cell, expected);
+}
+
+/* Once everything is done the dialog closes by itself unless something is
+ * worth reading, as KeepProgressLevel says: 1 errors, 2 warnings, 3 (also
+ * when absent) both, 4 information too. */
+static void test_keep_level(void)
+{
+    static const struct
+    {
+        DWORD level;
+        int handler;
+        BOOL stays;
+    }
+    tests[] =
+    {
+        { 0, 0x01, FALSE }, /* information only */
+        { 0, 0x21, TRUE },  /* a warning */
+        { 0, 0x02, TRUE },  /* an error, and a failed item */
+        { 1, 0x21, FALSE },
+        { 1, 0x02, TRUE },
+        { 2, 0x21, TRUE },
+        { 2, 0x02, FALSE },
+        { 3, 0x21, TRUE },
+        { 3, 0x01, FALSE },
+        { 4, 0x01, TRUE },
+        { 9, 0x21, TRUE },  /* not a level: taken as 3 */
+    };
+    struct mobsync_run run;
+    unsigned int i;
+    HWND dialog;
+
+    for (i = 0; i < ARRAY_SIZE(tests); i++)
+    {
+        winetest_push_context("level %lu, handler %02x", tests[i].level, tests[i].handler);
+        register_handler(tests[i].handler);
+        delete_item_settings(tests[i].handler);
+        set_keep_level(tests[i].level);
+        if ((dialog = start_progress(only(1, tests[i].handler), &run)))
+        {
+            if (tests[i].stays)
+            {
+                ok(wait_for_close_button(dialog), "the dialog did not stay open.\n");
+                ok(IsWindow(dialog), "the dialog closed.\n");
+                SendMessageW(GetDlgItem(dialog, IDCANCEL), BM_CLICK, 0, 0);
+            }
+            /* Otherwise it closes by itself: the process ends. */
+            finish_mobsync(&run);
+            ok(exit_code == (tests[i].handler == 0x02), "exit code %lu.\n", exit_code);
+        }
+        unregister_handler(tests[i].handler);
+        winetest_pop_context();
+    }
+    set_keep_level(0);
+}
+
+/* A row per chosen item with its handler, status, progress and status text
+ * as reported; at the end the bar is where the last report put it. */
+static void test_rows(void)
+{
+    struct mobsync_run run;
+    char name[64];
+    HANDLE event;
+    HWND dialog;
+
+    sprintf(name, TEST_RELEASE_EVENT, 0x22, 0);
+    event = CreateEventA(NULL, TRUE, FALSE, name);
+    register_handler(0x01);
+    register_handler(0x22);
+    delete_item_settings(0x01);
+    delete_item_settings(0x22);
+    /* Handler 01's information entry keeps the dialog open at level 4. */
+    set_keep_level(4);
+    DeleteFileA(log_path);
+    if (!(dialog = start_progress(only(2, 0x01, 0x22), &run))) goto done;
+    ok(wait_for_call(0x22, "Progressed"), "no progress.\n");
+    /* Rows 0 and 1: handler 01's items; 2 and 3: handler 22's. */
+    ok(wait_for_cell(dialog, 3, COLUMN_DETAILS, "step 7 of 10 (item 2)"), "no status text.\n");
+    ok_cell(dialog, IDC_PROGRESS_ITEMS, 2, COLUMN_ITEM, "Item 1");
+    ok_cell(dialog, IDC_PROGRESS_ITEMS, 2, COLUMN_HANDLER, "Test handler 22");
+    ok_cell(dialog, IDC_PROGRESS_ITEMS, 2, COLUMN_STATUS, "Updating");
+    ok_cell(dialog, IDC_PROGRESS_ITEMS, 2, COLUMN_PROGRESS, "7 of 10");
+    ok_cell(dialog, IDC_PROGRESS_ITEMS, 2, COLUMN_DETAILS, "step 7 of 10 (item 1)");
+    ok(button_says(dialog, IDCANCEL, "&Stop"), "Stop is not there.\n");
+    save_dialog(dialog, "progress_running");
+
+    SetEvent(event);
+    ok(wait_for_close_button(dialog), "the dialog did not stay open.\n");
+    ok_cell(dialog, IDC_PROGRESS_ITEMS, 0, COLUMN_STATUS, "Succeeded");
+    ok_cell(dialog, IDC_PROGRESS_ITEMS, 2, COLUMN_STATUS, "Succeeded");
+    ok_cell(dialog, IDC_PROGRESS_ITEMS, 2, COLUMN_PROGRESS, "10 of 10");
+    ok_cell(dialog, IDC_PROGRESS_ITEMS, 3, COLUMN_DETAILS, "copied");
+    ok(SendDlgItemMessageW(dialog, IDC_PROGRESS_BAR, PBM_GETPOS, 0, 0) == 1000, "the bar is at %Id.\n",
+       SendDlgItemMessageW(dialog, IDC_PROGRESS_BAR, PBM_GETPOS, 0, 0));
+    /* Handler 01's entry, in Results. */
+    ok_cell(dialog, IDC_PROGRESS_RESULTS, 0, 0, "Test handler 01");
+    ok_cell(dialog, IDC_PROGRESS_RESULTS, 0, 1, "Item 1");
+    ok_cell(dialog, IDC_PROGRESS_RESULTS, 0, 2, "3 files copied");
+    ok(!IsWindowEnabled(GetDlgItem(dialog, IDC_PROGRESS_SKIP)), "Skip is enabled at the end.\n");
+    save_dialog(dialog, "progress_finished");
+    SendMessageW(GetDlgItem(dialog, IDCANCEL), BM_CLICK, 0, 0);
+    finish_mobsync(&run);
+    ok(exit_code == 0, "exit code %lu.\n", exit_code);
+    /* The results are written as /sync writes them, too. */
+    ok(!strcmp(last_line(), "4 succeeded, 0 failed, 0 skipped"), "last line \"%s\".\n", last_line());
+
+done:
+    SetEvent(event);
+    CloseHandle(event);
+    set_keep_level(0);
+    unregister_handler(0x01);
+    unregister_handler(0x22);
+}
+
+/* Skip takes the path of mobsync /skip, Stop that of mobsync /stop. */
+static void test_skip_stop(void)
+{
+    struct mobsync_run run;
+    char cell[64];
+    HWND dialog, list;
+
+    register_handler(TEST_SKIP);
+    delete_item_settings(TEST_SKIP);
+    DeleteFileA(log_path);
+    if ((dialog = start_progress(only(1, TEST_SKIP), &run)))
+    {
+        list = GetDlgItem(dialog, IDC_PROGRESS_ITEMS);
+        ok(wait_for_cell(dialog, 0, COLUMN_ITEM, "Item 1"), "no row for item 1.\n");
+        list_set_state(list, 0, LVIS_SELECTED | LVIS_FOCUSED, LVIS_SELECTED | LVIS_FOCUSED);
+        ok(IsWindowEnabled(GetDlgItem(dialog, IDC_PROGRESS_SKIP)), "Skip is disabled.\n");
+        SendMessageW(GetDlgItem(dialog, IDC_PROGRESS_SKIP), BM_CLICK, 0, 0);
+        ok(wait_for_call(TEST_SKIP, "Skipping 01"), "the handler was not told.\n");
+        ok(wait_for_cell(dialog, 0, COLUMN_STATUS, "Skipped"), "item 1 was not skipped.\n");
+        /* Nothing worth reading: it closes by itself. */
+        finish_mobsync(&run);
+        ok(has_line(result_line("skipped", TEST_SKIP, 1)), "output:\n%s", output);
+    }
+    unregister_handler(TEST_SKIP);
+
+    register_handler(TEST_CANCEL);
+    delete_item_settings(TEST_CANCEL);
+    DeleteFileA(log_path);
+    if ((dialog = start_progress(only(1, TEST_CANCEL), &run)))
+    {
+        ok(wait_for_cell(dialog, 0, COLUMN_STATUS, "Updating"), "not working.\n");
+        SendMessageW(GetDlgItem(dialog, IDCANCEL), BM_CLICK, 0, 0);
+        ok(wait_for_call(TEST_CANCEL, "Cancelled hr=00040204"), "the handler was not stopped.\n");
+        /* Stopped items count as failed: worth reading. */
+        ok(wait_for_close_button(dialog), "the dialog did not stay open.\n");
+        list_text(GetDlgItem(dialog, IDC_PROGRESS_ITEMS), 0, COLUMN_STATUS, cell, sizeof(cell));
+        ok(!strcmp(cell, "Stopped"), "item 1: \"%s\".\n", cell);
+        save_dialog(dialog, "progress_stopped");
+        SendMessageW(GetDlgItem(dialog, IDCANCEL), BM_CLICK, 0, 0);
+        finish_mobsync(&run);
+        ok(has_line(result_line("stopped", TEST_CANCEL, 1)), "output:\n%s", output);
+        ok(exit_code == 1, "exit code %lu.\n", exit_code);
+    }
+    unregister_handler(TEST_CANCEL);
+}
+
+START_TEST(progress)
+{
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    init_test();
+    set_headless(~0u);
+    test_rows();
+    test_skip_stop();
+    test_keep_level();
+    CoUninitialize();
+}
