@@ -49,10 +49,17 @@ struct progress
 
 extern LONG dialog_refresh_pending;
 
+enum item_column { COLUMN_ITEM, COLUMN_HANDLER, COLUMN_STATUS, COLUMN_PROGRESS, COLUMN_DETAILS };
+
+/* progress_list.c */
+extern void progress_refresh(struct progress *progress);
+extern void progress_tick(struct progress *progress);
+extern void progress_update_skip(struct progress *progress);
+extern void progress_skip_selected(struct progress *progress);
+extern LRESULT progress_custom_draw(struct progress *progress, NMLVCUSTOMDRAW *draw);
+
 /* progress_window.c */
 extern BOOL progress_create_window(struct progress *progress);
-extern void progress_refresh(struct progress *progress);
 extern void progress_free(struct progress *progress);
-extern void progress_tick(struct progress *progress);
 
 #endif /* __MOBSYNC_PROGRESS_H */
