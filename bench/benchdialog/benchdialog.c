@@ -90,6 +90,8 @@ int __cdecl wmain(int argc, WCHAR *argv[])
     unsigned int runs, items, i;
     WCHAR cmdline[512], value[16];
 
+    /* The dialogs, whatever the prefix's Headless value says. */
+    SetEnvironmentVariableW(L"MOBSYNC_HEADLESS", L"0");
     if (argc == 2 && !wcscmp(argv[1], L"progress"))
     {
         swprintf(cmdline, ARRAYSIZE(cmdline), L"mobsync.exe /handler:{B3C4B3C4-0000-4000-8000-0000000000%02X}",

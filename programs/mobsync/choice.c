@@ -37,20 +37,20 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-/* Whether this run may show windows at all: not when the per-user value
- * HKCU\Software\mobsync\Headless is a nonzero REG_DWORD, nor when the
- * environment variable MOBSYNC_HEADLESS is set to anything but 0
- * (docs/engine.md). */
+/* Whether this run may show windows at all: not when the environment
+ * variable MOBSYNC_HEADLESS is set to anything but 0 (set to 0, windows are
+ * shown whatever the registry says), nor when the per-user value
+ * HKCU\Software\mobsync\Headless is a nonzero REG_DWORD (docs/engine.md). */
 BOOL choice_wanted(void)
 {
     DWORD value = 0, size = sizeof(value), type;
     WCHAR env[16];
     HKEY key;
 
-    if (GetEnvironmentVariableW(L"MOBSYNC_HEADLESS", env, ARRAYSIZE(env)) && wcscmp(env, L"0"))
+    if (GetEnvironmentVariableW(L"MOBSYNC_HEADLESS", env, ARRAYSIZE(env)))
     {
-        TRACE("MOBSYNC_HEADLESS=%s: no windows.\n", debugstr_w(env));
-        return FALSE;
+        TRACE("MOBSYNC_HEADLESS=%s.\n", debugstr_w(env));
+        return !wcscmp(env, L"0");
     }
     if (!RegOpenKeyExW(HKEY_CURRENT_USER, SETTINGS_KEY, 0, KEY_QUERY_VALUE, &key))
     {

@@ -93,6 +93,7 @@ struct command
     unsigned int handler_count, item_count;
     BOOL have_command, invoke, session_options;
     const WCHAR *worker;     /* /worker:IN,OUT, from another mobsync.exe */
+    const WCHAR *window;     /* /window:PATH, a request the /invoke server handed over */
     enum control_action control;
     GUID skip_item;
 };
@@ -194,6 +195,8 @@ static int parse_arguments(int argc, WCHAR *argv[], struct command *cmd)
             cmd->options.show_arch = TRUE;
         else if (!wcsicmp(name, L"worker") && value && argc == 2)
             cmd->worker = value;
+        else if (!wcsicmp(name, L"window") && value && *value && argc == 2)
+            cmd->window = value;
         else
         {
             /* The commands: one at most. */
@@ -285,6 +288,8 @@ int __cdecl wmain(int argc, WCHAR *argv[])
         ret = ret < 0 ? 0 : ret;
     else if (cmd.worker)
         ret = run_worker(cmd.worker);
+    else if (cmd.window)
+        ret = run_window_request(cmd.window);
     else if (cmd.control)
         ret = run_control(cmd.control, cmd.handlers, cmd.handler_count, &cmd.skip_item);
     else if (cmd.invoke)

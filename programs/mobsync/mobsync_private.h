@@ -345,6 +345,9 @@ extern int run_choice(const struct session *options, BOOL minimized, BOOL *shown
 /* queue.c */
 extern int run_invoke_server(void);
 
+/* request.c */
+extern int run_window_request(const WCHAR *path);
+
 /* runner.c */
 extern DWORD WINAPI runner_thread(void *handler);
 extern void runner_start_main_apartment(void);

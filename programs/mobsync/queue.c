@@ -27,7 +27,7 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
-#include "mobsync_request.h"
+#include "request.h"
 #include "shlobj.h"
 #include "wine/debug.h"
 
@@ -38,51 +38,6 @@ WINE_DECLARE_DEBUG_CHANNEL(mobsync_usage);
 #define IDLE_TIME 3000
 
 static WCHAR queue_folder[MAX_PATH];
-
-struct request
-{
-    struct mobsync_request header;
-    BYTE *cookie;
-};
-
-static BOOL read_request(const WCHAR *path, struct request *request)
-{
-    DWORD size, read;
-    HANDLE file;
-    BOOL ret = FALSE;
-
-    request->cookie = NULL;
-    file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
-    if (file == INVALID_HANDLE_VALUE) return FALSE;
-    size = GetFileSize(file, NULL);
-    if (!ReadFile(file, &request->header, sizeof(request->header), &read, NULL)
-            || read != sizeof(request->header))
-        goto done;
-    if (request->header.magic != MOBSYNC_REQUEST_MAGIC
-            || request->header.version != MOBSYNC_REQUEST_VERSION
-            || request->header.header_size != sizeof(request->header)
-            || request->header.cookie_size > MOBSYNC_MAX_COOKIE
-            || size != sizeof(request->header) + request->header.cookie_size)
-    {
-        WARN("%s is not a valid request.\n", debugstr_w(path));
-        goto done;
-    }
-    if (request->header.cookie_size)
-    {
-        if (!(request->cookie = malloc(request->header.cookie_size))) goto done;
-        if (!ReadFile(file, request->cookie, request->header.cookie_size, &read, NULL)
-                || read != request->header.cookie_size)
-        {
-            free(request->cookie);
-            request->cookie = NULL;
-            goto done;
-        }
-    }
-    ret = TRUE;
-done:
-    CloseHandle(file);
-    return ret;
-}
 
 /* Claims the oldest request by renaming it; FALSE when there is none. */
 static BOOL take_request(struct request *request)
@@ -108,82 +63,27 @@ static BOOL take_request(struct request *request)
         swprintf(claimed, ARRAYSIZE(claimed), L"%ls.%08lx", path, GetCurrentProcessId());
         if (!MoveFileW(path, claimed)) continue; /* another manager took it */
 
-        ret = read_request(claimed, request);
+        ret = request_read(claimed, request);
         DeleteFileW(claimed);
         if (ret) return TRUE;
     }
 }
 
-/* The time limit of a synchronization a program asked for: the command line
- * the DLL starts the manager with is fixed, so it is the per-user REG_DWORD
- * HKCU\Software\mobsync\InvokeTimeout, in seconds (docs/engine.md). */
-static DWORD invoke_timeout(void)
-{
-    DWORD seconds, size = sizeof(seconds), type;
-    HKEY key;
-    LSTATUS ret;
-
-    if (RegOpenKeyExW(HKEY_CURRENT_USER, SETTINGS_KEY, 0, KEY_QUERY_VALUE, &key))
-        return DEFAULT_TIMEOUT;
-    ret = RegQueryValueExW(key, L"InvokeTimeout", NULL, &type, (BYTE *)&seconds, &size);
-    RegCloseKey(key);
-    if (ret == ERROR_FILE_NOT_FOUND) return DEFAULT_TIMEOUT;
-    if (ret || type != REG_DWORD || size != sizeof(seconds) || !seconds || seconds > MAX_TIMEOUT)
-    {
-        WARN("InvokeTimeout is not a number of seconds from 1 to %u; taking %u.\n",
-             MAX_TIMEOUT, DEFAULT_TIMEOUT);
-        return DEFAULT_TIMEOUT;
-    }
-    TRACE("InvokeTimeout %lu s.\n", seconds);
-    return seconds;
-}
-
-/* Runs the request in a session of its own, which its handlers' threads
- * keep alive as long as they run. TRUE when a handler was given up on: its
+/* Runs the request: headlessly here, in a session of its own which its
+ * handlers' threads keep alive as long as they run; or, when it shows a
+ * window, in a mobsync.exe of its own, so that the queue goes on while a
+ * person reads the window. TRUE when a handler was given up on here: its
  * thread may still be running in this process. */
 static BOOL run_request(struct request *request)
 {
-    struct session options = { 0 }, *session;
-    BOOL gave_up;
+    WCHAR path[MAX_PATH];
 
-    options.mode = MODE_SYNC;
-    options.timeout = invoke_timeout();
-    /* The program that asked is one a person uses. */
-    options.flags = SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER;
-    if (request->header.kind == MOBSYNC_REQUEST_UPDATE_ITEMS)
-    {
-        options.only_handlers = &request->header.clsid;
-        options.only_handler_count = 1;
-        options.cookie = request->cookie;
-        options.cookie_size = request->header.cookie_size;
-    }
-    else if (request->header.kind != MOBSYNC_REQUEST_UPDATE_ALL)
-    {
-        WARN("Unknown request kind %lu.\n", request->header.kind);
-        return FALSE;
-    }
-    TRACE("Request from process %#lx: kind %lu, %s, flags %#lx, %lu bytes of cookie.\n",
-          request->header.sender_pid, request->header.kind, debugstr_guid(&request->header.clsid),
-          request->header.invoke_flags, request->header.cookie_size);
-    /* Without STARTSYNC the person chooses first (UpdateAll always). */
-    if (!(request->header.kind == MOBSYNC_REQUEST_UPDATE_ITEMS
-            && (request->header.invoke_flags & SYNCMGRINVOKE_STARTSYNC)) && choice_wanted())
-    {
-        BOOL shown;
-
-        run_choice(&options, (request->header.invoke_flags & SYNCMGRINVOKE_MINIMIZED) != 0, &shown,
-                   &gave_up);
-        if (shown) return gave_up;
-    }
-    if (!(session = session_create(&options)))
-    {
-        ERR("Out of memory for a session.\n");
-        return FALSE;
-    }
-    run_session(session);
-    gave_up = session->gave_up;
-    session_release(session);
-    return gave_up;
+    if (!request_shows_window(request)) return request_run(request, FALSE, NULL);
+    if (request_save(request, queue_folder, path) && request_start_window(path)) return FALSE;
+    WARN("Cannot hand the request to a window of its own: error %lu; running it here.\n",
+         GetLastError());
+    DeleteFileW(path);
+    return request_run(request, FALSE, NULL);
 }
 
 /* The handles the process has open. Wine's GetProcessHandleCount gives 0:

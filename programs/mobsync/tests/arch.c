@@ -592,8 +592,12 @@ START_TEST(arch)
     test_one_store();
     test_worker_skip_stop();
     test_worker_failures();
+    /* The /invoke server's engine, without the windows of a program's
+     * requests (progress.c tests those). */
+    set_headless(1);
     test_invoke_other_manager();
     test_invoke_starts_worker();
+    set_headless(~0u);
     DeleteFileA(log_path);
     CoUninitialize();
 }

@@ -695,6 +695,10 @@ static void test_rule(void)
     ok(!strcmp(last_line(), "2 succeeded, 0 failed, 0 skipped"), "last line \"%s\".\n", last_line());
     SetEnvironmentVariableA("MOBSYNC_HEADLESS", "0");
     ok(dialog_shown(only(1, 0x01)), "MOBSYNC_HEADLESS=0: no dialog.\n");
+    /* The environment, for scripts and tests, wins over the registry. */
+    set_headless(1);
+    ok(dialog_shown(only(1, 0x01)), "MOBSYNC_HEADLESS=0 with Headless=1: no dialog.\n");
+    set_headless(~0u);
     SetEnvironmentVariableA("MOBSYNC_HEADLESS", NULL);
 
     /* Nobody can see the windows: one line, then headless. */
@@ -745,8 +749,9 @@ static void test_rule(void)
         wait_gone(dialog);
     }
 
-    /* STARTSYNC: synchronized at once, no window. The dialog would wait
-     * for a person: none is there when the handler is done. */
+    /* STARTSYNC: synchronized at once, without Items to Synchronize, which
+     * would wait for a person: none is there when the handler is done (its
+     * progress dialog, progress.c, closes by itself: nothing to read). */
     DeleteFileA(log_path);
     hr = ISyncMgrSynchronizeInvoke_UpdateItems(invoke, SYNCMGRINVOKE_STARTSYNC, &clsid, 0, NULL);
     ok(hr == S_OK, "UpdateItems got %#lx.\n", hr);

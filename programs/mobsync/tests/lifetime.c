@@ -277,11 +277,15 @@ START_TEST(lifetime)
 {
     CoInitialize(NULL);
     init_test();
+    /* The engine of the /invoke server, without the windows of a program's
+     * requests (progress.c tests those). */
+    set_headless(1);
 
     test_given_up_keeps_its_cookie();
     test_late_return_after_crash();
     test_time_limit_while_enumerating();
     test_unreadable_progress();
 
+    set_headless(~0u);
     CoUninitialize();
 }

@@ -293,6 +293,55 @@ static void test_skip_stop(void)
     unregister_handler(TEST_CANCEL);
 }
 
+/* UpdateItems(STARTSYNC) from a program shows Synchronizing, in a process
+ * of its own: while a person reads one that stays open, the /invoke queue
+ * goes on with the next request. */
+static void test_invoke(void)
+{
+    ISyncMgrSynchronizeInvoke *invoke;
+    CLSID async, good;
+    HWND dialog;
+    HRESULT hr;
+
+    register_handler(0x01);
+    register_handler(0x02);
+    delete_item_settings(0x01);
+    delete_item_settings(0x02);
+    hr = CoCreateInstance(&CLSID_SyncMgr, NULL, CLSCTX_INPROC_SERVER, &IID_ISyncMgrSynchronizeInvoke,
+                          (void **)&invoke);
+    ok(hr == S_OK, "CoCreateInstance got %#lx.\n", hr);
+    if (FAILED(hr)) goto done;
+    wait_for_no_manager();
+    handler_clsid(0x01, &good);
+    handler_clsid(0x02, &async);
+    DeleteFileA(log_path);
+
+    /* Handler 02 fails an item: its dialog stays open. */
+    hr = ISyncMgrSynchronizeInvoke_UpdateItems(invoke, SYNCMGRINVOKE_STARTSYNC, &async, 0, NULL);
+    ok(hr == S_OK, "UpdateItems got %#lx.\n", hr);
+    dialog = wait_for_window(0, L"Synchronizing");
+    ok(dialog != NULL, "no progress dialog.\n");
+    if (dialog) ok(wait_for_close_button(dialog), "the dialog did not stay open.\n");
+
+    /* The next request is run meanwhile, and its dialog closes by itself. */
+    hr = ISyncMgrSynchronizeInvoke_UpdateItems(invoke, SYNCMGRINVOKE_STARTSYNC, &good, 0, NULL);
+    ok(hr == S_OK, "UpdateItems got %#lx.\n", hr);
+    ok(wait_for_call(0x01, "Destroyed"), "the second request waited for the open dialog.\n");
+    ok(!dialog || IsWindow(dialog), "the first dialog closed.\n");
+    if (dialog)
+    {
+        save_dialog(dialog, "progress_invoke");
+        SendMessageW(GetDlgItem(dialog, IDCANCEL), BM_CLICK, 0, 0);
+    }
+    ok(wait_for_call(0x02, "Destroyed"), "handler 02 was not released.\n");
+    ISyncMgrSynchronizeInvoke_Release(invoke);
+    wait_for_no_manager();
+
+done:
+    unregister_handler(0x01);
+    unregister_handler(0x02);
+}
+
 START_TEST(progress)
 {
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
@@ -301,5 +350,6 @@ START_TEST(progress)
     test_rows();
     test_skip_stop();
     test_keep_level();
+    test_invoke();
     CoUninitialize();
 }

@@ -319,9 +319,7 @@ static void test_invoke(void)
        log.calls[1], expected);
     ok(log.count == 12, "%u calls.\n", log.count);
 
-    /* UpdateAll: every handler, no cookie. It opens Items to Synchronize
-     * unless the user made mobsync headless (choice.c tests the dialog). */
-    set_headless(1);
+    /* UpdateAll: every handler, no cookie. */
     DeleteFileA(log_path);
     hr = ISyncMgrSynchronizeInvoke_UpdateAll(invoke);
     ok(hr == S_OK, "UpdateAll got %#lx.\n", hr);
@@ -334,7 +332,6 @@ static void test_invoke(void)
             SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER);
     ok(log.count > 1 && !strcmp(log.calls[1], expected), "got \"%s\".\n", log.calls[1]);
     ok(log.count == 12, "UpdateAll: %u calls.\n", log.count);
-    set_headless(~0u);
 
     ISyncMgrSynchronizeInvoke_Release(invoke);
     unregister_handler(TEST_GOOD_SYNC);
@@ -394,8 +391,13 @@ START_TEST(sync)
     test_item_not_enumerated();
     test_retry();
     test_cancel();
+    /* A program's requests are run headlessly here: with windows, UpdateAll
+     * opens Items to Synchronize and UpdateItems(STARTSYNC) Synchronizing
+     * (choice.c and progress.c test those). */
+    set_headless(1);
     test_invoke();
     test_invoke_timeout();
+    set_headless(~0u);
 
     CoUninitialize();
 }
