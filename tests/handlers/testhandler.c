@@ -329,7 +329,8 @@ struct work
 };
 
 enum { WORK_PREPARE, WORK_SYNCHRONIZE, WORK_CANCEL, WORK_SLOW, WORK_CRASH, WORK_LATE,
-       WORK_PREPARE_UNTIL_SKIPPED, WORK_SKIP, WORK_FLIP, WORK_PROPERTIES, WORK_PROGRESS_TEXT };
+       WORK_PREPARE_UNTIL_SKIPPED, WORK_SKIP, WORK_FLIP, WORK_PROPERTIES, WORK_PROGRESS_TEXT,
+       WORK_MODELESS };
 
 static HRESULT report(ISyncMgrSynchronizeCallback *callback, const GUID *item, DWORD status)
 {
@@ -511,6 +512,28 @@ cancelled:
     complete_synchronize(work);
 }
 
+/* TEST_MODELESS: a window of its own for a while, when the manager grants
+ * one, each step when the test lets it go; then every item done. */
+static void synchronize_modeless(struct work *work)
+{
+    struct handler *handler = work->handler;
+    HRESULT hr;
+    ULONG i;
+
+    wait_for_release(handler->behaviour, 1);
+    hr = ISyncMgrSynchronizeCallback_EnableModeless(work->callback, TRUE);
+    log_call(handler->behaviour, "EnableModeless TRUE hr=%08lx", hr);
+    if (hr == S_OK)
+    {
+        wait_for_release(handler->behaviour, 2);
+        hr = ISyncMgrSynchronizeCallback_EnableModeless(work->callback, FALSE);
+        log_call(handler->behaviour, "EnableModeless FALSE hr=%08lx", hr);
+    }
+    for (i = 0; i < handler->chosen_count; i++)
+        report(work->callback, &handler->chosen[i], SYNCMGRSTATUS_SUCCEEDED);
+    complete_synchronize(work);
+}
+
 static DWORD WINAPI work_thread(void *arg)
 {
     struct work *work = arg;
@@ -609,6 +632,9 @@ static DWORD WINAPI work_thread(void *arg)
         break;
     case WORK_PROGRESS_TEXT:
         synchronize_progress_text(work);
+        break;
+    case WORK_MODELESS:
+        synchronize_modeless(work);
         break;
     }
     ISyncMgrSynchronizeCallback_Release(work->callback);
@@ -832,7 +858,8 @@ static HRESULT WINAPI handler_PrepareForSync(ISyncMgrSynchronize *iface, ULONG c
     handler->chosen_count = i;
     log_call(handler->behaviour, "PrepareForSync items=%s", list);
 
-    if (handler->behaviour == TEST_GOOD_ASYNC || handler->behaviour == TEST_PROGRESS_TEXT)
+    if (handler->behaviour == TEST_GOOD_ASYNC || handler->behaviour == TEST_PROGRESS_TEXT
+        || handler->behaviour == TEST_MODELESS || handler->behaviour == TEST_MODELESS2)
     {
         start_worker(handler, WORK_PREPARE);
         return S_OK;
@@ -871,6 +898,10 @@ static HRESULT WINAPI handler_Synchronize(ISyncMgrSynchronize *iface, HWND paren
         return S_OK;
     case TEST_PROGRESS_TEXT:
         start_worker(handler, WORK_PROGRESS_TEXT);
+        return S_OK;
+    case TEST_MODELESS:
+    case TEST_MODELESS2:
+        start_worker(handler, WORK_MODELESS);
         return S_OK;
     case TEST_SKIP:
         handler->window = WINDOW_SYNCHRONIZE;

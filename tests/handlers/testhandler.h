@@ -51,6 +51,10 @@ enum test_behaviour
     TEST_PROGRESS_TEXT   = 0x22, /* from a thread of its own, each item to 7 of 10
                                     with a text of its own; waits for the test's
                                     release event, then completes them */
+    TEST_MODELESS        = 0x23, /* 0x23 and 0x24: from a thread of its own, asks for
+                                    EnableModeless(TRUE) and, when granted, gives it
+                                    back, then completes its items */
+    TEST_MODELESS2       = 0x24,
     TEST_CHAOS_FIRST     = 0x40, /* 0x40 .. 0x4f: misbehave as their seed says (chaos.c) */
     TEST_CHAOS_LAST      = 0x4f,
     TEST_HANDLER_COUNT
@@ -81,7 +85,9 @@ enum test_behaviour
  * a process waits for, when the test has created it. Object 0 of
  * TEST_PROPERTIES stands for all of them: ShowProperties completes when it is
  * set (or after 60 s). Object 0 of TEST_PROGRESS_TEXT too: its items stay at
- * 7 of 10 until it is set (or for 60 s). */
+ * 7 of 10 until it is set (or for 60 s). For TEST_MODELESS and TEST_MODELESS2,
+ * objects 1 and 2 stand for the steps of all of them: object 1 is waited for
+ * before EnableModeless(TRUE), object 2 before EnableModeless(FALSE). */
 #define TEST_RELEASE_EVENT "Local\\mobsync_test_release_%02x_%u"
 
 /* The key under HKEY_CURRENT_USER whose REG_DWORD values TEST_PROPERTIES
