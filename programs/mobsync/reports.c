@@ -49,6 +49,8 @@ void handler_set_progress(struct handler *handler, const struct wire_progress *p
         TRACE("%s: item %s: status %lu, progress %d of %d.\n", debugstr_w(handler->clsid_str),
               debugstr_guid(&item->id), item->status, item->progress, item->progress_max);
     }
+    /* The progress dialog looks at its pace. */
+    handler->generation++;
     unlock(handler);
 }
 
