@@ -155,10 +155,7 @@ static HRESULT WINAPI callback_EnableModeless(ISyncMgrSynchronizeCallback *iface
 
     TRACE("%p, %d.\n", iface, enable);
 
-    /* A dialog is allowed only where a person can be asked. */
-    if (enable && !(handler_session(callback->handler)->flags & SYNCMGRFLAG_MAYBOTHERUSER))
-        return S_FALSE;
-    return S_OK;
+    return handler_enable_modeless(callback->handler, enable);
 }
 
 static HRESULT WINAPI callback_Progress(ISyncMgrSynchronizeCallback *iface, REFSYNCMGRITEMID id,

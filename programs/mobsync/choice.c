@@ -130,6 +130,8 @@ int run_choice(const struct session *options, BOOL minimized, BOOL *shown, BOOL 
         struct handler_command command = { 0 };
 
         command.kind = choice.result == IDC_CHOICE_SYNC ? COMMAND_SYNC : COMMAND_RELEASE;
+        /* Synchronizing keeps each handler, once done, for ShowError. */
+        if (command.kind == COMMAND_SYNC) choice.session->keep_handlers = TRUE;
         session_command(choice.session, NULL, &command);
     }
     dialog_observe(NULL);

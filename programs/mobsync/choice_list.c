@@ -239,7 +239,9 @@ void choice_update_controls(struct choice *choice)
     ShowWindow(GetDlgItem(choice->window, IDC_CHOICE_STATUS), loading ? SW_SHOWNA : SW_HIDE);
     EnableWindow(GetDlgItem(choice->window, IDC_CHOICE_PROPERTIES),
                  choice_properties_target(choice, &index, &item));
-    /* While a handler shows its properties, the person deals with it. */
+    /* While a handler shows its properties or a window of its own, the
+     * person deals with it. */
+    if (InterlockedCompareExchangePointer((void **)&choice->session->modeless, NULL, NULL)) busy = TRUE;
     if (busy != choice->disabled)
     {
         choice->disabled = busy;

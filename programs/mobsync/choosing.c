@@ -40,27 +40,6 @@ static void read_check_states(struct handler *handler)
     free(ids);
 }
 
-/* Waits, serving the apartment, for what the person in the choice dialog
- * asks. FALSE when the handler is finished meanwhile. */
-static BOOL wait_command(struct handler *handler, struct handler_command *command)
-{
-    HANDLE event = handler_control_event(handler);
-    MSG msg;
-
-    while (!handler_take_command(handler, command))
-    {
-        if (handler_finished(handler)) return FALSE;
-        if (MsgWaitForMultipleObjects(1, &event, FALSE, INFINITE, QS_ALLINPUT) == WAIT_OBJECT_0)
-            continue;
-        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE))
-        {
-            TranslateMessage(&msg);
-            DispatchMessageW(&msg);
-        }
-    }
-    return TRUE;
-}
-
 /* ShowProperties for an item, or for the handler (GUID_NULL); a handler
  * whose items changed meanwhile is asked for them again. FALSE when the
  * handler was finished meanwhile. */
@@ -104,7 +83,7 @@ BOOL choosing_serve(struct handler *handler, ISyncMgrSynchronize *sync)
     read_check_states(handler);
     for (;;)
     {
-        if (!wait_command(handler, &command)) return FALSE;
+        if (!step_wait_command(handler, &command)) return FALSE;
         switch (command.kind)
         {
         case COMMAND_PROPERTIES:
@@ -124,7 +103,7 @@ BOOL choosing_serve(struct handler *handler, ISyncMgrSynchronize *sync)
                 return FALSE;
             }
             free(ids);
-            return TRUE;
+            return step_serve_results(handler, sync);
         default:
             handler_finish(handler, SYNCMGRSTATUS_SUCCEEDED);
             return TRUE;

@@ -44,10 +44,49 @@ void handler_changed_locked(struct handler *handler)
 /* A state the choice dialog shows: a worker tells its session. */
 void handler_state_changed_locked(struct handler *handler)
 {
-    if (relay_active()
-            && (handler->state == HANDLER_WAITING || handler->state == HANDLER_SHOWING_PROPERTIES))
+    if (relay_active() && (handler->state == HANDLER_WAITING
+            || handler->state == HANDLER_SHOWING_PROPERTIES || handler->state == HANDLER_DONE))
         relay_state(&handler->clsid, handler->state);
     handler_changed_locked(handler);
+}
+
+/* EnableModeless: TRUE, the handler is about to show a window of its own,
+ * and the session's dialogs are disabled until it says FALSE; one handler
+ * at a time, the others are answered S_FALSE meanwhile, as is any where no
+ * person can be asked. A worker's handler asks its own session and tells
+ * the session it works for. */
+HRESULT handler_enable_modeless(struct handler *handler, BOOL enable)
+{
+    struct session *session = handler->session;
+    struct handler *owner;
+
+    if (!enable)
+    {
+        owner = InterlockedCompareExchangePointer((void **)&session->modeless, NULL, handler);
+        if (owner != handler) return S_OK;
+    }
+    else
+    {
+        if (!(session->flags & SYNCMGRFLAG_MAYBOTHERUSER)) return S_FALSE;
+        /* Under the lock its end takes too: one that ended holds nothing. */
+        lock(handler);
+        owner = handler->finished ? NULL
+                : InterlockedCompareExchangePointer((void **)&session->modeless, handler, NULL);
+        if (handler->finished || (owner && owner != handler))
+        {
+            TRACE("%s: ended, or another handler shows its window; S_FALSE.\n",
+                  debugstr_w(handler->clsid_str));
+            unlock(handler);
+            return S_FALSE;
+        }
+        unlock(handler);
+    }
+    TRACE("%s: EnableModeless(%d).\n", debugstr_w(handler->clsid_str), enable);
+    if (relay_active()) relay_modeless(&handler->clsid, enable);
+    lock(handler);
+    handler_changed_locked(handler);
+    unlock(handler);
+    return S_OK;
 }
 
 /* SYNCMGRHANDLER_* from GetHandlerInfo, or from the worker. */
@@ -136,11 +175,14 @@ DWORD handler_flags(struct handler *handler)
 /* What a worker says its handler's thread is doing, for the dialog. */
 void handler_set_remote_state(struct handler *handler, enum handler_state state)
 {
-    if (state != HANDLER_WAITING && state != HANDLER_SHOWING_PROPERTIES) return;
+    if (state != HANDLER_WAITING && state != HANDLER_SHOWING_PROPERTIES && state != HANDLER_DONE)
+        return;
     lock(handler);
     if (!handler->finished)
     {
         handler->state = state;
+        /* Done, the worker's handler waits for the dialog, untimed. */
+        if (state == HANDLER_DONE) handler->timed = FALSE;
         handler_changed_locked(handler);
     }
     unlock(handler);
@@ -160,13 +202,19 @@ BOOL handler_post_command(struct handler *handler, const struct handler_command 
             && (handler->state != HANDLER_WAITING || handler->command.kind != COMMAND_NONE))
         WARN("%s: busy (state %u); Properties not asked.\n", debugstr_w(handler->clsid_str),
              handler->state);
+    else if (command->kind == COMMAND_SHOW_ERROR
+            && (handler->state != HANDLER_DONE || handler->command.kind != COMMAND_NONE))
+        WARN("%s: busy (state %u); ShowError not asked.\n", debugstr_w(handler->clsid_str),
+             handler->state);
+    else if (command->kind == COMMAND_SYNC && handler->state == HANDLER_DONE) ;
     else
     {
         TRACE("%s: command %u.\n", debugstr_w(handler->clsid_str), command->kind);
         /* A worker's handler: the session sends the command on, and this
          * record waits as long as the worker's own clock, and a little more. */
         if (!handler->remote) handler->command = *command;
-        if (command->kind == COMMAND_SYNC || command->kind == COMMAND_RELEASE)
+        if (command->kind == COMMAND_SYNC || command->kind == COMMAND_RELEASE
+                || command->kind == COMMAND_SHOW_ERROR)
         {
             handler->deadline = GetTickCount() + session->timeout_ms
                     + (handler->remote ? WORKER_MARGIN : 0);
@@ -176,6 +224,12 @@ BOOL handler_post_command(struct handler *handler, const struct handler_command 
         {
             /* Busy from now on for the dialog, until the completion. */
             handler->state = HANDLER_SHOWING_PROPERTIES;
+            handler_changed_locked(handler);
+        }
+        if (command->kind == COMMAND_SHOW_ERROR)
+        {
+            /* At work again, with the time limit, until it is done again. */
+            handler->state = HANDLER_SHOWING_ERROR;
             handler_changed_locked(handler);
         }
         SetEvent(handler->control_event);
@@ -198,7 +252,7 @@ BOOL handler_take_command(struct handler *handler, struct handler_command *comma
         handler->command.kind = COMMAND_NONE;
         ret = TRUE;
     }
-    else if (handler->state != HANDLER_WAITING && !handler->finished)
+    else if (handler->state != HANDLER_WAITING && handler->state != HANDLER_DONE && !handler->finished)
     {
         handler->state = HANDLER_WAITING;
         handler_state_changed_locked(handler);
@@ -213,6 +267,7 @@ static enum view_state view_state_locked(const struct handler *handler)
     if (handler->finished) return VIEW_ABSENT;
     if (handler->state == HANDLER_WAITING) return VIEW_READY;
     if (handler->state == HANDLER_SHOWING_PROPERTIES) return VIEW_BUSY;
+    if (handler->state == HANDLER_DONE) return VIEW_DONE;
     return VIEW_LOADING;
 }
 

@@ -276,6 +276,10 @@ BOOL handler_watch(struct handler *handler, DWORD now, DWORD grace_ms)
     if (!handler->timed
             && (handler->state == HANDLER_WAITING || handler->state == HANDLER_SHOWING_PROPERTIES))
         running = !handler->finished;
+    /* Done, it waits for the progress dialog: its results are in. A worker
+     * goes on serving it until the session it works for releases it. */
+    else if (!handler->timed && handler->state == HANDLER_DONE)
+        running = !handler->finished && handler->session->worker;
     else if (!handler->finished)
     {
         if ((LONG)(now - handler->deadline) >= 0) give_up_locked(handler);

@@ -74,6 +74,7 @@ struct handler
     LONG generation;       /* counts changes the choice dialog may show */
     struct handler_command command; /* the next one, COMMAND_NONE when none */
     BOOL timed;            /* told to synchronize or be released: its time limit runs */
+    DWORD default_status;  /* done: what its unfinished items end as */
 };
 
 static inline void lock(struct handler *handler)

@@ -68,6 +68,16 @@ BOOL handler_has_item(struct handler *handler, const GUID *id)
     return ret;
 }
 
+unsigned int handler_item_count(struct handler *handler)
+{
+    unsigned int count;
+
+    lock(handler);
+    count = handler->item_count;
+    unlock(handler);
+    return count;
+}
+
 /* Orders by ID, then by place in the enumeration: no shared state, since
  * every handler thread sorts its own items at the same time. */
 static int __cdecl compare_keys(const void *a, const void *b)

@@ -286,6 +286,11 @@ BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header, const
     case WIRE_ITEM_ICON:
         take_item_icon(handler, data, header->size);
         break;
+    case WIRE_MODELESS:
+        /* The worker's session granted it: this one disables its dialogs
+         * too (another of its own may hold them; then it stays so). */
+        if (header->size == sizeof(count)) handler_enable_modeless(handler, *(const DWORD *)data != 0);
+        break;
     case WIRE_TEXT:
         if (header->size < sizeof(count)) break;
         memcpy(&count, data, sizeof(count));

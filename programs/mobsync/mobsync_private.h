@@ -104,6 +104,8 @@ enum handler_state
     HANDLER_RELEASED,      /* SetProgressCallback(NULL) sent: no more callbacks */
     HANDLER_WAITING,       /* choosing: loaded, waits for a command; no time limit */
     HANDLER_SHOWING_PROPERTIES, /* ShowProperties called, completion pending */
+    HANDLER_DONE,          /* its results are in; kept for the progress dialog's
+                              ShowError until it closes; no time limit */
 };
 
 /* What the person in the choice dialog asks of a handler (command.c). */
@@ -113,6 +115,7 @@ enum command_kind
     COMMAND_PROPERTIES,    /* ShowProperties(window, item) */
     COMMAND_SYNC,          /* synchronize the checked items */
     COMMAND_RELEASE,       /* the dialog closed: release the handler */
+    COMMAND_SHOW_ERROR,    /* ShowError(window, item): a Result double-clicked */
 };
 
 struct handler_command
@@ -131,6 +134,7 @@ enum view_state
     VIEW_BUSY,             /* showing its properties */
     VIEW_FAILED,           /* error says why */
     VIEW_ABSENT,           /* does not take part (Initialize S_FALSE), or released */
+    VIEW_DONE,             /* synchronized, kept for ShowError */
 };
 
 struct item_view
@@ -217,6 +221,10 @@ struct session
     void *observer_context;
     DWORD timeout_ms, grace_ms;
     HWND control;
+    BOOL keep_handlers;    /* the progress dialog shows it: each handler, once done,
+                              stays for ShowError until the dialog closes */
+    struct handler *modeless; /* the handler whose own window EnableModeless let
+                                 it show; the dialogs are disabled meanwhile */
 };
 
 /* A table of items and the status texts they hold. */
@@ -267,7 +275,8 @@ struct control_ops
 /* session.c */
 extern int run_session(struct session *session);
 extern BOOL session_start(struct session *session);
-extern void session_request_command(const CLSID *clsid, const struct handler_command *command);
+extern void session_request_command(const CLSID *clsid, const struct handler_command *command,
+        BOOL keep);
 extern unsigned int session_watch(struct session *session);
 extern unsigned int session_command(struct session *session, struct handler *target,
         const struct handler_command *command);
@@ -310,6 +319,7 @@ extern void relay_item_icon(const CLSID *handler, unsigned int index, HICON icon
 extern void relay_flags(const CLSID *handler, DWORD flags);
 extern void relay_state(const CLSID *handler, DWORD state);
 extern void relay_text(const CLSID *handler, unsigned int index, const WCHAR *text);
+extern void relay_modeless(const CLSID *handler, BOOL enable);
 extern void relay_items(const CLSID *handler, const struct item *items, unsigned int count);
 extern void relay_choice(const CLSID *handler, const struct item *items, unsigned int count);
 extern void relay_progress(const CLSID *handler, struct item *items, unsigned int count);
@@ -357,6 +367,8 @@ extern BOOL choosing_serve(struct handler *handler, ISyncMgrSynchronize *sync);
 
 /* steps.c */
 extern BOOL step_wait_completion(struct handler *handler, ISyncMgrSynchronize *sync);
+extern BOOL step_wait_command(struct handler *handler, struct handler_command *command);
+extern BOOL step_serve_results(struct handler *handler, ISyncMgrSynchronize *sync);
 extern BOOL step_synchronize(struct handler *handler, ISyncMgrSynchronize *sync,
         SYNCMGRITEMID *ids, ULONG count);
 
@@ -389,6 +401,8 @@ extern BOOL handler_has_module(struct handler *handler, HMODULE module);
 extern BOOL handler_fail_by_module(HMODULE module, HRESULT hr, const WCHAR *message);
 extern BOOL handler_finished(struct handler *handler);
 extern void handler_finish(struct handler *handler, DWORD default_status);
+extern void handler_done(struct handler *handler, DWORD default_status);
+extern DWORD handler_default_status(struct handler *handler);
 extern void handler_skip(struct handler *handler);
 extern void handler_fail(struct handler *handler, HRESULT hr, const WCHAR *message);
 extern void handler_fail_call(struct handler *handler, UINT message_id, HRESULT hr);
@@ -400,6 +414,7 @@ extern BOOL handler_stop(struct handler *handler);
 extern void handler_drop_lock(struct handler *handler);
 
 /* command.c */
+extern HRESULT handler_enable_modeless(struct handler *handler, BOOL enable);
 extern void handler_set_flags(struct handler *handler, DWORD flags);
 extern DWORD handler_flags(struct handler *handler);
 extern void handler_set_item_icons(struct handler *handler, HICON *icons, unsigned int count);
@@ -420,6 +435,7 @@ extern HRESULT handler_complete_show_error(struct handler *handler, HRESULT hr,
 
 /* items.c */
 extern BOOL handler_has_item(struct handler *handler, const GUID *id);
+extern unsigned int handler_item_count(struct handler *handler);
 extern HRESULT handler_set_items(struct handler *handler, struct item *items, unsigned int count);
 extern unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, HRESULT *hr);
 extern HRESULT handler_progress(struct handler *handler, const GUID *id,

@@ -88,7 +88,8 @@ static DWORD keep_progress_level(void)
 }
 
 /* Runs a started session, which synchronizes, to its end with the progress
- * dialog; gives the exit code. *shown is FALSE when the dialog could not
+ * dialog (its handlers, kept_handlers set before it started, each wait for
+ * the dialog once done, for ShowError); gives the exit code. *shown is FALSE when the dialog could not
  * be made: then nothing was done, and the caller finishes the session
  * without windows. */
 int run_progress(struct session *session, BOOL *shown)
@@ -97,10 +98,17 @@ int run_progress(struct session *session, BOOL *shown)
     MSG msg;
     int ret;
 
+    struct handler_command release = { COMMAND_RELEASE };
+
     memset(&progress, 0, sizeof(progress));
     progress.session = session;
     progress.keep = keep_progress_level();
-    if (!(*shown = progress_create_window(&progress))) return 0;
+    if (!(*shown = progress_create_window(&progress)))
+    {
+        /* Kept for the dialog, the handlers are released now. */
+        session_command(session, NULL, &release);
+        return 0;
+    }
     session->observer = dialog_observer;
     dialog_observe(progress.window);
     SetTimer(progress.window, PROGRESS_TIMER, 100, NULL);
@@ -118,6 +126,8 @@ int run_progress(struct session *session, BOOL *shown)
     KillTimer(progress.window, PROGRESS_TIMER);
     DestroyWindow(progress.window);
     progress_free(&progress);
-    ret = session_end(session);
+    /* Released, each handler writes its results; it has the time limit. */
+    session_command(session, NULL, &release);
+    ret = session_finish(session);
     return ret;
 }

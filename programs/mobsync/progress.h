@@ -37,6 +37,7 @@ struct progress
     BOOL done;                 /* every handler has its results */
     BOOL closing;              /* the person clicked Close, or it closes by itself */
     DWORD keep;                /* KeepProgressLevel: which entries keep it open */
+    struct result_row { unsigned int handler, entry; } *result_rows; /* Results' rows */
     SIZE initial;
     SIZE min_track;
     RECT layout[7];
@@ -57,6 +58,7 @@ extern void progress_tick(struct progress *progress);
 extern void progress_update_skip(struct progress *progress);
 extern void progress_skip_selected(struct progress *progress);
 extern LRESULT progress_custom_draw(struct progress *progress, NMLVCUSTOMDRAW *draw);
+extern void progress_show_error(struct progress *progress);
 
 /* progress_window.c */
 extern BOOL progress_create_window(struct progress *progress);

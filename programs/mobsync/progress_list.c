@@ -129,6 +129,9 @@ static void rebuild_results(struct progress *progress)
     WCHAR id_str[39];
     LVITEMW lv;
 
+    for (i = j = 0; i < progress->count; i++) j += progress->handlers[i].view.log_count;
+    free(progress->result_rows);
+    if (!(progress->result_rows = calloc(max(j, 1), sizeof(*progress->result_rows)))) return;
     SendMessageW(progress->results, WM_SETREDRAW, FALSE, 0);
     SendMessageW(progress->results, LVM_DELETEALLITEMS, 0, 0);
     for (i = 0; i < progress->count; i++)
@@ -140,6 +143,8 @@ static void rebuild_results(struct progress *progress)
             const struct log_view *entry = &view->log[j];
             const WCHAR *item = L"";
 
+            progress->result_rows[row].handler = i;
+            progress->result_rows[row].entry = j;
             memset(&lv, 0, sizeof(lv));
             lv.mask = LVIF_TEXT | LVIF_IMAGE;
             lv.iItem = row;
@@ -244,6 +249,9 @@ void progress_refresh(struct progress *progress)
     if (results) rebuild_results(progress);
     update_summary(progress);
     progress_update_skip(progress);
+    /* A handler showing a window of its own (EnableModeless) has the
+     * person's attention: disabled until it is done. */
+    EnableWindow(progress->window, !InterlockedCompareExchangePointer((void **)&session->modeless, NULL, NULL));
 }
 
 /* What is worth reading once everything is done. */
@@ -258,6 +266,10 @@ static DWORD worth_reading(const struct progress *progress)
         const struct handler_view *view = &progress->handlers[i].view;
 
         if (view->state == VIEW_FAILED) found |= KEEP_ERRORS;
+        for (j = 0; j < view->item_count; j++)
+            if (view->items[j].chosen && (view->items[j].status == SYNCMGRSTATUS_FAILED
+                    || view->items[j].status == SYNCMGRSTATUS_STOPPED))
+                found |= KEEP_ERRORS;
         for (j = 0; j < view->log_count; j++)
         {
             if (view->log[j].level == SYNCMGRLOGLEVEL_ERROR) found |= KEEP_ERRORS;
@@ -295,6 +307,30 @@ void progress_skip_selected(struct progress *progress)
     if (progress->done || !find_row(progress, row, &ph, &item)) return;
     TRACE("Skip %s.\n", debugstr_guid(&item->id));
     session_request(CONTROL_SKIP, handler_clsid(ph->handler), &item->id);
+}
+
+/* A Result double-clicked: its handler shows the details of an entry
+ * logged with SYNCMGRERRORFLAG_ENABLEJUMPTEXT, on its own thread; the
+ * handler may then synchronize items again (S_SYNCMGR_RETRYSYNC). */
+void progress_show_error(struct progress *progress)
+{
+    struct handler_command command = { COMMAND_SHOW_ERROR };
+    int row = SendMessageW(progress->results, LVM_GETNEXTITEM, -1, LVNI_SELECTED);
+    const struct result_row *result;
+    const struct log_view *entry;
+
+    if (row < 0 || !progress->result_rows || row >= ListView_GetItemCount(progress->results))
+        return;
+    result = &progress->result_rows[row];
+    if (result->handler >= progress->count
+            || result->entry >= progress->handlers[result->handler].view.log_count)
+        return;
+    entry = &progress->handlers[result->handler].view.log[result->entry];
+    if (!(entry->flags & SYNCMGRERRORFLAG_ENABLEJUMPTEXT) || IsEqualGUID(&entry->id, &GUID_NULL)) return;
+    command.window = progress->window;
+    command.item = entry->id;
+    TRACE("ShowError %s.\n", debugstr_guid(&entry->id));
+    session_command(progress->session, progress->handlers[result->handler].handler, &command);
 }
 
 /* The Progress column: a bar for iProgValue of iMaxValue, and the numbers. */

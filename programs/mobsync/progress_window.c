@@ -194,6 +194,8 @@ static INT_PTR CALLBACK dialog_proc(HWND window, UINT msg, WPARAM wparam, LPARAM
         if (!progress) break;
         if (nm->idFrom == IDC_PROGRESS_TABS && nm->code == TCN_SELCHANGE) show_tab(progress);
         if (nm->idFrom == IDC_PROGRESS_ITEMS && nm->code == LVN_ITEMCHANGED) progress_update_skip(progress);
+        if (nm->idFrom == IDC_PROGRESS_RESULTS && (nm->code == NM_DBLCLK || nm->code == NM_RETURN))
+            progress_show_error(progress);
         if (nm->idFrom == IDC_PROGRESS_ITEMS && nm->code == NM_CUSTOMDRAW)
         {
             SetWindowLongPtrW(window, DWLP_MSGRESULT, progress_custom_draw(progress, (NMLVCUSTOMDRAW *)lparam));
@@ -238,6 +240,8 @@ void progress_free(struct progress *progress)
     free(progress->handlers);
     progress->handlers = NULL;
     progress->count = 0;
+    free(progress->result_rows);
+    progress->result_rows = NULL;
     if (progress->images) ImageList_Destroy(progress->images);
     progress->images = NULL;
 }

@@ -176,6 +176,13 @@ void relay_text(const CLSID *handler, unsigned int index, const WCHAR *text)
     send_parts(WIRE_TEXT, handler, parts, 2);
 }
 
+void relay_modeless(const CLSID *handler, BOOL enable)
+{
+    DWORD value = enable;
+
+    send_one(WIRE_MODELESS, handler, &value, sizeof(value));
+}
+
 void relay_flags(const CLSID *handler, DWORD flags)
 {
     send_one(WIRE_FLAGS, handler, &flags, sizeof(flags));

@@ -148,6 +148,7 @@ BOOL request_run(struct request *request, BOOL windows, int *ret)
     }
     shown = FALSE;
     /* STARTSYNC: the person sees how it goes. */
+    session->keep_handlers = windows;
     if (windows && session_start(session)) *ret = run_progress(session, &shown);
     else if (windows) *ret = 1;
     if (windows && !shown && session->handlers) *ret = session_finish(session);

@@ -56,6 +56,8 @@ static void end_locked(struct handler *handler, DWORD default_status, HRESULT hr
     DWORD status;
 
     handler->finished = TRUE;
+    /* One that ends with its window up gives the dialogs back. */
+    InterlockedCompareExchangePointer((void **)&session->modeless, NULL, handler);
     TRACE("%s: %s (%#lx).\n", debugstr_w(handler->clsid_str), message ? "failed" : "finished",
           message ? (DWORD)hr : default_status);
     if (session->mode == MODE_SYNC) settle_locked(handler, default_status);
@@ -101,6 +103,34 @@ void handler_finish(struct handler *handler, DWORD default_status)
     lock(handler);
     finish_locked(handler, default_status);
     unlock(handler);
+}
+
+/* The progress dialog keeps the handler: its items' results are in and
+ * shown, and it waits for ShowError or the dialog's closing; its lines are
+ * written and counted when it is released (handler_finish). */
+void handler_done(struct handler *handler, DWORD default_status)
+{
+    lock(handler);
+    if (!handler->finished)
+    {
+        settle_locked(handler, default_status);
+        handler->default_status = default_status;
+        handler->dirty = TRUE;
+        handler->timed = FALSE;
+        handler->state = HANDLER_DONE;
+        handler_state_changed_locked(handler);
+    }
+    unlock(handler);
+}
+
+DWORD handler_default_status(struct handler *handler)
+{
+    DWORD status;
+
+    lock(handler);
+    status = handler->default_status ? handler->default_status : SYNCMGRSTATUS_SUCCEEDED;
+    unlock(handler);
+    return status;
 }
 
 /* Initialize returned S_FALSE: the handler does not take part. */

@@ -120,7 +120,7 @@ static BOOL run_with_callback(struct handler *handler, ISyncMgrSynchronize *sync
     }
     ISyncMgrSynchronize_SetProgressCallback(sync, callback);
     if (handler_session(handler)->mode == MODE_CHOOSE) ret = choosing_serve(handler, sync);
-    else ret = step_synchronize(handler, sync, ids, count);
+    else ret = step_synchronize(handler, sync, ids, count) && step_serve_results(handler, sync);
     if (!ret)
     {
         ISyncMgrSynchronizeCallback_Release(callback);

@@ -54,6 +54,7 @@ static BOOL parse_session(const BYTE *data, DWORD size, struct session *options)
     options->flags = head.flags;
     options->timeout = head.timeout;
     options->show_errors = head.show_errors != 0;
+    options->keep_handlers = head.keep_handlers != 0;
     options->worker = TRUE;
     data += sizeof(head);
     options->cookie_size = head.cookie_size;
@@ -90,7 +91,8 @@ static DWORD WINAPI control_thread(void *pipe)
             command.kind = wire.kind;
             command.window = (HWND)(ULONG_PTR)wire.window;
             command.item = wire.item;
-            session_request_command(wire.any_handler ? NULL : &header.handler, &command);
+            session_request_command(wire.any_handler ? NULL : &header.handler, &command,
+                                    wire.keep_handlers != 0);
         }
         else WARN("Unexpected message %#lx.\n", header.type);
         free(data);

@@ -119,12 +119,14 @@ unsigned int session_request(enum control_action action, const GUID *handler, co
 }
 
 /* A command of the choice dialog a worker's session passed on. */
-void session_request_command(const CLSID *clsid, const struct handler_command *command)
+void session_request_command(const CLSID *clsid, const struct handler_command *command, BOOL keep)
 {
     unsigned int i;
 
-    if (command->kind <= COMMAND_NONE || command->kind > COMMAND_RELEASE) return;
+    if (command->kind <= COMMAND_NONE || command->kind > COMMAND_SHOW_ERROR) return;
     EnterCriticalSection(&current_cs);
+    /* Before any of its handlers synchronizes, as the session's own. */
+    if (current_session && command->kind == COMMAND_SYNC) current_session->keep_handlers = keep;
     for (i = 0; current_session && i < current_session->handler_count; i++)
     {
         struct handler *handler = current_session->handlers[i];

@@ -166,6 +166,82 @@ BOOL step_synchronize(struct handler *handler, ISyncMgrSynchronize *sync,
         TRACE("%s: retrying %lu items.\n", debugstr_w(handler_clsid_str(handler)), count);
         if (!count) break;
     }
-    handler_finish(handler, hr == S_OK ? SYNCMGRSTATUS_SUCCEEDED : SYNCMGRSTATUS_FAILED);
+    /* The progress dialog keeps it for ShowError until it closes. */
+    if (session->keep_handlers) handler_done(handler, hr == S_OK ? SYNCMGRSTATUS_SUCCEEDED : SYNCMGRSTATUS_FAILED);
+    else handler_finish(handler, hr == S_OK ? SYNCMGRSTATUS_SUCCEEDED : SYNCMGRSTATUS_FAILED);
+    return TRUE;
+}
+
+/* Waits, serving the apartment, for what the person in the choice dialog
+ * asks (Items to Synchronize, Synchronizing). FALSE when the handler is finished meanwhile. */
+BOOL step_wait_command(struct handler *handler, struct handler_command *command)
+{
+    HANDLE event = handler_control_event(handler);
+    MSG msg;
+
+    while (!handler_take_command(handler, command))
+    {
+        if (handler_finished(handler)) return FALSE;
+        if (MsgWaitForMultipleObjects(1, &event, FALSE, INFINITE, QS_ALLINPUT) == WAIT_OBJECT_0)
+            continue;
+        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE))
+        {
+            TranslateMessage(&msg);
+            DispatchMessageW(&msg);
+        }
+    }
+    return TRUE;
+}
+
+/* A Result double-clicked: ShowError on this thread; S_SYNCMGR_RETRYSYNC
+ * synchronizes the items it names again. FALSE when the handler was
+ * finished meanwhile. */
+static BOOL show_error(struct handler *handler, ISyncMgrSynchronize *sync,
+        const struct handler_command *command)
+{
+    DWORD default_status = handler_default_status(handler);
+    SYNCMGRITEMID *ids;
+    ULONG count, capacity;
+    BOOL ret;
+
+    handler_set_state(handler, HANDLER_SHOWING_ERROR);
+    TRACE("%s: ShowError(%p, %s).\n", debugstr_w(handler_clsid_str(handler)), command->window,
+          debugstr_guid(&command->item));
+    if (ISyncMgrSynchronize_ShowError(sync, command->window, &command->item) != S_OK)
+    {
+        handler_done(handler, default_status);
+        return TRUE;
+    }
+    if (!step_wait_completion(handler, sync)) return FALSE;
+    if (!handler_wants_retry(handler) || !(capacity = handler_item_count(handler))
+            || !(ids = malloc(capacity * sizeof(*ids))))
+    {
+        handler_done(handler, default_status);
+        return TRUE;
+    }
+    count = handler_take_retry(handler, ids, capacity);
+    TRACE("%s: retrying %lu items.\n", debugstr_w(handler_clsid_str(handler)), count);
+    ret = count ? step_synchronize(handler, sync, ids, count) : TRUE;
+    if (!count) handler_done(handler, default_status);
+    free(ids);
+    return ret;
+}
+
+/* Done, the handler waits for Synchronizing to close, showing its errors
+ * when asked; released, its results are written. FALSE when the handler
+ * was finished meanwhile: no more calls into it. */
+BOOL step_serve_results(struct handler *handler, ISyncMgrSynchronize *sync)
+{
+    struct handler_command command;
+
+    /* Failed, it is released as usual. */
+    if (!handler_session(handler)->keep_handlers || handler_finished(handler)) return TRUE;
+    for (;;)
+    {
+        if (!step_wait_command(handler, &command)) return FALSE;
+        if (command.kind != COMMAND_SHOW_ERROR) break;
+        if (!show_error(handler, sync, &command)) return FALSE;
+    }
+    handler_finish(handler, handler_default_status(handler));
     return TRUE;
 }

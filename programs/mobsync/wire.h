@@ -52,6 +52,7 @@ enum wire_type
     WIRE_STATE,            /* DWORD enum handler_state: waiting, showing properties */
     WIRE_ITEM_ICON,        /* DWORD index, struct wire_icon, then its pixels */
     WIRE_TEXT,             /* DWORD index, then the item's status text */
+    WIRE_MODELESS,         /* DWORD: EnableModeless(TRUE) or (FALSE) was granted */
     WIRE_FAIL,             /* struct wire_end, statuses, then the message */
     WIRE_FINISH,           /* struct wire_end, statuses */
     WIRE_ANSWER,           /* struct wire_answer: how many took a WIRE_CONTROL */
@@ -71,6 +72,7 @@ struct wire_session
     DWORD flags;           /* SYNCMGRFLAG_* */
     DWORD timeout;         /* seconds */
     DWORD show_errors;
+    DWORD keep_handlers;   /* the session's progress dialog keeps them when done */
     DWORD cookie_size;
     DWORD item_count;      /* /item: GUIDs */
     DWORD handler_count;   /* CLSIDs to run */
@@ -89,6 +91,7 @@ struct wire_command
 {
     DWORD kind;            /* enum command_kind */
     DWORD any_handler;     /* all of the worker's handlers */
+    DWORD keep_handlers;   /* COMMAND_SYNC: kept when done, for the progress dialog */
     ULONGLONG window;      /* the dialog: a window handle is valid in every process */
     GUID item;
 };

@@ -98,6 +98,7 @@ static BOOL send_session(struct worker *worker, struct handler **handlers, unsig
     options.flags = session->flags;
     options.timeout = session->timeout;
     options.show_errors = session->show_errors;
+    options.keep_handlers = session->keep_handlers;
     options.cookie_size = session->cookie_size;
     options.item_count = session->only_item_count;
     options.handler_count = count;
@@ -331,6 +332,7 @@ void worker_command(struct worker *worker, const CLSID *handler,
     if (handler) message.header.handler = *handler;
     message.command.window = (ULONG_PTR)command->window;
     message.command.item = command->item;
+    message.command.keep_handlers = worker->session->keep_handlers;
     if (command->kind == COMMAND_SYNC || command->kind == COMMAND_RELEASE)
         worker->deadline = GetTickCount() + worker->session->timeout_ms + WORKER_MARGIN;
     EnterCriticalSection(&worker->control_cs);

@@ -143,6 +143,34 @@ static inline void list_set_state(HWND list, int row, UINT state, UINT mask)
     remote_close(&remote);
 }
 
+/* A message that fills a RECT, sent to a control of another process. */
+static inline BOOL remote_rect(HWND control, UINT msg, WPARAM wparam, LONG left, RECT *rect)
+{
+    struct remote remote;
+    BOOL ret;
+
+    if (!remote_open(control, &remote)) return FALSE;
+    SetRect(rect, left, 0, 0, 0);
+    WriteProcessMemory(remote.process, remote.memory, rect, sizeof(*rect), NULL);
+    ret = SendMessageW(control, msg, wparam, (LPARAM)remote.memory)
+            && ReadProcessMemory(remote.process, remote.memory, rect, sizeof(*rect), NULL);
+    remote_close(&remote);
+    return ret;
+}
+
+/* A click (or a double click) in the middle of a rectangle of a control,
+ * as the mouse would make it. */
+static inline void click_at(HWND control, const RECT *rect, BOOL twice)
+{
+    LPARAM point = MAKELPARAM((rect->left + rect->right) / 2, (rect->top + rect->bottom) / 2);
+
+    PostMessageW(control, WM_LBUTTONDOWN, MK_LBUTTON, point);
+    PostMessageW(control, WM_LBUTTONUP, 0, point);
+    if (!twice) return;
+    PostMessageW(control, WM_LBUTTONDBLCLK, MK_LBUTTON, point);
+    PostMessageW(control, WM_LBUTTONUP, 0, point);
+}
+
 /* The text of a row's column in a list view of another process. */
 static inline void list_text(HWND list, int row, int column, char *text, unsigned int size)
 {

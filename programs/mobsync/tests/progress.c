@@ -293,6 +293,113 @@ static void test_skip_stop(void)
     unregister_handler(TEST_CANCEL);
 }
 
+/* A Result double-clicked: the handler shows its details on its own thread
+ * (ShowError), and S_SYNCMGR_RETRYSYNC synchronizes the item again in the
+ * same dialog; the results are written when the dialog closes. */
+static void test_show_error(BOOL other)
+{
+    struct mobsync_run run;
+    HWND dialog, tabs, results;
+    RECT rect;
+
+    /* The other architecture's handler: through its worker. */
+    if (other) register_other_view(TEST_RETRY);
+    else register_handler(TEST_RETRY);
+    delete_item_settings(TEST_RETRY);
+    DeleteFileA(log_path);
+    if (!(dialog = start_progress(only(1, TEST_RETRY), &run))) goto done;
+    /* Item 1 fails with an error that has details: the dialog stays. */
+    ok(wait_for_close_button(dialog), "the dialog did not stay open.\n");
+    ok_cell(dialog, IDC_PROGRESS_ITEMS, 0, COLUMN_STATUS, "Failed");
+    ok_cell(dialog, IDC_PROGRESS_RESULTS, 0, 2, "conflict: details available");
+    tabs = GetDlgItem(dialog, IDC_PROGRESS_TABS);
+    results = GetDlgItem(dialog, IDC_PROGRESS_RESULTS);
+    ok(remote_rect(tabs, TCM_GETITEMRECT, 1, 0, &rect), "no tab rectangle.\n");
+    click_at(tabs, &rect, FALSE);
+    ok(remote_rect(results, LVM_GETITEMRECT, 0, LVIR_BOUNDS, &rect), "no row rectangle.\n");
+    click_at(results, &rect, TRUE);
+    ok(wait_for_call(TEST_RETRY, "ShowError"), "no ShowError.\n");
+    ok(wait_for_call(TEST_RETRY, "ShowErrorCompleted hr=00000000"), "no ShowErrorCompleted.\n");
+    ok(IsWindowVisible(results), "the Results tab is not shown.\n");
+    /* Retried, it succeeds. */
+    ok(wait_for_cell(dialog, 0, COLUMN_STATUS, "Succeeded"), "item 1 was not synchronized again.\n");
+    if (other) save_dialog(dialog, "progress_retried_other");
+    else save_dialog(dialog, "progress_retried");
+    SendMessageW(GetDlgItem(dialog, IDCANCEL), BM_CLICK, 0, 0);
+    finish_mobsync(&run);
+    ok(has_line(result_line("succeeded", TEST_RETRY, 1)), "output:\n%s", output);
+    ok(!strcmp(last_line(), "2 succeeded, 0 failed, 0 skipped"), "last line \"%s\".\n", last_line());
+
+done:
+    if (other) unregister_other_view(TEST_RETRY);
+    else unregister_handler(TEST_RETRY);
+}
+
+static BOOL wait_for_enabled(HWND window, BOOL enabled)
+{
+    DWORD start = GetTickCount();
+
+    do
+    {
+        if (!IsWindowEnabled(window) == !enabled) return TRUE;
+        pump(20);
+    } while (GetTickCount() - start < 20000);
+    return FALSE;
+}
+
+static HANDLE release_event(int n, int object)
+{
+    char name[64];
+
+    sprintf(name, TEST_RELEASE_EVENT, n, object);
+    return CreateEventA(NULL, TRUE, FALSE, name);
+}
+
+/* EnableModeless(TRUE): the handler shows a window of its own, and the
+ * dialog is disabled until its EnableModeless(FALSE); one handler at a
+ * time, another asking meanwhile gets S_FALSE. */
+static void test_modeless(void)
+{
+    HANDLE ask1 = release_event(TEST_MODELESS, 1), done1 = release_event(TEST_MODELESS, 2);
+    HANDLE ask2 = release_event(TEST_MODELESS2, 1), done2 = release_event(TEST_MODELESS2, 2);
+    struct mobsync_run run;
+    HWND dialog;
+
+    register_handler(TEST_MODELESS);
+    register_handler(TEST_MODELESS2);
+    delete_item_settings(TEST_MODELESS);
+    delete_item_settings(TEST_MODELESS2);
+    DeleteFileA(log_path);
+    if ((dialog = start_progress(only(2, TEST_MODELESS, TEST_MODELESS2), &run)))
+    {
+        ok(IsWindowEnabled(dialog), "the dialog is disabled.\n");
+        SetEvent(ask1);
+        ok(wait_for_call(TEST_MODELESS, "EnableModeless TRUE hr=00000000"), "not granted.\n");
+        ok(wait_for_enabled(dialog, FALSE), "the dialog is still enabled.\n");
+        SetEvent(ask2);
+        ok(wait_for_call(TEST_MODELESS2, "EnableModeless TRUE hr=00000001"),
+           "a second handler was not refused.\n");
+        ok(!IsWindowEnabled(dialog), "the dialog is enabled while the first one's window is up.\n");
+        SetEvent(done1);
+        ok(wait_for_call(TEST_MODELESS, "EnableModeless FALSE hr=00000000"), "not given back.\n");
+        ok(wait_for_enabled(dialog, TRUE), "the dialog is still disabled.\n");
+        SetEvent(done2);
+        /* Nothing worth reading: it closes by itself. */
+        finish_mobsync(&run);
+        ok(exit_code == 0, "exit code %lu.\n", exit_code);
+    }
+    SetEvent(ask1);
+    SetEvent(ask2);
+    SetEvent(done1);
+    SetEvent(done2);
+    CloseHandle(ask1);
+    CloseHandle(ask2);
+    CloseHandle(done1);
+    CloseHandle(done2);
+    unregister_handler(TEST_MODELESS);
+    unregister_handler(TEST_MODELESS2);
+}
+
 /* UpdateItems(STARTSYNC) from a program shows Synchronizing, in a process
  * of its own: while a person reads one that stays open, the /invoke queue
  * goes on with the next request. */
@@ -350,6 +457,10 @@ START_TEST(progress)
     test_rows();
     test_skip_stop();
     test_keep_level();
+    test_modeless();
+    test_show_error(FALSE);
+    if (both_arches()) test_show_error(TRUE);
+    else skip("the other architecture cannot run here.\n");
     test_invoke();
     CoUninitialize();
 }
