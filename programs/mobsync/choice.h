@@ -12,6 +12,7 @@
 #define __MOBSYNC_CHOICE_H
 
 #include "progress.h"
+#include "layout.h"
 
 #define WATCH_TIMER 1
 
@@ -38,9 +39,7 @@ struct choice
     BOOL filling;              /* check boxes changed by the dialog itself */
     BOOL disabled;             /* while a handler shows its properties */
     int result;                /* IDC_CHOICE_SYNC or IDCANCEL once chosen */
-    SIZE initial;              /* client size from the template, the smallest */
-    SIZE min_track;
-    RECT layout[8];            /* the controls' places at that size */
+    struct layout layout;
 };
 
 /* choice_list.c */

@@ -35,12 +35,7 @@
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
 /* The controls that move when the window is resized, and how. */
-static const struct
-{
-    int id;
-    BYTE move_x, move_y, grow_x, grow_y;
-}
-anchors[] =
+static const struct anchor anchors[] =
 {
     { IDC_CHOICE_TEXT,       0, 0, 1, 0 },
     { IDC_CHOICE_LIST,       0, 0, 1, 1 },
@@ -70,23 +65,9 @@ static void show_properties(struct choice *choice)
 
 static void layout(struct choice *choice, int width, int height)
 {
-    int dx = width - choice->initial.cx, dy = height - choice->initial.cy;
-    HDWP dwp = BeginDeferWindowPos(ARRAYSIZE(anchors));
-    unsigned int i;
     RECT rect;
 
-    if (width < choice->initial.cx) dx = 0;
-    if (height < choice->initial.cy) dy = 0;
-    for (i = 0; i < ARRAYSIZE(anchors) && dwp; i++)
-    {
-        rect = choice->layout[i];
-        OffsetRect(&rect, anchors[i].move_x * dx, anchors[i].move_y * dy);
-        rect.right += anchors[i].grow_x * dx;
-        rect.bottom += anchors[i].grow_y * dy;
-        dwp = DeferWindowPos(dwp, GetDlgItem(choice->window, anchors[i].id), NULL, rect.left, rect.top,
-                             rect.right - rect.left, rect.bottom - rect.top, SWP_NOZORDER | SWP_NOACTIVATE);
-    }
-    if (dwp) EndDeferWindowPos(dwp);
+    layout_apply(&choice->layout, choice->window, width, height);
     /* The name takes what the time leaves. */
     GetClientRect(choice->list, &rect);
     SendMessageW(choice->list, LVM_SETCOLUMNWIDTH, 0,
@@ -121,24 +102,11 @@ static void init_list(struct choice *choice)
 
 static void init_dialog(struct choice *choice, HWND window)
 {
-    RECT rect;
-    unsigned int i;
-
     choice->window = window;
     SetWindowLongPtrW(window, DWLP_USER, (LONG_PTR)choice);
     init_list(choice);
-    GetClientRect(window, &rect);
-    choice->initial.cx = rect.right;
-    choice->initial.cy = rect.bottom;
-    GetWindowRect(window, &rect);
-    choice->min_track.cx = rect.right - rect.left;
-    choice->min_track.cy = rect.bottom - rect.top;
-    for (i = 0; i < ARRAYSIZE(anchors); i++)
-    {
-        GetWindowRect(GetDlgItem(window, anchors[i].id), &choice->layout[i]);
-        MapWindowPoints(NULL, window, (POINT *)&choice->layout[i], 2);
-    }
-    layout(choice, choice->initial.cx, choice->initial.cy);
+    layout_init(&choice->layout, window, anchors, ARRAYSIZE(anchors));
+    layout(choice, choice->layout.initial.cx, choice->layout.initial.cy);
     SendMessageW(window, WM_SETICON, ICON_BIG, (LPARAM)LoadIconW(NULL, (const WCHAR *)IDI_APPLICATION));
 }
 
@@ -163,7 +131,7 @@ static INT_PTR CALLBACK dialog_proc(HWND window, UINT msg, WPARAM wparam, LPARAM
         if (choice && wparam != SIZE_MINIMIZED) layout(choice, LOWORD(lparam), HIWORD(lparam));
         return TRUE;
     case WM_GETMINMAXINFO:
-        if (choice) ((MINMAXINFO *)lparam)->ptMinTrackSize = *(POINT *)&choice->min_track;
+        if (choice) layout_min_track(&choice->layout, (MINMAXINFO *)lparam);
         return TRUE;
     case WM_NOTIFY:
         if (!choice || nm->idFrom != IDC_CHOICE_LIST) break;

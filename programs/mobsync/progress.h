@@ -12,6 +12,7 @@
 #define __MOBSYNC_PROGRESS_H
 
 #include "commctrl.h"
+#include "layout.h"
 
 /* Posted by the session's observer, one at a time (dialog_refresh_pending). */
 #define WM_DIALOG_REFRESH (WM_APP + 1)
@@ -38,9 +39,7 @@ struct progress
     BOOL closing;              /* the person clicked Close, or it closes by itself */
     DWORD keep;                /* KeepProgressLevel: which entries keep it open */
     struct result_row { unsigned int handler, entry; } *result_rows; /* Results' rows */
-    SIZE initial;
-    SIZE min_track;
-    RECT layout[7];
+    struct layout layout;
 };
 
 /* What keeps the dialog open once everything is done (KeepProgressLevel). */

@@ -33,12 +33,8 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-static const struct
-{
-    int id;
-    BYTE move_x, move_y, grow_x, grow_y;
-}
-anchors[] =
+/* The controls that move when the window is resized, and how. */
+static const struct anchor anchors[] =
 {
     { IDC_PROGRESS_TEXT,    0, 0, 1, 0 },
     { IDC_PROGRESS_BAR,     0, 0, 1, 0 },
@@ -49,23 +45,6 @@ anchors[] =
     { IDCANCEL,             1, 1, 0, 0 },
 };
 
-
-static void layout(struct progress *progress, int width, int height)
-{
-    int dx = max(0, width - progress->initial.cx), dy = max(0, height - progress->initial.cy);
-    unsigned int i;
-    RECT rect;
-
-    for (i = 0; i < ARRAYSIZE(anchors); i++)
-    {
-        rect = progress->layout[i];
-        OffsetRect(&rect, anchors[i].move_x * dx, anchors[i].move_y * dy);
-        rect.right += anchors[i].grow_x * dx;
-        rect.bottom += anchors[i].grow_y * dy;
-        SetWindowPos(GetDlgItem(progress->window, anchors[i].id), NULL, rect.left, rect.top,
-                     rect.right - rect.left, rect.bottom - rect.top, SWP_NOZORDER | SWP_NOACTIVATE);
-    }
-}
 
 static void add_columns(HWND list, const UINT *names, const int *units, unsigned int count, HWND dialog)
 {
@@ -97,7 +76,6 @@ static void init_dialog(struct progress *progress, HWND window)
     HWND tabs = GetDlgItem(window, IDC_PROGRESS_TABS);
     WCHAR text[64];
     TCITEMW tab;
-    unsigned int i;
     RECT rect;
 
     progress->window = window;
@@ -129,17 +107,7 @@ static void init_dialog(struct progress *progress, HWND window)
     SetWindowPos(progress->results, HWND_TOP, rect.left, rect.top, rect.right - rect.left,
                  rect.bottom - rect.top, 0);
 
-    GetClientRect(window, &rect);
-    progress->initial.cx = rect.right;
-    progress->initial.cy = rect.bottom;
-    GetWindowRect(window, &rect);
-    progress->min_track.cx = rect.right - rect.left;
-    progress->min_track.cy = rect.bottom - rect.top;
-    for (i = 0; i < ARRAYSIZE(anchors); i++)
-    {
-        GetWindowRect(GetDlgItem(window, anchors[i].id), &progress->layout[i]);
-        MapWindowPoints(NULL, window, (POINT *)&progress->layout[i], 2);
-    }
+    layout_init(&progress->layout, window, anchors, ARRAYSIZE(anchors));
     EnableWindow(GetDlgItem(window, IDC_PROGRESS_SKIP), FALSE);
     SendMessageW(window, WM_SETICON, ICON_BIG, (LPARAM)LoadIconW(NULL, (const WCHAR *)IDI_APPLICATION));
 }
@@ -185,10 +153,11 @@ static INT_PTR CALLBACK dialog_proc(HWND window, UINT msg, WPARAM wparam, LPARAM
         progress_tick(progress);
         return TRUE;
     case WM_SIZE:
-        if (progress && wparam != SIZE_MINIMIZED) layout(progress, LOWORD(lparam), HIWORD(lparam));
+        if (progress && wparam != SIZE_MINIMIZED)
+            layout_apply(&progress->layout, window, LOWORD(lparam), HIWORD(lparam));
         return TRUE;
     case WM_GETMINMAXINFO:
-        if (progress) ((MINMAXINFO *)lparam)->ptMinTrackSize = *(POINT *)&progress->min_track;
+        if (progress) layout_min_track(&progress->layout, (MINMAXINFO *)lparam);
         return TRUE;
     case WM_NOTIFY:
         if (!progress) break;
