@@ -42,17 +42,7 @@ static HWND dialog_of(DWORD pid)
 /* Its dialog, once it shows one with every handler answered. */
 static HWND wait_for_dialog(DWORD pid)
 {
-    DWORD start = GetTickCount();
-    HWND dialog;
-
-    do
-    {
-        if ((dialog = dialog_of(pid)) && IsWindowVisible(dialog)
-                && !IsWindowVisible(GetDlgItem(dialog, IDC_CHOICE_STATUS)))
-            return dialog;
-        pump(20);
-    } while (GetTickCount() - start < 20000);
-    return NULL;
+    return wait_for_window(pid, choice_title, IDC_CHOICE_STATUS);
 }
 
 /* Starts mobsync args and waits for its dialog; NULL, with the process

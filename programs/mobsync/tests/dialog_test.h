@@ -71,6 +71,24 @@ static inline void pump(DWORD ms)
 #define save_dialog(dialog, name) \
     save_window_png(dialog, sizeof(void *) == 8 ? name "-64" : name "-32")
 
+/* Waits, at most 20 s, for process pid's window (any process's, when 0)
+ * with this title, shown, and, when status names one, with that control
+ * hidden (the choice dialog hides its line once every handler answered). */
+static inline HWND wait_for_window(DWORD pid, const WCHAR *title, int status)
+{
+    DWORD start = GetTickCount();
+    HWND window;
+
+    do
+    {
+        if ((window = window_of(pid, title)) && IsWindowVisible(window)
+                && (!status || !IsWindowVisible(GetDlgItem(window, status))))
+            return window;
+        pump(20);
+    } while (GetTickCount() - start < 20000);
+    return NULL;
+}
+
 /* --- list views of another process, read and written in its memory ------- */
 
 struct remote

@@ -49,23 +49,6 @@ static void set_keep_level(DWORD level)
     RegCloseKey(key);
 }
 
-/* Waits, at most 20 s, for process pid's window with this title; for the
- * choice dialog, until every handler has answered. */
-static HWND wait_for_window(DWORD pid, const WCHAR *title)
-{
-    DWORD start = GetTickCount();
-    HWND window;
-
-    do
-    {
-        if ((window = window_of(pid, title)) && IsWindowVisible(window)
-                && !IsWindowVisible(GetDlgItem(window, IDC_CHOICE_STATUS)))
-            return window;
-        pump(20);
-    } while (GetTickCount() - start < 20000);
-    return NULL;
-}
-
 /* Plain mobsync for these handlers, Synchronize clicked in Items to
  * Synchronize: its progress dialog, NULL (the process ended) when none
  * came. */
@@ -76,10 +59,10 @@ static HWND start_progress(const char *args, struct mobsync_run *run)
 
     if (!start_mobsync(args, run)) return NULL;
     pid = GetProcessId(run->process);
-    if ((choice = wait_for_window(pid, L"Items to Synchronize")))
+    if ((choice = wait_for_window(pid, L"Items to Synchronize", IDC_CHOICE_STATUS)))
     {
         SendMessageW(GetDlgItem(choice, IDC_CHOICE_SYNC), BM_CLICK, 0, 0);
-        if ((progress = wait_for_window(pid, L"Synchronizing"))) return progress;
+        if ((progress = wait_for_window(pid, L"Synchronizing", 0))) return progress;
     }
     ok(0, "mobsync %s: no %s dialog.\n", args, choice ? "progress" : "choice");
     TerminateProcess(run->process, 1);
@@ -426,7 +409,7 @@ static void test_invoke(void)
     /* Handler 02 fails an item: its dialog stays open. */
     hr = ISyncMgrSynchronizeInvoke_UpdateItems(invoke, SYNCMGRINVOKE_STARTSYNC, &async, 0, NULL);
     ok(hr == S_OK, "UpdateItems got %#lx.\n", hr);
-    dialog = wait_for_window(0, L"Synchronizing");
+    dialog = wait_for_window(0, L"Synchronizing", 0);
     ok(dialog != NULL, "no progress dialog.\n");
     if (dialog) ok(wait_for_close_button(dialog), "the dialog did not stay open.\n");
 
