@@ -162,16 +162,6 @@ void handler_free_item_icons(struct handler *handler)
     handler->item_icon_count = 0;
 }
 
-DWORD handler_flags(struct handler *handler)
-{
-    DWORD flags;
-
-    lock(handler);
-    flags = handler->flags;
-    unlock(handler);
-    return flags;
-}
-
 /* What a worker says its handler's thread is doing, for the dialog. */
 void handler_set_remote_state(struct handler *handler, enum handler_state state)
 {

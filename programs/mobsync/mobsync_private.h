@@ -416,7 +416,6 @@ extern void handler_drop_lock(struct handler *handler);
 /* command.c */
 extern HRESULT handler_enable_modeless(struct handler *handler, BOOL enable);
 extern void handler_set_flags(struct handler *handler, DWORD flags);
-extern DWORD handler_flags(struct handler *handler);
 extern void handler_set_item_icons(struct handler *handler, HICON *icons, unsigned int count);
 extern void handler_set_item_icon(struct handler *handler, unsigned int index, HICON icon);
 extern void handler_set_remote_state(struct handler *handler, enum handler_state state);

@@ -25,7 +25,6 @@ struct progress_handler
     struct handler_view view;
     unsigned int first_row, row_count;
     unsigned int *rows;        /* the item (index into view.items) of each row */
-    LONG log_serial;           /* of the log the Results list shows */
 };
 
 struct progress

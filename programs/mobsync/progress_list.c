@@ -68,8 +68,7 @@ static void set_text(HWND list, int row, int column, const WCHAR *text)
     SendMessageW(list, LVM_SETITEMTEXTW, row, (LPARAM)&item);
 }
 
-static void show_item(struct progress *progress, int row, const struct progress_handler *ph,
-        const struct item_view *item)
+static void show_item(struct progress *progress, int row, const struct item_view *item)
 {
     WCHAR text[64];
 
@@ -107,7 +106,7 @@ static void rebuild_items(struct progress *progress)
             lv.pszText = ph->view.items[j].name;
             SendMessageW(progress->items, LVM_INSERTITEMW, 0, (LPARAM)&lv);
             set_text(progress->items, row, COLUMN_HANDLER, ph->view.name);
-            show_item(progress, row, ph, &ph->view.items[j]);
+            show_item(progress, row, &ph->view.items[j]);
             ph->rows[ph->row_count++] = j;
             row++;
         }
@@ -237,13 +236,13 @@ void progress_refresh(struct progress *progress)
         if (!handler_view(ph->handler, ph->view.generation, &view)) continue;
         for (j = chosen = 0; j < view.item_count; j++) if (view.items[j].chosen) chosen++;
         if (chosen != ph->row_count) rebuild = TRUE;
-        if (view.log_serial != ph->log_serial || view.log_count != ph->view.log_count) results = TRUE;
+        /* The serial changes with every entry logged or deleted. */
+        if (view.log_serial != ph->view.log_serial) results = TRUE;
         handler_view_free(&ph->view);
         ph->view = view;
-        ph->log_serial = view.log_serial;
         if (rebuild) continue;
         for (j = 0; j < ph->row_count; j++)
-            show_item(progress, ph->first_row + j, ph, &ph->view.items[ph->rows[j]]);
+            show_item(progress, ph->first_row + j, &ph->view.items[ph->rows[j]]);
     }
     if (rebuild) rebuild_items(progress);
     if (results) rebuild_results(progress);
