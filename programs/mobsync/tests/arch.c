@@ -30,16 +30,7 @@
 static const unsigned int own_bits = sizeof(void *) * 8;
 static const unsigned int other_bits = sizeof(void *) == 8 ? 32 : 64;
 
-/* The process that ran handler n ("Created bits=B pid=P parent=Q"): its
- * bits, ID and parent; FALSE when it did not record them. */
-static BOOL handler_process_ex(int n, unsigned int *bits, DWORD *pid, DWORD *parent)
-{
-    struct call_log log;
-
-    read_calls(n, &log);
-    return log.count && sscanf(log.calls[0], "Created bits=%u pid=%lx parent=%lx", bits, pid, parent) == 3;
-}
-
+/* The same, without the parent. */
 static BOOL handler_process(int n, unsigned int *bits, DWORD *pid)
 {
     DWORD parent;
@@ -387,17 +378,6 @@ static void test_worker_failures(void)
     CloseHandle(release);
     unregister_other_view(TEST_BLOCK_INIT);
     unregister_handler(TEST_GOOD_SYNC);
-}
-
-/* The Initialize line handler n recorded, or "". */
-static const char *initialize_call(int n)
-{
-    static struct call_log log;
-    unsigned int i;
-
-    read_calls(n, &log);
-    for (i = 0; i < log.count; i++) if (!strncmp(log.calls[i], "Initialize", 10)) return log.calls[i];
-    return "";
 }
 
 /* A program's UpdateItems reaches the running manager of the other

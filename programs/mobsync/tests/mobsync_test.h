@@ -350,18 +350,48 @@ static inline void ok_calls_(const char *file, int line, int n, const char * con
     ok_(file, line)(log.count == count, "handler %02x: %u calls, expected %u.\n", n, log.count, count);
 }
 
+/* The process that ran handler n ("Created bits=B pid=P parent=Q", with
+ * TEST_LOG_BITS_VARIABLE set): its bits, ID and parent; FALSE when it did
+ * not record them. */
+static inline BOOL handler_process_ex(int n, unsigned int *bits, DWORD *pid, DWORD *parent)
+{
+    struct call_log log;
+
+    read_calls(n, &log);
+    return log.count && sscanf(log.calls[0], "Created bits=%u pid=%lx parent=%lx", bits, pid, parent) == 3;
+}
+
+/* The Initialize line handler n recorded, or "". */
+static inline const char *initialize_call(int n)
+{
+    static struct call_log log;
+    unsigned int i;
+
+    read_calls(n, &log);
+    for (i = 0; i < log.count; i++) if (!strncmp(log.calls[i], "Initialize", 10)) return log.calls[i];
+    return "";
+}
+
+/* Whether handler n recorded a call that starts with prefix. */
+static inline BOOL has_call(int n, const char *prefix)
+{
+    struct call_log log;
+    unsigned int i;
+
+    read_calls(n, &log);
+    for (i = 0; i < log.count; i++)
+        if (!strncmp(log.calls[i], prefix, strlen(prefix))) return TRUE;
+    return FALSE;
+}
+
 /* Waits for handler n to record a call that starts with prefix. */
 static inline BOOL wait_for_call(int n, const char *prefix)
 {
-    struct call_log log;
     DWORD start = GetTickCount();
-    unsigned int i;
 
     do
     {
-        read_calls(n, &log);
-        for (i = 0; i < log.count; i++)
-            if (!strncmp(log.calls[i], prefix, strlen(prefix))) return TRUE;
+        if (has_call(n, prefix)) return TRUE;
         Sleep(20);
     } while (GetTickCount() - start < 20000);
     return FALSE;
