@@ -230,17 +230,31 @@ done:
     unregister_handler(0x22);
 }
 
+/* The release event of object n of handler NN (TEST_RELEASE_EVENT). */
+static HANDLE release_event(int n, int object)
+{
+    char name[64];
+
+    sprintf(name, TEST_RELEASE_EVENT, n, object);
+    return CreateEventA(NULL, TRUE, FALSE, name);
+}
+
 /* Skip takes the path of mobsync /skip, Stop that of mobsync /stop. */
 static void test_skip_stop(void)
 {
+    HANDLE hold = release_event(0x22, 0);
     struct mobsync_run run;
     char cell[64];
     HWND dialog, list;
 
     register_handler(TEST_SKIP);
+    /* Handler 22 holds the dialog open until the skip has been seen: with
+     * nothing worth reading it would close by itself at once. */
+    register_handler(0x22);
     delete_item_settings(TEST_SKIP);
+    delete_item_settings(0x22);
     DeleteFileA(log_path);
-    if ((dialog = start_progress(only(1, TEST_SKIP), &run)))
+    if ((dialog = start_progress(only(2, TEST_SKIP, 0x22), &run)))
     {
         list = GetDlgItem(dialog, IDC_PROGRESS_ITEMS);
         ok(wait_for_cell(dialog, 0, COLUMN_ITEM, "Item 1"), "no row for item 1.\n");
@@ -249,11 +263,15 @@ static void test_skip_stop(void)
         SendMessageW(GetDlgItem(dialog, IDC_PROGRESS_SKIP), BM_CLICK, 0, 0);
         ok(wait_for_call(TEST_SKIP, "Skipping 01"), "the handler was not told.\n");
         ok(wait_for_cell(dialog, 0, COLUMN_STATUS, "Skipped"), "item 1 was not skipped.\n");
+        SetEvent(hold);
         /* Nothing worth reading: it closes by itself. */
         finish_mobsync(&run);
         ok(has_line(result_line("skipped", TEST_SKIP, 1)), "output:\n%s", output);
     }
+    SetEvent(hold);
+    CloseHandle(hold);
     unregister_handler(TEST_SKIP);
+    unregister_handler(0x22);
 
     register_handler(TEST_CANCEL);
     delete_item_settings(TEST_CANCEL);
@@ -328,14 +346,6 @@ static BOOL wait_for_enabled(HWND window, BOOL enabled)
         pump(20);
     } while (GetTickCount() - start < 20000);
     return FALSE;
-}
-
-static HANDLE release_event(int n, int object)
-{
-    char name[64];
-
-    sprintf(name, TEST_RELEASE_EVENT, n, object);
-    return CreateEventA(NULL, TRUE, FALSE, name);
 }
 
 /* EnableModeless(TRUE): the handler shows a window of its own, and the
