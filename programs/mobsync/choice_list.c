@@ -241,7 +241,7 @@ void choice_update_controls(struct choice *choice)
                  choice_properties_target(choice, &index, &item));
     /* While a handler shows its properties or a window of its own, the
      * person deals with it. */
-    if (InterlockedCompareExchangePointer((void **)&choice->session->modeless, NULL, NULL)) busy = TRUE;
+    if (handler_modeless_shown()) busy = TRUE;
     if (busy != choice->disabled)
     {
         choice->disabled = busy;

@@ -50,11 +50,28 @@ void handler_state_changed_locked(struct handler *handler)
     handler_changed_locked(handler);
 }
 
+/* The handler whose own window EnableModeless let it show: the process's
+ * dialogs are disabled meanwhile. One for the process, not per session:
+ * the sessions that joined a progress dialog share it. */
+static struct handler *modeless_owner;
+
+/* Whether a handler shows its own window now (the dialogs are disabled). */
+BOOL handler_modeless_shown(void)
+{
+    return InterlockedCompareExchangePointer((void **)&modeless_owner, NULL, NULL) != NULL;
+}
+
+/* A handler that ends with its window up gives the dialogs back. */
+void handler_modeless_end(struct handler *handler)
+{
+    InterlockedCompareExchangePointer((void **)&modeless_owner, NULL, handler);
+}
+
 /* EnableModeless: TRUE, the handler is about to show a window of its own,
- * and the session's dialogs are disabled until it says FALSE; one handler
- * at a time, the others are answered S_FALSE meanwhile, as is any where no
- * person can be asked. A worker's handler asks its own session and tells
- * the session it works for. */
+ * and the dialogs are disabled until it says FALSE; one handler at a time,
+ * the others are answered S_FALSE meanwhile, as is any where no person can
+ * be asked. A worker's handler asks its own process and tells the session
+ * it works for. */
 HRESULT handler_enable_modeless(struct handler *handler, BOOL enable)
 {
     struct session *session = handler->session;
@@ -62,7 +79,7 @@ HRESULT handler_enable_modeless(struct handler *handler, BOOL enable)
 
     if (!enable)
     {
-        owner = InterlockedCompareExchangePointer((void **)&session->modeless, NULL, handler);
+        owner = InterlockedCompareExchangePointer((void **)&modeless_owner, NULL, handler);
         if (owner != handler) return S_OK;
     }
     else
@@ -71,7 +88,7 @@ HRESULT handler_enable_modeless(struct handler *handler, BOOL enable)
         /* Under the lock its end takes too: one that ended holds nothing. */
         lock(handler);
         owner = handler->finished ? NULL
-                : InterlockedCompareExchangePointer((void **)&session->modeless, handler, NULL);
+                : InterlockedCompareExchangePointer((void **)&modeless_owner, handler, NULL);
         if (handler->finished || (owner && owner != handler))
         {
             TRACE("%s: ended, or another handler shows its window; S_FALSE.\n",

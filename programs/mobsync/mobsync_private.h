@@ -223,8 +223,7 @@ struct session
     HWND control;
     BOOL keep_handlers;    /* the progress dialog shows it: each handler, once done,
                               stays for ShowError until the dialog closes */
-    struct handler *modeless; /* the handler whose own window EnableModeless let
-                                 it show; the dialogs are disabled meanwhile */
+    struct session *next_running; /* session.c's list of running sessions */
 };
 
 /* A table of items and the status texts they hold. */
@@ -266,8 +265,8 @@ struct control_ops
     unsigned int (*stop)(void *context, const GUID *handler);
 };
 
-/* main.c → serve_worker.c, queue.c → session.c → worker.c → mirror.c,
- * runner.c → loader.c, callback.c → handler.c → errorlog.c, items.c,
+/* main.c → serve_worker.c, queue.c → session.c → launch.c → worker.c →
+ * mirror.c, runner.c → loader.c, callback.c → handler.c → errorlog.c, items.c,
  * results.c, completion.c → relay.c, report.c → icon.c, wire.c, output.c;
  * lifetime.c, registry.c, guard.c and control.c are below whoever calls
  * them. No file calls one that calls it back (tools/check_calls.py). */
@@ -284,6 +283,11 @@ extern int session_finish(struct session *session);
 extern int session_end(struct session *session);
 extern unsigned int session_request(enum control_action action, const GUID *handler,
         const GUID *item);
+extern unsigned int session_skip(struct session *session, const GUID *clsid, const GUID *id);
+extern unsigned int session_stop(struct session *session, const GUID *clsid);
+
+/* launch.c */
+extern void launch_handlers(struct session *session, DWORD timeout_ms);
 
 /* summary.c */
 extern int session_report(struct session *session);
@@ -415,6 +419,8 @@ extern void handler_drop_lock(struct handler *handler);
 
 /* command.c */
 extern HRESULT handler_enable_modeless(struct handler *handler, BOOL enable);
+extern BOOL handler_modeless_shown(void);
+extern void handler_modeless_end(struct handler *handler);
 extern void handler_set_flags(struct handler *handler, DWORD flags);
 extern void handler_set_item_icons(struct handler *handler, HICON *icons, unsigned int count);
 extern void handler_set_item_icon(struct handler *handler, unsigned int index, HICON icon);

@@ -28,6 +28,7 @@
 
 #include "mobsync_private.h"
 #include "progress.h"
+#include "request.h"
 #include "winreg.h"
 #include "wine/debug.h"
 
@@ -87,30 +88,125 @@ static DWORD keep_progress_level(void)
     return levels[value];
 }
 
+/* A request offered by the /invoke server (request_file.c): joined to
+ * the dialog's synchronization in a session of its own, its items
+ * appended, unless everything is done already. TRUE when it was taken. */
+static BOOL join_request(struct progress *progress, const COPYDATASTRUCT *data)
+{
+    struct session options, *session, **sessions;
+    struct request request;
+    const WCHAR *path;
+
+    if (!data || data->dwData != PROGRESS_JOIN_MAGIC || !data->lpData || data->cbData < 2 * sizeof(WCHAR)
+            || data->cbData > MAX_PATH * sizeof(WCHAR) || data->cbData % sizeof(WCHAR))
+    {
+        WARN("Ignoring a WM_COPYDATA that is not a request.\n");
+        return FALSE;
+    }
+    path = data->lpData;
+    if (path[data->cbData / sizeof(WCHAR) - 1])
+    {
+        WARN("Ignoring a path that is not terminated.\n");
+        return FALSE;
+    }
+    if (progress->done || progress->closing)
+    {
+        TRACE("Finished: %s goes to a dialog of its own.\n", debugstr_w(path));
+        return FALSE;
+    }
+    if (!(sessions = realloc(progress->sessions, (progress->session_count + 1) * sizeof(*sessions))))
+        return FALSE;
+    progress->sessions = sessions;
+    if (!request_claim(path, &request)) return FALSE;
+    session = request_options(&request, &options) ? session_create(&options) : NULL;
+    free(request.cookie);
+    if (!session)
+    {
+        ERR("Cannot run the request %s.\n", debugstr_w(path));
+        return TRUE;
+    }
+    TRACE("Request from process %#lx joins: %s, %lu bytes of cookie.\n", request.header.sender_pid,
+          debugstr_guid(&request.header.clsid), request.header.cookie_size);
+    session->keep_handlers = TRUE;
+    session->observer = dialog_observer;
+    if (!session_start(session))
+    {
+        ERR("Cannot start the handlers of %s.\n", debugstr_w(path));
+        session_release(session);
+        return TRUE;
+    }
+    progress->sessions[progress->session_count++] = session;
+    dialog_observer(NULL);
+    return TRUE;
+}
+
+static LRESULT CALLBACK join_proc(HWND window, UINT msg, WPARAM wparam, LPARAM lparam)
+{
+    struct progress *progress = (struct progress *)GetWindowLongPtrW(window, GWLP_USERDATA);
+
+    if (msg != WM_COPYDATA) return DefWindowProcW(window, msg, wparam, lparam);
+    return progress && join_request(progress, (const COPYDATASTRUCT *)lparam);
+}
+
+/* The window requests are offered to while the dialog is open; none if it
+ * cannot be made (each request then gets a dialog of its own). */
+static HWND create_join_window(struct progress *progress)
+{
+    static ATOM class;
+    HWND window;
+
+    if (!class)
+    {
+        WNDCLASSW wc = { 0 };
+
+        wc.lpfnWndProc = join_proc;
+        wc.hInstance = GetModuleHandleW(NULL);
+        wc.lpszClassName = PROGRESS_JOIN_CLASS;
+        if (!(class = RegisterClassW(&wc))) return NULL;
+    }
+    if (!(window = CreateWindowExW(0, PROGRESS_JOIN_CLASS, NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL,
+                                   GetModuleHandleW(NULL), NULL)))
+    {
+        WARN("Cannot create the window requests join through: error %lu.\n", GetLastError());
+        return NULL;
+    }
+    SetWindowLongPtrW(window, GWLP_USERDATA, (LONG_PTR)progress);
+    return window;
+}
+
 /* Runs a started session, which synchronizes, to its end with the progress
- * dialog (its handlers, kept_handlers set before it started, each wait for
- * the dialog once done, for ShowError); gives the exit code. *shown is FALSE when the dialog could not
- * be made: then nothing was done, and the caller finishes the session
- * without windows. */
+ * dialog, with the sessions of the requests that join it meanwhile (each
+ * handler, kept_handlers set before it started, waits for the dialog once
+ * done, for ShowError); gives the exit code, the worst of the sessions'.
+ * *shown is FALSE when the dialog could not be made: then nothing was
+ * done, and the caller finishes the session without windows. */
 int run_progress(struct session *session, BOOL *shown)
 {
-    struct progress progress;
-    MSG msg;
-    int ret;
-
     struct handler_command release = { COMMAND_RELEASE };
+    struct progress progress;
+    unsigned int i;
+    MSG msg;
+    int ret = 0;
 
     memset(&progress, 0, sizeof(progress));
-    progress.session = session;
+    if (!(progress.sessions = malloc(sizeof(*progress.sessions))))
+    {
+        *shown = FALSE;
+        session_command(session, NULL, &release);
+        return 0;
+    }
+    progress.sessions[progress.session_count++] = session;
     progress.keep = keep_progress_level();
     if (!(*shown = progress_create_window(&progress)))
     {
         /* Kept for the dialog, the handlers are released now. */
+        free(progress.sessions);
         session_command(session, NULL, &release);
         return 0;
     }
     session->observer = dialog_observer;
     dialog_observe(progress.window);
+    progress.join = create_join_window(&progress);
     SetTimer(progress.window, PROGRESS_TIMER, 100, NULL);
     PostMessageW(progress.window, WM_DIALOG_REFRESH, 0, 0);
     ShowWindow(progress.window, SW_SHOWNORMAL);
@@ -122,12 +218,19 @@ int run_progress(struct session *session, BOOL *shown)
         TranslateMessage(&msg);
         DispatchMessageW(&msg);
     }
+    /* No request joins from now on: the server gives the next its own. */
+    if (progress.join) DestroyWindow(progress.join);
     dialog_observe(NULL);
     KillTimer(progress.window, PROGRESS_TIMER);
     DestroyWindow(progress.window);
     progress_free(&progress);
     /* Released, each handler writes its results; it has the time limit. */
-    session_command(session, NULL, &release);
-    ret = session_finish(session);
+    for (i = 0; i < progress.session_count; i++) session_command(progress.sessions[i], NULL, &release);
+    for (i = 0; i < progress.session_count; i++)
+    {
+        ret = max(ret, session_finish(progress.sessions[i]));
+        if (i) session_release(progress.sessions[i]);
+    }
+    free(progress.sessions);
     return ret;
 }

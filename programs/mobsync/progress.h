@@ -29,8 +29,11 @@ struct progress_handler
 
 struct progress
 {
-    struct session *session;
+    struct session **sessions; /* the first, and those that joined it */
+    unsigned int session_count;
+    unsigned int shown_sessions; /* whose handlers have rows */
     HWND window, items, results;
+    HWND join;                 /* takes requests that join (request.h) */
     HIMAGELIST images;
     struct progress_handler *handlers;
     unsigned int count;

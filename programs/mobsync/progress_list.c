@@ -212,22 +212,41 @@ void progress_update_skip(struct progress *progress)
                  && find_row(progress, row, &ph, &item) && !is_final(item->status));
 }
 
+/* The handlers of sessions that started since the last look, after the
+ * others: a request that joined the dialog appends its items. */
+static void add_sessions(struct progress *progress)
+{
+    struct progress_handler *handlers;
+    unsigned int i, count = progress->count;
+
+    for (i = progress->shown_sessions; i < progress->session_count; i++)
+        count += progress->sessions[i]->handler_count;
+    if (count == progress->count)
+    {
+        progress->shown_sessions = progress->session_count;
+        return;
+    }
+    if (!(handlers = realloc(progress->handlers, count * sizeof(*handlers)))) return;
+    progress->handlers = handlers;
+    for (; progress->shown_sessions < progress->session_count; progress->shown_sessions++)
+    {
+        struct session *session = progress->sessions[progress->shown_sessions];
+
+        for (i = 0; i < session->handler_count; i++)
+        {
+            memset(&handlers[progress->count], 0, sizeof(*handlers));
+            handlers[progress->count].handler = session->handlers[i];
+            handlers[progress->count++].view.generation = -1;
+        }
+    }
+}
+
 void progress_refresh(struct progress *progress)
 {
-    struct session *session = progress->session;
     BOOL rebuild = FALSE, results = FALSE;
     unsigned int i, j, chosen;
 
-    if (!progress->handlers && session->handler_count)
-    {
-        if (!(progress->handlers = calloc(session->handler_count, sizeof(*progress->handlers)))) return;
-        progress->count = session->handler_count;
-        for (i = 0; i < progress->count; i++)
-        {
-            progress->handlers[i].handler = session->handlers[i];
-            progress->handlers[i].view.generation = -1;
-        }
-    }
+    add_sessions(progress);
     for (i = 0; i < progress->count; i++)
     {
         struct progress_handler *ph = &progress->handlers[i];
@@ -250,7 +269,7 @@ void progress_refresh(struct progress *progress)
     progress_update_skip(progress);
     /* A handler showing a window of its own (EnableModeless) has the
      * person's attention: disabled until it is done. */
-    EnableWindow(progress->window, !InterlockedCompareExchangePointer((void **)&session->modeless, NULL, NULL));
+    EnableWindow(progress->window, !handler_modeless_shown());
 }
 
 /* What is worth reading once everything is done. */
@@ -259,7 +278,8 @@ static DWORD worth_reading(const struct progress *progress)
     DWORD found = 0;
     unsigned int i, j;
 
-    if (progress->session->failed || progress->session->errors) found |= KEEP_ERRORS;
+    for (i = 0; i < progress->session_count; i++)
+        if (progress->sessions[i]->failed || progress->sessions[i]->errors) found |= KEEP_ERRORS;
     for (i = 0; i < progress->count; i++)
     {
         const struct handler_view *view = &progress->handlers[i].view;
@@ -282,9 +302,11 @@ static DWORD worth_reading(const struct progress *progress)
 /* The timer: the watchdog, and the end of the run. */
 void progress_tick(struct progress *progress)
 {
+    unsigned int i, running = 0;
     WCHAR text[64];
 
-    if (session_watch(progress->session) || progress->done) return;
+    for (i = 0; i < progress->session_count; i++) running += session_watch(progress->sessions[i]);
+    if (running || progress->done) return;
     progress->done = TRUE;
     progress_refresh(progress);
     if (!(worth_reading(progress) & progress->keep))
@@ -305,7 +327,7 @@ void progress_skip_selected(struct progress *progress)
 
     if (progress->done || !find_row(progress, row, &ph, &item)) return;
     TRACE("Skip %s.\n", debugstr_guid(&item->id));
-    session_request(CONTROL_SKIP, handler_clsid(ph->handler), &item->id);
+    session_skip(handler_session(ph->handler), handler_clsid(ph->handler), &item->id);
 }
 
 /* A Result double-clicked: its handler shows the details of an entry
@@ -329,7 +351,8 @@ void progress_show_error(struct progress *progress)
     command.window = progress->window;
     command.item = entry->id;
     TRACE("ShowError %s.\n", debugstr_guid(&entry->id));
-    session_command(progress->session, progress->handlers[result->handler].handler, &command);
+    session_command(handler_session(progress->handlers[result->handler].handler),
+                    progress->handlers[result->handler].handler, &command);
 }
 
 /* The Progress column: a bar for iProgValue of iMaxValue, and the numbers. */

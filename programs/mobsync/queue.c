@@ -72,17 +72,27 @@ static BOOL take_request(struct request *request)
 /* Runs the request: headlessly here, in a session of its own which its
  * handlers' threads keep alive as long as they run; or, when it shows a
  * window, in a mobsync.exe of its own, so that the queue goes on while a
- * person reads the window. TRUE when a handler was given up on here: its
- * thread may still be running in this process. */
+ * person reads the window. One that goes straight to the progress dialog
+ * joins one that is open, as on Windows. TRUE when a handler was given up
+ * on here: its thread may still be running in this process. */
 static BOOL run_request(struct request *request)
 {
+    struct request saved;
     WCHAR path[MAX_PATH];
 
     if (!request_shows_window(request)) return request_run(request, FALSE, NULL);
-    if (request_save(request, queue_folder, path) && request_start_window(path)) return FALSE;
+    if (!request_save(request, queue_folder, path))
+    {
+        WARN("Cannot save the request for a window: error %lu; running it here.\n", GetLastError());
+        return request_run(request, FALSE, NULL);
+    }
+    if (request_starts_sync(request) && request_offer(path)) return FALSE;
+    if (request_start_window(path)) return FALSE;
     WARN("Cannot hand the request to a window of its own: error %lu; running it here.\n",
          GetLastError());
-    DeleteFileW(path);
+    /* Unless a dialog that answered the offer too late took it meanwhile. */
+    if (!request_claim(path, &saved)) return FALSE;
+    free(saved.cookie);
     return request_run(request, FALSE, NULL);
 }
 

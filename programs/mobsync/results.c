@@ -57,7 +57,7 @@ static void end_locked(struct handler *handler, DWORD default_status, HRESULT hr
 
     handler->finished = TRUE;
     /* One that ends with its window up gives the dialogs back. */
-    InterlockedCompareExchangePointer((void **)&session->modeless, NULL, handler);
+    handler_modeless_end(handler);
     TRACE("%s: %s (%#lx).\n", debugstr_w(handler->clsid_str), message ? "failed" : "finished",
           message ? (DWORD)hr : default_status);
     if (session->mode == MODE_SYNC) settle_locked(handler, default_status);

@@ -43,9 +43,8 @@ static int __cdecl compare_handlers(const void *a, const void *b)
  * the item answers S_SYNCMGR_CANCELITEM from now on, and the handler's
  * thread passes the request on with SetItemStatus(SKIPPED). Gives the
  * number of items taken (the same ID may belong to several handlers). */
-static unsigned int session_skip_item(void *context, const GUID *clsid, const GUID *id)
+unsigned int session_skip(struct session *session, const GUID *clsid, const GUID *id)
 {
-    struct session *session = context;
     unsigned int i, taken = 0;
 
     for (i = 0; i < session->handler_count; i++)
@@ -63,9 +62,8 @@ static unsigned int session_skip_item(void *context, const GUID *clsid, const GU
 /* mobsync /stop and Ctrl+C: what the Stop button does. Every handler still
  * at work is answered S_SYNCMGR_CANCELALL by Progress from now on. Gives the
  * number of handlers asked. */
-static unsigned int session_stop(void *context, const GUID *clsid)
+unsigned int session_stop(struct session *session, const GUID *clsid)
 {
-    struct session *session = context;
     unsigned int i, asked = 0;
 
     for (i = 0; i < session->handler_count; i++)
@@ -80,78 +78,105 @@ static unsigned int session_stop(void *context, const GUID *clsid)
     return asked;
 }
 
-/* The session Ctrl+C stops; sessions run one after the other, all started
- * from the main thread. */
-static CRITICAL_SECTION current_cs;
-static struct session *current_session;
+static unsigned int control_skip(void *context, const GUID *clsid, const GUID *id)
+{
+    return session_skip(context, clsid, id);
+}
+
+static unsigned int control_stop(void *context, const GUID *clsid)
+{
+    return session_stop(context, clsid);
+}
+
+/* The sessions running in this process, all started and ended on the main
+ * thread: usually one; more when requests joined an open progress dialog. */
+static CRITICAL_SECTION running_cs;
+static struct session *running;
 static LONG cancel_requests;
 
 /* Ctrl+C or Ctrl+Break: the first asks every handler to stop through
  * Progress (their items end "stopped"); the second ends the process. */
 static BOOL WINAPI console_ctrl(DWORD type)
 {
+    struct session *session;
     BOOL ret = FALSE;
 
     if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT) return FALSE;
     if (InterlockedIncrement(&cancel_requests) > 1) return FALSE;
-    EnterCriticalSection(&current_cs);
-    if (current_session)
+    EnterCriticalSection(&running_cs);
+    for (session = running; session; session = session->next_running)
     {
-        session_stop(current_session, NULL);
+        session_stop(session, NULL);
         ret = TRUE;
     }
-    LeaveCriticalSection(&current_cs);
+    LeaveCriticalSection(&running_cs);
     return ret;
 }
 
-/* A request a worker's session passed on: for the session running now. */
+/* A request a worker's session passed on, or the progress dialog's Stop:
+ * for every session running now. */
 unsigned int session_request(enum control_action action, const GUID *handler, const GUID *item)
 {
+    struct session *session;
     unsigned int ret = 0;
 
-    EnterCriticalSection(&current_cs);
-    if (current_session && action == CONTROL_SKIP)
-        ret = session_skip_item(current_session, handler, item);
-    else if (current_session && action == CONTROL_STOP)
-        ret = session_stop(current_session, handler);
-    LeaveCriticalSection(&current_cs);
+    EnterCriticalSection(&running_cs);
+    for (session = running; session; session = session->next_running)
+    {
+        if (action == CONTROL_SKIP) ret += session_skip(session, handler, item);
+        else if (action == CONTROL_STOP) ret += session_stop(session, handler);
+    }
+    LeaveCriticalSection(&running_cs);
     return ret;
 }
 
-/* A command of the choice dialog a worker's session passed on. */
+/* A command of the choice dialog a worker's session passed on (a worker
+ * runs one session). */
 void session_request_command(const CLSID *clsid, const struct handler_command *command, BOOL keep)
 {
+    struct session *session;
     unsigned int i;
 
     if (command->kind <= COMMAND_NONE || command->kind > COMMAND_SHOW_ERROR) return;
-    EnterCriticalSection(&current_cs);
-    /* Before any of its handlers synchronizes, as the session's own. */
-    if (current_session && command->kind == COMMAND_SYNC) current_session->keep_handlers = keep;
-    for (i = 0; current_session && i < current_session->handler_count; i++)
+    EnterCriticalSection(&running_cs);
+    for (session = running; session; session = session->next_running)
     {
-        struct handler *handler = current_session->handlers[i];
+        /* Before any of its handlers synchronizes, as the session's own. */
+        if (command->kind == COMMAND_SYNC) session->keep_handlers = keep;
+        for (i = 0; i < session->handler_count; i++)
+        {
+            struct handler *handler = session->handlers[i];
 
-        if (!clsid || IsEqualCLSID(clsid, handler_clsid(handler)))
-            session_command(current_session, clsid ? handler : NULL, command);
-        if (!clsid) break;
+            if (!clsid || IsEqualCLSID(clsid, handler_clsid(handler)))
+                session_command(session, clsid ? handler : NULL, command);
+            if (!clsid) break;
+        }
     }
-    LeaveCriticalSection(&current_cs);
+    LeaveCriticalSection(&running_cs);
 }
 
-static void set_current_session(struct session *session)
+/* Adds the session to the running ones (running set) or takes it out. */
+static void set_running(struct session *session, BOOL set)
 {
     static BOOL initialized;
+    struct session **p;
 
     if (!initialized)
     {
-        InitializeCriticalSection(&current_cs);
+        InitializeCriticalSection(&running_cs);
         /* Once: each call adds the handler to a list, for good. */
         SetConsoleCtrlHandler(console_ctrl, TRUE);
         initialized = TRUE;
     }
-    EnterCriticalSection(&current_cs);
-    current_session = session;
-    LeaveCriticalSection(&current_cs);
+    EnterCriticalSection(&running_cs);
+    for (p = &running; *p && *p != session; p = &(*p)->next_running) ;
+    if (set && !*p)
+    {
+        session->next_running = running;
+        running = session;
+    }
+    else if (!set && *p) *p = session->next_running;
+    LeaveCriticalSection(&running_cs);
 }
 
 /* The records hold the session, the session holds the records: that
@@ -202,69 +227,6 @@ static HRESULT load_handlers(struct session *session)
     return hr;
 }
 
-/* The handlers of the other architecture go to its worker, started before
- * any handler of this session runs here: none of them can start a process
- * that inherits the worker's channel while it is being made. */
-static void start_worker(struct session *session, DWORD timeout_ms)
-{
-    struct handler **remote;
-    unsigned int i, count = 0;
-    WCHAR message[256];
-
-    if (!session->handler_count) return;
-    if (!(remote = malloc(session->handler_count * sizeof(*remote))))
-    {
-        load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message));
-        for (i = 0; i < session->handler_count; i++)
-            if (handler_remote(session->handlers[i]))
-                handler_fail(session->handlers[i], E_OUTOFMEMORY, message);
-        return;
-    }
-    for (i = 0; i < session->handler_count; i++)
-        if (handler_remote(session->handlers[i]) && !handler_finished(session->handlers[i]))
-            remote[count++] = session->handlers[i];
-    /* The worker has its own clock from the same limit; this one is for a
-     * worker that stops answering altogether. */
-    if (count)
-        session->other = worker_start(session, remote, count, GetTickCount() + timeout_ms + WORKER_MARGIN);
-    free(remote);
-}
-
-/* A thread for every handler of this architecture not failed already, each
- * with its deadline. */
-static void start_handlers(struct session *session, DWORD timeout_ms)
-{
-    WCHAR message[256];
-    unsigned int i;
-    HANDLE thread;
-
-    start_worker(session, timeout_ms);
-    /* Before any handler's apartment exists, so that it is the first. */
-    for (i = 0; i < session->handler_count; i++)
-    {
-        if (handler_remote(session->handlers[i]) || !handler_single_threaded(session->handlers[i]))
-            continue;
-        runner_start_main_apartment();
-        break;
-    }
-    for (i = 0; i < session->handler_count; i++)
-    {
-        struct handler *handler = session->handlers[i];
-
-        if (handler_finished(handler) || handler_remote(handler)) continue;
-        handler_addref(handler);
-        if (!(thread = CreateThread(NULL, 0, runner_thread, handler, CREATE_SUSPENDED, NULL)))
-        {
-            handler_release(handler);
-            handler_fail(handler, HRESULT_FROM_WIN32(GetLastError()),
-                         load_message(IDS_NO_THREAD, message, ARRAYSIZE(message)));
-            continue;
-        }
-        handler_set_thread(handler, thread, GetTickCount() + timeout_ms);
-        ResumeThread(thread);
-    }
-}
-
 /* One look of the watchdog: handlers past their deadline are given up on.
  * Gives how many the session still waits for. */
 unsigned int session_watch(struct session *session)
@@ -303,7 +265,7 @@ static void watch_handlers(struct session *session)
  * synchronizes; a worker's requests come through its session. */
 static void start_control(struct session *session)
 {
-    static const struct control_ops control_ops = { session_skip_item, session_stop };
+    static const struct control_ops control_ops = { control_skip, control_stop };
 
     if (session->mode == MODE_SYNC && !session->worker && !session->control)
         session->control = control_create(&control_ops, session);
@@ -317,14 +279,14 @@ BOOL session_start(struct session *session)
         drop_handlers(session);
         return FALSE;
     }
-    set_current_session(session);
+    set_running(session, TRUE);
 
     /* Before the handlers start: a request may come as soon as they do. */
     start_control(session);
     session->timeout_ms = session->timeout > MAXDWORD / 2000 ? MAXDWORD / 2 : session->timeout * 1000;
     /* A handler is asked to cancel a little before it is given up on. */
     session->grace_ms = min(5000, session->timeout_ms / 4);
-    start_handlers(session, session->timeout_ms);
+    launch_handlers(session, session->timeout_ms);
     return TRUE;
 }
 
@@ -379,7 +341,7 @@ int session_end(struct session *session)
     /* Results are in; let each handler that is not given up on be released
      * properly (SetProgressCallback(NULL), Release) before the process ends. */
     for (i = 0; i < session->handler_count; i++) handler_wait_thread(session->handlers[i]);
-    set_current_session(NULL);
+    set_running(session, FALSE);
     if (session->other) worker_finish(session->other);
     session->other = NULL;
 

@@ -442,6 +442,229 @@ done:
     unregister_handler(0x02);
 }
 
+static BOOL CALLBACK count_dialogs_proc(HWND window, LPARAM lparam)
+{
+    WCHAR title[64];
+
+    if (GetWindowTextW(window, title, ARRAY_SIZE(title)) && !wcscmp(title, L"Synchronizing"))
+        ++*(unsigned int *)lparam;
+    return TRUE;
+}
+
+/* How many progress dialogs are open. */
+static unsigned int count_dialogs(void)
+{
+    unsigned int count = 0;
+
+    EnumWindows(count_dialogs_proc, (LPARAM)&count);
+    return count;
+}
+
+static BOOL CALLBACK close_dialogs_proc(HWND window, LPARAM lparam)
+{
+    WCHAR title[64];
+
+    if (GetWindowTextW(window, title, ARRAY_SIZE(title)) && !wcscmp(title, L"Synchronizing"))
+        PostMessageW(window, WM_COMMAND, IDCANCEL, 0);
+    return TRUE;
+}
+
+/* Stops and closes every progress dialog a failed test left open, so that
+ * the next test starts without one (at most 20 s). */
+static void close_dialogs(void)
+{
+    DWORD start = GetTickCount();
+
+    while (count_dialogs() && GetTickCount() - start < 20000)
+    {
+        EnumWindows(close_dialogs_proc, 0);
+        pump(200);
+    }
+}
+
+/* Offers the open dialog's join window (mobsync.progress) something;
+ * gives its answer. */
+static LRESULT offer(HWND join, DWORD magic, const void *data, DWORD size)
+{
+    COPYDATASTRUCT copy = { magic, size, (void *)data };
+    DWORD_PTR result = 0xdead;
+
+    if (!SendMessageTimeoutW(join, WM_COPYDATA, 0, (LPARAM)&copy, SMTO_ABORTIFHUNG, 10000, &result))
+        return -1;
+    return result;
+}
+
+/* A file named like a saved request that is not one. */
+static void write_not_request(const char *path)
+{
+    DWORD written;
+    HANDLE file;
+
+    file = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    ok(file != INVALID_HANDLE_VALUE, "cannot create %s.\n", path);
+    WriteFile(file, "not a request", 13, &written, NULL);
+    CloseHandle(file);
+}
+
+/* Whether that file is still there as it was. */
+static BOOL not_request_intact(const char *path)
+{
+    char content[16] = "";
+    DWORD read;
+    HANDLE file;
+
+    file = CreateFileA(path, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    ReadFile(file, content, sizeof(content) - 1, &read, NULL);
+    CloseHandle(file);
+    return !strcmp(content, "not a request");
+}
+
+/* Anything may reach the window requests join through: only the path of a
+ * request saved by the server is taken, and a file that is not one is
+ * left as it was. */
+static void test_bad_offers(HWND dialog, HWND join)
+{
+    static const WCHAR unterminated[] = { 'C', ':', '\\', 'x' };
+    WCHAR path[MAX_PATH], long_path[MAX_PATH + 8];
+    char path_a[MAX_PATH];
+
+    GetTempPathA(ARRAY_SIZE(path_a), path_a);
+    strcat(path_a, "mobsync_not_a_request.win");
+    MultiByteToWideChar(CP_ACP, 0, path_a, -1, path, ARRAY_SIZE(path));
+    write_not_request(path_a);
+    ok(offer(join, 0x6d736a6e, path, (wcslen(path) + 1) * sizeof(WCHAR)) == 0,
+       "a file that is not a request was taken.\n");
+    ok(not_request_intact(path_a), "the file is gone or changed.\n");
+    DeleteFileA(path_a);
+    ok(offer(join, 0x6d736a6e, path, (wcslen(path) + 1) * sizeof(WCHAR)) == 0, "a missing file was taken.\n");
+    ok(offer(join, 0x12345678, path, (wcslen(path) + 1) * sizeof(WCHAR)) == 0, "a wrong magic was taken.\n");
+    ok(offer(join, 0x6d736a6e, unterminated, sizeof(unterminated)) == 0, "an unterminated path was taken.\n");
+    ok(offer(join, 0x6d736a6e, NULL, 0) == 0, "nothing was taken.\n");
+    ok(offer(join, 0x6d736a6e, path, 3) == 0, "an odd size was taken.\n");
+    memset(long_path, 'a', sizeof(long_path));
+    long_path[ARRAY_SIZE(long_path) - 1] = 0;
+    ok(offer(join, 0x6d736a6e, long_path, sizeof(long_path)) == 0, "an overlong path was taken.\n");
+    ok(IsWindow(dialog) && button_says(dialog, IDCANCEL, "&Stop"), "the dialog did not survive.\n");
+}
+
+/* mobsync /window: given a file that is not a request: exit 2, and the
+ * file is left as it was. */
+static void test_window_not_request(void)
+{
+    char path[MAX_PATH], args[MAX_PATH + 16];
+
+    GetTempPathA(ARRAY_SIZE(path), path);
+    strcat(path, "mobsync_not_a_request.win");
+    write_not_request(path);
+    sprintf(args, "/window:\"%s\"", path);
+    ok(run_mobsync(args), "mobsync did not run.\n");
+    ok(exit_code == 2, "exit code %lu.\n", exit_code);
+    ok(not_request_intact(path), "the file is gone or changed.\n");
+    DeleteFileA(path);
+    ok(run_mobsync(args), "mobsync did not run.\n");
+    ok(exit_code == 2, "a missing file: exit code %lu.\n", exit_code);
+}
+
+/* A request that arrives while a progress dialog runs joins it, as on
+ * Windows: its items are appended and its handler runs in the dialog's
+ * process with its own cookie; no second dialog opens. */
+static void test_join(BOOL other)
+{
+    static BYTE cookie[700];
+    ISyncMgrSynchronizeInvoke *invoke = NULL;
+    DWORD pid, handler_pid, parent, i;
+    char expected[128];
+    unsigned int bits;
+    CLSID clsid;
+    HANDLE event;
+    HWND dialog = NULL, join;
+    HRESULT hr;
+
+    for (i = 0; i < sizeof(cookie); i++) cookie[i] = i * 7 + 1;
+    event = release_event(0x22, 0);
+    register_handler(0x22);
+    /* The other architecture's handler joins through a worker. */
+    if (other) register_other_view(0x01);
+    else register_handler(0x01);
+    delete_item_settings(0x01);
+    delete_item_settings(0x22);
+    /* Handler 01's information entry keeps the dialog open at level 4. */
+    set_keep_level(4);
+    SetEnvironmentVariableA(TEST_LOG_BITS_VARIABLE, "1");
+    hr = CoCreateInstance(&CLSID_SyncMgr, NULL, CLSCTX_INPROC_SERVER, &IID_ISyncMgrSynchronizeInvoke,
+                          (void **)&invoke);
+    ok(hr == S_OK, "CoCreateInstance got %#lx.\n", hr);
+    if (FAILED(hr)) goto done;
+    wait_for_no_manager();
+    DeleteFileA(log_path);
+
+    /* Handler 22 holds its items at 7 of 10 until the event is set. */
+    handler_clsid(0x22, &clsid);
+    hr = ISyncMgrSynchronizeInvoke_UpdateItems(invoke, SYNCMGRINVOKE_STARTSYNC, &clsid, 0, NULL);
+    ok(hr == S_OK, "UpdateItems got %#lx.\n", hr);
+    if (!(dialog = wait_for_window(0, L"Synchronizing", 0)))
+    {
+        ok(0, "no progress dialog.\n");
+        goto done;
+    }
+    GetWindowThreadProcessId(dialog, &pid);
+    ok(wait_for_cell(dialog, 1, COLUMN_DETAILS, "step 7 of 10 (item 2)"), "no status text.\n");
+    join = FindWindowExW(HWND_MESSAGE, NULL, L"mobsync.progress", NULL);
+    ok(join != NULL, "the dialog takes no requests.\n");
+    if (join && !other) test_bad_offers(dialog, join);
+
+    handler_clsid(0x01, &clsid);
+    hr = ISyncMgrSynchronizeInvoke_UpdateItems(invoke, SYNCMGRINVOKE_STARTSYNC, &clsid, sizeof(cookie), cookie);
+    ok(hr == S_OK, "UpdateItems got %#lx.\n", hr);
+    /* Rows 0 and 1: handler 22's; 2 and 3, appended: handler 01's. */
+    ok(wait_for_cell(dialog, 3, COLUMN_STATUS, "Succeeded"), "the request did not join.\n");
+    ok_cell(dialog, IDC_PROGRESS_ITEMS, 2, COLUMN_HANDLER, "Test handler 01");
+    ok_cell(dialog, IDC_PROGRESS_ITEMS, 2, COLUMN_ITEM, "Item 1");
+    ok_cell(dialog, IDC_PROGRESS_ITEMS, 0, COLUMN_STATUS, "Updating");
+    ok(count_dialogs() == 1, "%u progress dialogs.\n", count_dialogs());
+    ok(button_says(dialog, IDCANCEL, "&Stop"), "Stop is not there.\n");
+    sprintf(expected, "Initialize reserved=0 flags=%08x cookie=%u:%08lx",
+            SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER, (UINT)sizeof(cookie), hash_bytes(cookie, sizeof(cookie)));
+    ok(!strcmp(initialize_call(0x01), expected), "got \"%s\", expected \"%s\".\n", initialize_call(0x01),
+       expected);
+    ok(handler_process_ex(0x01, &bits, &handler_pid, &parent), "handler 01 did not say where it ran.\n");
+    if (other)
+        ok(parent == pid && bits == (sizeof(void *) == 8 ? 32 : 64),
+           "handler 01 ran %u-bit in %04lx (parent %04lx), not in the dialog's (%04lx) worker.\n",
+           bits, handler_pid, parent, pid);
+    else
+        ok(handler_pid == pid, "handler 01 ran in %04lx, not in the dialog's process %04lx.\n",
+           handler_pid, pid);
+    /* Kept for the dialog, like the first request's handlers. */
+    ok(!has_call(0x01, "Destroyed"), "handler 01 was released before the dialog closed.\n");
+
+    SetEvent(event);
+    ok(wait_for_close_button(dialog), "the dialog did not stay open.\n");
+    ok_cell(dialog, IDC_PROGRESS_ITEMS, 0, COLUMN_STATUS, "Succeeded");
+    ok_cell(dialog, IDC_PROGRESS_ITEMS, 1, COLUMN_STATUS, "Succeeded");
+    ok_cell(dialog, IDC_PROGRESS_RESULTS, 0, 0, "Test handler 01");
+    ok_cell(dialog, IDC_PROGRESS_RESULTS, 0, 2, "3 files copied");
+    ok(SendDlgItemMessageW(dialog, IDC_PROGRESS_BAR, PBM_GETPOS, 0, 0) == 1000, "the bar is at %Id.\n",
+       SendDlgItemMessageW(dialog, IDC_PROGRESS_BAR, PBM_GETPOS, 0, 0));
+    if (!other) save_dialog(dialog, "progress_joined");
+    SendMessageW(GetDlgItem(dialog, IDCANCEL), BM_CLICK, 0, 0);
+    ok(wait_for_call(0x01, "Destroyed"), "handler 01 was not released.\n");
+    ok(wait_for_call(0x22, "Destroyed"), "handler 22 was not released.\n");
+
+done:
+    if (invoke) ISyncMgrSynchronizeInvoke_Release(invoke);
+    SetEvent(event);
+    close_dialogs();
+    wait_for_no_manager();
+    CloseHandle(event);
+    SetEnvironmentVariableA(TEST_LOG_BITS_VARIABLE, NULL);
+    set_keep_level(0);
+    if (other) unregister_other_view(0x01);
+    else unregister_handler(0x01);
+    unregister_handler(0x22);
+}
+
 START_TEST(progress)
 {
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
@@ -455,5 +678,9 @@ START_TEST(progress)
     if (both_arches()) test_show_error(TRUE);
     else skip("the other architecture cannot run here.\n");
     test_invoke();
+    test_window_not_request();
+    test_join(FALSE);
+    if (both_arches()) test_join(TRUE);
+    else skip("the other architecture cannot run here.\n");
     CoUninitialize();
 }
