@@ -26,4 +26,16 @@
 #define MOBSYNC_ITEMS_KEY_A    MOBSYNC_SETTINGS_KEY_A "\\Items"
 #define MOBSYNC_ITEMS_KEY      MOBSYNC_WIDEN(MOBSYNC_ITEMS_KEY_A)
 
+/* What synchronizes by itself (docs/registry.md, "Synchronization
+ * Settings"): Logon, Logoff and Idle under the first, a subkey per named
+ * schedule under the second; in each, a subkey per handler with a REG_DWORD
+ * per item, 1 chosen. */
+#define MOBSYNC_EVENTS_KEY_A    MOBSYNC_SETTINGS_KEY_A "\\Events"
+#define MOBSYNC_EVENTS_KEY      MOBSYNC_WIDEN(MOBSYNC_EVENTS_KEY_A)
+#define MOBSYNC_SCHEDULES_KEY_A MOBSYNC_SETTINGS_KEY_A "\\Schedules"
+#define MOBSYNC_SCHEDULES_KEY   MOBSYNC_WIDEN(MOBSYNC_SCHEDULES_KEY_A)
+
+/* The longest schedule name, in characters. */
+#define MOBSYNC_MAX_SCHEDULE_NAME 64
+
 #endif /* __MOBSYNC_REGISTRY_H */

@@ -183,15 +183,21 @@ static void rebuild(struct choice *choice, unsigned int index)
 
 /* What the store says of each item: the record's copy may be older than
  * what the person clicked since. */
-static void read_stored_states(struct choice_handler *ch)
+static void read_stored_states(const struct session *session, struct choice_handler *ch)
 {
     HKEY settings = open_item_settings(handler_clsid(ch->handler));
+    HKEY choice = settings_open_choice(session, handler_clsid(ch->handler));
     unsigned int i;
 
-    if (!settings) return;
     for (i = 0; i < ch->view.item_count; i++)
+    {
         read_item_state(settings, &ch->view.items[i].id, &ch->view.items[i].checked);
-    RegCloseKey(settings);
+        /* Asked before an event: what its settings chose. */
+        if (session->choice_key[0])
+            ch->view.items[i].checked = settings_chosen(session, choice, &ch->view.items[i].id);
+    }
+    if (settings) RegCloseKey(settings);
+    if (choice) RegCloseKey(choice);
 }
 
 static int selected_row(const struct choice *choice)
@@ -284,7 +290,7 @@ void choice_refresh(struct choice *choice)
         changed = TRUE;
         handler_view_free(&ch->view);
         ch->view = view;
-        read_stored_states(ch);
+        read_stored_states(choice->session, ch);
         take_icons(choice, ch);
         rebuild(choice, i);
     }
@@ -309,6 +315,23 @@ void choice_refresh(struct choice *choice)
     choice_update_controls(choice);
 }
 
+/* Where a check is kept: the check states, or, in a run that asked before
+ * an event, the event's choice, every item of the handler at once (it is
+ * configured from then on, and an item without a value is not chosen). */
+static BOOL write_state(const struct session *session, struct choice_handler *ch, unsigned int index,
+        BOOL checked)
+{
+    unsigned int i;
+
+    if (!session->choice_key[0])
+        return write_item_state(handler_clsid(ch->handler), &ch->view.items[index].id, checked);
+    for (i = 0; i < ch->view.item_count; i++)
+        if (!settings_write_choice(session, handler_clsid(ch->handler), &ch->view.items[i].id,
+                                   i == index ? checked : ch->view.items[i].checked))
+            return FALSE;
+    return TRUE;
+}
+
 /* The person clicked a check box (or pressed Space): the store first, then
  * what the rows show. A handler's own box checks or clears all its items. */
 static void toggled(struct choice *choice, int row, BOOL checked)
@@ -325,7 +348,7 @@ static void toggled(struct choice *choice, int row, BOOL checked)
 
         if (offset && offset - 1 != i) continue;
         if (item->checked == checked) continue;
-        if (!write_item_state(handler_clsid(ch->handler), &item->id, checked)) continue;
+        if (!write_state(choice->session, ch, i, checked)) continue;
         item->checked = checked;
         set_box(choice, ch->first_row + 1 + i, checked ? BOX_CHECKED : BOX_UNCHECKED);
     }

@@ -180,6 +180,7 @@ unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, 
 {
     struct session *session = handler->session;
     HKEY settings = open_item_settings(&handler->clsid);
+    HKEY choice = settings_open_choice(session, &handler->clsid);
     unsigned int i, count = 0;
 
     *ids = NULL;
@@ -190,6 +191,8 @@ unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, 
         struct item *item = &handler->items[i];
 
         read_item_state(settings, &item->id, &item->checked);
+        /* An event or a schedule: what Synchronization Settings chose. */
+        if (session->choice_key[0]) item->checked = settings_chosen(session, choice, &item->id);
         if (session->mode != MODE_SYNC) continue;
         if (session->only_item_count) item->chosen = item_requested(session, &item->id);
         else item->chosen = item->checked;
@@ -210,6 +213,7 @@ unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, 
     handler_changed_locked(handler);
     unlock(handler);
     if (settings) RegCloseKey(settings);
+    if (choice) RegCloseKey(choice);
     return count;
 }
 

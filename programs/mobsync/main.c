@@ -41,6 +41,14 @@ static void print_error(UINT id, const WCHAR *arg)
     output_write(GetStdHandle(STD_ERROR_HANDLE), message);
 }
 
+static void print_message(UINT id, const WCHAR *arg)
+{
+    WCHAR message[512];
+
+    format_message(message, ARRAYSIZE(message), id, arg);
+    output_write(GetStdHandle(STD_OUTPUT_HANDLE), message);
+}
+
 /* "/name:value", "-name=value" or "/name"; the name is matched without case. */
 static BOOL parse_switch(const WCHAR *arg, WCHAR *name, unsigned int size, const WCHAR **value)
 {
@@ -94,6 +102,8 @@ struct command
     BOOL have_command, invoke, session_options;
     const WCHAR *worker;     /* /worker:IN,OUT, from another mobsync.exe */
     const WCHAR *window;     /* /window:PATH, a request the /invoke server handed over */
+    const WCHAR *schedule;   /* /schedule:NAME */
+    const WCHAR *event;      /* the event's switch, as given */
     enum control_action control;
     GUID skip_item;
 };
@@ -116,6 +126,7 @@ static BOOL parse_command(struct command *cmd, const WCHAR *name, const WCHAR *v
         options->flags = SYNCMGRFLAG_CONNECT;
         options->event_filter = TRUE;
         options->event_register_flag = SYNCMGRREGISTERFLAG_CONNECT;
+        settings_event(options, options->event_register_flag);
     }
     else if (!wcsicmp(name, L"logoff") && !value)
     {
@@ -123,17 +134,21 @@ static BOOL parse_command(struct command *cmd, const WCHAR *name, const WCHAR *v
         options->flags = SYNCMGRFLAG_PENDINGDISCONNECT;
         options->event_filter = TRUE;
         options->event_register_flag = SYNCMGRREGISTERFLAG_PENDINGDISCONNECT;
+        settings_event(options, options->event_register_flag);
     }
     else if (!wcsicmp(name, L"idle") && !value)
     {
         options->flags = SYNCMGRFLAG_IDLE;
         options->event_filter = TRUE;
         options->event_register_flag = SYNCMGRREGISTERFLAG_IDLE;
+        settings_event(options, options->event_register_flag);
     }
     else if (!wcsicmp(name, L"schedule") && value && *value)
     {
         TRACE("Scheduled synchronization %s.\n", debugstr_w(value));
         options->flags = SYNCMGRFLAG_SCHEDULED;
+        /* Its items are those it names; checked when it runs. */
+        cmd->schedule = value;
     }
     else if (!wcsicmp(name, L"skip") && value && string_to_guid(value, &cmd->skip_item))
         cmd->control = CONTROL_SKIP;
@@ -202,6 +217,7 @@ static int parse_arguments(int argc, WCHAR *argv[], struct command *cmd)
             /* The commands: one at most. */
             if (cmd->have_command) goto bad_switch;
             cmd->have_command = TRUE;
+            cmd->event = argv[i];
             if (parse_command(cmd, name, value)) continue;
             if (!wcsicmp(name, L"skip")) goto bad_value;
             goto bad_switch;
@@ -223,6 +239,11 @@ static int parse_arguments(int argc, WCHAR *argv[], struct command *cmd)
     {
         print_error(IDS_BAD_SWITCH, L"/arch");
         print_usage(TRUE);
+        return 2;
+    }
+    if (cmd->schedule && !settings_schedule(&cmd->options, cmd->schedule))
+    {
+        print_error(IDS_NO_SCHEDULE, cmd->schedule);
         return 2;
     }
     return 0;
@@ -275,6 +296,33 @@ static int run_choice_command(struct command *cmd)
     ExitProcess(ret);
 }
 
+/* An event or a schedule: nothing to do when Synchronization Settings
+ * chose nothing for it (said in one line); with "Ask me" (logon, logoff)
+ * Items to Synchronize first, the chosen items checked. */
+static int run_event_command(struct command *cmd)
+{
+    struct registration *list;
+    unsigned int count = 0;
+
+    cmd->options.only_handlers = cmd->handlers;
+    cmd->options.only_handler_count = cmd->handler_count;
+    if (SUCCEEDED(read_registrations(&cmd->options, &list, &count))) free(list);
+    if (!count)
+    {
+        TRACE("Nothing chosen in %s.\n", debugstr_w(cmd->options.choice_key));
+        print_message(IDS_NOTHING_CHOSEN, cmd->event);
+        return 0;
+    }
+    if (!cmd->item_count && cmd->options.event_filter
+            && cmd->options.event_register_flag != SYNCMGRREGISTERFLAG_IDLE
+            && settings_ask(&cmd->options) && choice_wanted())
+    {
+        cmd->options.flags |= SYNCMGRFLAG_MAYBOTHERUSER;
+        return run_choice_command(cmd);
+    }
+    return run_command_session(cmd);
+}
+
 int __cdecl wmain(int argc, WCHAR *argv[])
 {
     struct command cmd = { { 0 } };
@@ -300,6 +348,8 @@ int __cdecl wmain(int argc, WCHAR *argv[])
     }
     else if (!cmd.have_command && !cmd.item_count && choice_wanted())
         ret = run_choice_command(&cmd);
+    else if (cmd.options.choice_key[0])
+        ret = run_event_command(&cmd);
     else ret = run_command_session(&cmd);
     free(cmd.handlers);
     free(cmd.items);

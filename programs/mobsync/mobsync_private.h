@@ -203,6 +203,9 @@ struct session
     LONG *found_items;     /* per only_items: a handler enumerated it */
     BOOL event_filter;     /* only handlers registered for this event */
     DWORD event_register_flag;
+    WCHAR choice_key[MAX_PATH]; /* under HKCU, the event's or schedule's choice
+                                   (settings.c); empty: the check states */
+    BOOL choice_default;   /* there, a handler without a subkey: all chosen */
 
     BOOL show_arch;        /* /list /arch: each line says the handler's architecture */
     BOOL worker;           /* run for another mobsync.exe (serve_worker.c): its handlers
@@ -288,6 +291,16 @@ extern unsigned int session_stop(struct session *session, const GUID *clsid);
 
 /* launch.c */
 extern void launch_handlers(struct session *session, DWORD timeout_ms);
+
+/* settings.c */
+extern BOOL settings_event(struct session *session, DWORD register_flag);
+extern BOOL settings_schedule(struct session *session, const WCHAR *name);
+extern BOOL settings_ask(const struct session *session);
+extern HKEY settings_open_choice(const struct session *session, const CLSID *handler);
+extern BOOL settings_chosen(const struct session *session, HKEY key, const GUID *item);
+extern BOOL settings_may_choose(const struct session *session, const CLSID *handler);
+extern BOOL settings_write_choice(const struct session *session, const CLSID *handler,
+        const GUID *item, BOOL chosen);
 
 /* summary.c */
 extern int session_report(struct session *session);

@@ -76,6 +76,7 @@ static BOOL selected(const struct session *session, const CLSID *clsid, DWORD fl
     unsigned int i;
 
     if (session->event_filter && !(flags & session->event_register_flag)) return FALSE;
+    if (!settings_may_choose(session, clsid)) return FALSE;
     if (!session->only_handler_count) return TRUE;
     for (i = 0; i < session->only_handler_count; i++)
         if (IsEqualCLSID(&session->only_handlers[i], clsid)) return TRUE;

@@ -34,6 +34,8 @@
 #define IDS_NO_WORKER           134
 #define IDS_WORKER_ENDED        135
 #define IDS_NO_OTHER_ARCH       136
+#define IDS_NOTHING_CHOSEN      137
+#define IDS_NO_SCHEDULE         138
 #define IDS_CHOICE_NAME         140
 #define IDS_CHOICE_LAST_UPDATED 141
 #define IDS_CHOICE_LOADING      142

@@ -44,7 +44,8 @@ static BOOL parse_session(const BYTE *data, DWORD size, struct session *options)
             || !head.timeout
             || head.timeout > MAX_TIMEOUT || head.cookie_size > WIRE_MAX_MESSAGE
             || head.item_count > WIRE_MAX_MESSAGE / sizeof(GUID)
-            || head.handler_count > WIRE_MAX_MESSAGE / sizeof(CLSID))
+            || head.handler_count > WIRE_MAX_MESSAGE / sizeof(CLSID)
+            || wcsnlen(head.choice_key, ARRAYSIZE(head.choice_key)) == ARRAYSIZE(head.choice_key))
         return FALSE;
     need = sizeof(head) + head.cookie_size + head.item_count * sizeof(GUID)
             + head.handler_count * sizeof(CLSID);
@@ -55,6 +56,8 @@ static BOOL parse_session(const BYTE *data, DWORD size, struct session *options)
     options->timeout = head.timeout;
     options->show_errors = head.show_errors != 0;
     options->keep_handlers = head.keep_handlers != 0;
+    options->choice_default = head.choice_default != 0;
+    wcscpy(options->choice_key, head.choice_key);
     options->worker = TRUE;
     data += sizeof(head);
     options->cookie_size = head.cookie_size;

@@ -76,6 +76,8 @@ struct wire_session
     DWORD cookie_size;
     DWORD item_count;      /* /item: GUIDs */
     DWORD handler_count;   /* CLSIDs to run */
+    DWORD choice_default;  /* session.choice_default */
+    WCHAR choice_key[MAX_PATH]; /* session.choice_key, terminated */
 };
 
 struct wire_control

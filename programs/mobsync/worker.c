@@ -102,6 +102,9 @@ static BOOL send_session(struct worker *worker, struct handler **handlers, unsig
     options.cookie_size = session->cookie_size;
     options.item_count = session->only_item_count;
     options.handler_count = count;
+    /* The store is per user, the same for both architectures. */
+    options.choice_default = session->choice_default;
+    memcpy(options.choice_key, session->choice_key, sizeof(options.choice_key));
     header.size = sizeof(options) + options.cookie_size + options.item_count * sizeof(GUID)
             + options.handler_count * sizeof(CLSID);
     if (!(buffer = malloc(sizeof(header) + header.size))) return FALSE;

@@ -882,6 +882,65 @@ done:
     delete_item_settings(0x1c);
 }
 
+/* "Ask me before synchronizing" (Ask under the event's settings): /logon
+ * opens Items to Synchronize first, the items chosen for logon checked
+ * (not the check states), and what the person checks there is kept as
+ * logon's choice. */
+static void test_ask(void)
+{
+    char key_name[128];
+    struct mobsync_run run;
+    struct row rows[8];
+    unsigned int count;
+    HWND dialog;
+
+    register_handler_ex(0x01, TEST_DLL, "Apartment",
+                        SYNCMGRREGISTERFLAG_CONNECT | SYNCMGRREGISTERFLAG_PENDINGDISCONNECT);
+    delete_item_settings(0x01);
+    delete_settings_store();
+    /* Only item 3 chosen: the check states say items 1 and 2. */
+    set_choice("Events\\Logon", 0x01, 1, 0);
+    set_choice("Events\\Logon", 0x01, 2, 0);
+    set_choice("Events\\Logon", 0x01, 3, 1);
+    set_setting("Events\\Logon", "Ask", 1);
+    DeleteFileA(log_path);
+    if (!(dialog = open_dialog("/logon", &run))) goto done;
+    count = read_rows(dialog, rows, ARRAY_SIZE(rows));
+    ok(count == 4, "%u rows.\n", count);
+    if (count == 4)
+    {
+        ok_row(rows, 1, "Item 1", 1, 1);
+        ok_row(rows, 2, "Item 2", 1, 1);
+        ok_row(rows, 3, "Item 3", 2, 1);
+    }
+    save_dialog(dialog, "choice_ask");
+    set_box(dialog, 1, 2);
+    sprintf(key_name, "Software\\mobsync\\Events\\Logon\\%s", handler_str(0x01));
+    ok(get_value(key_name, item_str(0x01, 1)) == 1, "item 1 is not chosen for logon.\n");
+    ok(stored_state(0x01, 1) == ~0u, "the check state of item 1 was written: %lu.\n", stored_state(0x01, 1));
+    click_and_finish(dialog, IDC_CHOICE_SYNC, &run);
+    ok(!strcmp(initialize_call(0x01), "Initialize reserved=0 flags=00000201 cookie=0:811c9dc5"),
+       "got \"%s\".\n", initialize_call(0x01));
+    ok(has_line(result_line("succeeded", 0x01, 1)), "item 1 not synchronized:\n%s", output);
+    ok(has_line(result_line("succeeded", 0x01, 3)), "item 3 not synchronized:\n%s", output);
+    ok(!strcmp(last_line(), "2 succeeded, 0 failed, 0 skipped"), "last line \"%s\".\n", last_line());
+    ok(exit_code == 0, "exit code %lu.\n", exit_code);
+
+    /* Without Ask: what the person chose, with no window. */
+    set_setting("Events\\Logon", "Ask", 0);
+    if (run_mobsync("/logon"))
+    {
+        ok(!strcmp(initialize_call(0x01), "Initialize reserved=0 flags=00000001 cookie=0:811c9dc5"),
+           "got \"%s\".\n", initialize_call(0x01));
+        ok(!strcmp(last_line(), "2 succeeded, 0 failed, 0 skipped"), "last line \"%s\".\n", last_line());
+        ok(!dialog_of(0), "a dialog is open.\n");
+    }
+
+done:
+    delete_settings_store();
+    unregister_handler(0x01);
+}
+
 START_TEST(choice)
 {
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
@@ -894,5 +953,6 @@ START_TEST(choice)
     test_close_during_properties();
     test_hang_while_loading();
     test_keyboard_and_layout();
+    test_ask();
     CoUninitialize();
 }

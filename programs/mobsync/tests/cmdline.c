@@ -40,6 +40,9 @@ static void test_bad_command_lines(void)
     }
 }
 
+/* Each event switch gives Initialize its flag; /logon, /logoff and /idle
+ * load only the handlers registered for the event, /schedule:NAME only
+ * those the schedule names. */
 static void test_events(void)
 {
     static const struct
@@ -55,24 +58,31 @@ static void test_events(void)
         { "/logon", SYNCMGRFLAG_CONNECT, TRUE },
         { "/LogOff", SYNCMGRFLAG_PENDINGDISCONNECT, TRUE },
         { "/idle", SYNCMGRFLAG_IDLE, TRUE },
-        { "/schedule:nightly", SYNCMGRFLAG_SCHEDULED, FALSE },
-        { "-schedule=nightly", SYNCMGRFLAG_SCHEDULED, FALSE },
+        { "/schedule:nightly", SYNCMGRFLAG_SCHEDULED, TRUE },
+        { "-schedule=nightly", SYNCMGRFLAG_SCHEDULED, TRUE },
     };
     struct call_log log;
     char expected[128];
     unsigned int i;
 
-    /* 01 asks for logon and logoff, 02 for nothing. */
+    /* 01 asks for logon and logoff, 03 for nothing; the schedule names 01. */
     register_handler_ex(TEST_GOOD_SYNC, TEST_DLL, "Apartment",
                         SYNCMGRREGISTERFLAG_CONNECT | SYNCMGRREGISTERFLAG_PENDINGDISCONNECT);
     register_handler(TEST_NOT_TAKING_PART);
+    delete_settings_store();
+    set_choice("Schedules\\nightly", TEST_GOOD_SYNC, 2, 1);
     for (i = 0; i < ARRAY_SIZE(tests); i++)
     {
         if (!run_mobsync(tests[i].args)) continue;
         winetest_push_context("%s", tests[i].args);
         read_calls(TEST_GOOD_SYNC, &log);
         if (tests[i].flags == SYNCMGRFLAG_IDLE)
+        {
+            /* Nobody registered for idle: nothing is chosen, nothing loaded. */
             ok(!log.count, "a handler not registered for idle was loaded.\n");
+            ok(exit_code == 0, "exit code %lu.\n", exit_code);
+            ok(output_is_line("mobsync: nothing is chosen to synchronize for /idle"), "output:\n%s", output);
+        }
         else
         {
             sprintf(expected, "Initialize reserved=0 flags=%08lx cookie=0:811c9dc5", tests[i].flags);
@@ -83,8 +93,100 @@ static void test_events(void)
         ok((log.count == 0) == tests[i].registered_only, "handler 03 loaded: %u calls.\n", log.count);
         winetest_pop_context();
     }
+    delete_settings_store();
     unregister_handler(TEST_GOOD_SYNC);
     unregister_handler(TEST_NOT_TAKING_PART);
+}
+
+/* What Synchronization Settings chose (docs/registry.md) is exactly what an
+ * event or a schedule synchronizes; a handler never configured for an
+ * event it registered for has every item chosen, checked or not. */
+static void test_event_choice(void)
+{
+    register_handler_ex(TEST_GOOD_SYNC, TEST_DLL, "Apartment",
+                        SYNCMGRREGISTERFLAG_CONNECT | SYNCMGRREGISTERFLAG_PENDINGDISCONNECT);
+    register_handler_ex(TEST_GOOD_ASYNC, TEST_DLL, "Both", SYNCMGRREGISTERFLAG_CONNECT);
+    delete_item_settings(TEST_GOOD_SYNC);
+    delete_settings_store();
+
+    /* Never configured: all three items, item 3 unchecked as it is. */
+    if (run_mobsync("/logoff"))
+    {
+        ok(has_line(result_line("succeeded", TEST_GOOD_SYNC, 3)), "item 3 not synchronized:\n%s", output);
+        ok(!strcmp(last_line(), "3 succeeded, 0 failed, 0 skipped"), "last line \"%s\".\n", last_line());
+        ok(exit_code == 0, "exit code %lu.\n", exit_code);
+    }
+
+    /* Configured: item 1 only; 02 configured with nothing chosen is not loaded. */
+    set_choice("Events\\Logon", TEST_GOOD_SYNC, 1, 1);
+    set_choice("Events\\Logon", TEST_GOOD_SYNC, 2, 0);
+    set_choice("Events\\Logon", TEST_GOOD_ASYNC, 1, 0);
+    if (run_mobsync("/logon"))
+    {
+        ok(has_line(result_line("succeeded", TEST_GOOD_SYNC, 1)), "item 1 not synchronized:\n%s", output);
+        ok(!strcmp(last_line(), "1 succeeded, 0 failed, 0 skipped"), "last line \"%s\".\n", last_line());
+        ok(exit_code == 0, "exit code %lu.\n", exit_code);
+        ok(!has_call(TEST_GOOD_ASYNC, "Created"), "handler 02 was loaded.\n");
+    }
+
+    /* Nothing chosen at all: one line, exit 0, nothing loaded. */
+    set_choice("Events\\Logon", TEST_GOOD_SYNC, 1, 0);
+    if (run_mobsync("/logon"))
+    {
+        ok(output_is_line("mobsync: nothing is chosen to synchronize for /logon"), "output:\n%s", output);
+        ok(exit_code == 0, "exit code %lu.\n", exit_code);
+        ok(!has_call(TEST_GOOD_SYNC, "Created"), "handler 01 was loaded.\n");
+    }
+
+    /* A schedule: the items it names, of any handler. */
+    set_choice("Schedules\\Every night", TEST_GOOD_SYNC, 2, 1);
+    set_choice("Schedules\\Every night", TEST_GOOD_SYNC, 3, 1);
+    set_choice("Schedules\\Every night", TEST_GOOD_ASYNC, 1, 1);
+    if (run_mobsync("\"/schedule:Every night\""))
+    {
+        ok(has_line(result_line("succeeded", TEST_GOOD_SYNC, 2)), "item 2 not synchronized:\n%s", output);
+        ok(has_line(result_line("succeeded", TEST_GOOD_SYNC, 3)), "item 3 not synchronized:\n%s", output);
+        ok(has_line(result_line("succeeded", TEST_GOOD_ASYNC, 1)), "02's item 1 not synchronized:\n%s", output);
+        ok(!strcmp(last_line(), "3 succeeded, 0 failed, 0 skipped"), "last line \"%s\".\n", last_line());
+        ok(exit_code == 0, "exit code %lu.\n", exit_code);
+    }
+    /* One that names nothing. */
+    set_choice("Schedules\\empty", TEST_GOOD_SYNC, 0, 0);
+    if (run_mobsync("/schedule:empty"))
+    {
+        ok(output_is_line("mobsync: nothing is chosen to synchronize for /schedule:empty"),
+           "output:\n%s", output);
+        ok(exit_code == 0, "exit code %lu.\n", exit_code);
+    }
+    /* Unknown, or no name a schedule can have. */
+    if (run_mobsync("/schedule:weekly"))
+    {
+        ok(output_is_line("mobsync: there is no schedule named weekly"), "output:\n%s", output);
+        ok(exit_code == 2, "exit code %lu.\n", exit_code);
+        ok(!has_call(TEST_GOOD_SYNC, "Created"), "handler 01 was loaded.\n");
+    }
+    if (run_mobsync("/schedule:Schedules\\empty"))
+        ok(exit_code == 2, "a backslash: exit code %lu.\n", exit_code);
+    if (run_mobsync("/schedule:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"))
+        ok(exit_code == 2, "65 characters: exit code %lu.\n", exit_code);
+    unregister_handler(TEST_GOOD_SYNC);
+
+    /* The other architecture's handler: its worker reads the same store. */
+    if (both_arches())
+    {
+        register_other_view(TEST_GOOD_SYNC);
+        set_choice("Schedules\\other", TEST_GOOD_SYNC, 3, 1);
+        if (run_mobsync("/schedule:other"))
+        {
+            ok(has_line(result_line("succeeded", TEST_GOOD_SYNC, 3)), "item 3 not synchronized:\n%s", output);
+            ok(!strcmp(last_line(), "1 succeeded, 0 failed, 0 skipped"), "last line \"%s\".\n", last_line());
+        }
+        unregister_other_view(TEST_GOOD_SYNC);
+    }
+    else skip("the other architecture cannot run here.\n");
+
+    delete_settings_store();
+    unregister_handler(TEST_GOOD_ASYNC);
 }
 
 static void test_list(void)
@@ -135,6 +237,7 @@ START_TEST(cmdline)
 
     test_bad_command_lines();
     test_events();
+    test_event_choice();
     test_list();
 
     CoUninitialize();

@@ -261,6 +261,70 @@ static inline const char *result_line(const char *status, int n, int i)
     return line;
 }
 
+/* Synchronization Settings' store (docs/registry.md), written as a packager
+ * would: under HKCU\Software\mobsync\KEY (such as "Events\\Logon" or
+ * "Schedules\\nightly"), item i of handler n chosen or not; i == 0 only
+ * makes the handler's subkey (configured, nothing chosen). */
+static inline void set_choice(const char *key, int n, int i, DWORD chosen)
+{
+    char name[MAX_PATH];
+    HKEY hkey;
+
+    sprintf(name, "Software\\mobsync\\%s\\%s", key, handler_str(n));
+    if (RegCreateKeyExA(HKEY_CURRENT_USER, name, 0, NULL, 0, KEY_SET_VALUE, NULL, &hkey, NULL)) return;
+    if (i) RegSetValueExA(hkey, item_str(n, i), 0, REG_DWORD, (BYTE *)&chosen, sizeof(chosen));
+    RegCloseKey(hkey);
+}
+
+/* A REG_DWORD of HKCU\Software\mobsync\KEY, such as Ask. */
+static inline void set_setting(const char *key, const char *value_name, DWORD value)
+{
+    char name[MAX_PATH];
+    HKEY hkey;
+
+    sprintf(name, "Software\\mobsync\\%s", key);
+    if (RegCreateKeyExA(HKEY_CURRENT_USER, name, 0, NULL, 0, KEY_SET_VALUE, NULL, &hkey, NULL)) return;
+    RegSetValueExA(hkey, value_name, 0, REG_DWORD, (BYTE *)&value, sizeof(value));
+    RegCloseKey(hkey);
+}
+
+/* A key of HKCU and everything under it (RegDeleteTree is Vista's). */
+static inline void delete_key_tree(const char *path)
+{
+    char name[MAX_PATH], sub[2 * MAX_PATH];
+    DWORD len = sizeof(name);
+    HKEY key, left;
+
+    if (RegOpenKeyExA(HKEY_CURRENT_USER, path, 0, KEY_READ, &key)) return;
+    while (!RegEnumKeyExA(key, 0, name, &len, NULL, NULL, NULL, NULL))
+    {
+        sprintf(sub, "%s\\%s", path, name);
+        delete_key_tree(sub);
+        len = sizeof(name);
+        /* One that cannot be deleted would come back for ever. */
+        if (RegOpenKeyExA(HKEY_CURRENT_USER, sub, 0, KEY_READ, &left)) continue;
+        RegCloseKey(left);
+        break;
+    }
+    RegCloseKey(key);
+    RegDeleteKeyA(HKEY_CURRENT_USER, path);
+}
+
+/* Every event's and schedule's settings gone: never configured. */
+static inline void delete_settings_store(void)
+{
+    delete_key_tree("Software\\mobsync\\Events");
+    delete_key_tree("Software\\mobsync\\Schedules");
+}
+
+/* Whether the output is this one line (ended by "\n" or "\r\n"). */
+static inline BOOL output_is_line(const char *text)
+{
+    size_t len = strlen(text);
+
+    return !strncmp(output, text, len) && (!strcmp(output + len, "\n") || !strcmp(output + len, "\r\n"));
+}
+
 /* The output line that starts with prefix, or NULL. */
 static inline const char *find_line(const char *prefix)
 {

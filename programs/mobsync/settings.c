@@ -1,0 +1,165 @@
+/*
+ * mobsync.exe: Synchronization Settings, the store /logon, /logoff, /idle
+ * and /schedule:NAME read (docs/registry.md)
+ *
+ * Each event and each named schedule is a key under HKCU\Software\mobsync
+ * with a subkey per handler and a REG_DWORD per item, 1 chosen. An event's
+ * handler without a subkey was never configured: every item it has counts
+ * as chosen (it registered for the event). A schedule chooses only what it
+ * names.
+ *
+ * This program is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this program; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+#include <wchar.h>
+
+#include "mobsync_private.h"
+#include "winreg.h"
+#include "wine/debug.h"
+
+WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
+
+/* The key of the event a SYNCMGRREGISTERFLAG_* stands for, in
+ * session->choice_key; FALSE for none. */
+BOOL settings_event(struct session *session, DWORD register_flag)
+{
+    const WCHAR *name;
+
+    switch (register_flag)
+    {
+    case SYNCMGRREGISTERFLAG_CONNECT: name = L"Logon"; break;
+    case SYNCMGRREGISTERFLAG_PENDINGDISCONNECT: name = L"Logoff"; break;
+    case SYNCMGRREGISTERFLAG_IDLE: name = L"Idle"; break;
+    default: return FALSE;
+    }
+    swprintf(session->choice_key, ARRAYSIZE(session->choice_key), L"%ls\\%ls", MOBSYNC_EVENTS_KEY, name);
+    session->choice_default = TRUE;
+    return TRUE;
+}
+
+/* The key of the schedule named name, in session->choice_key: FALSE when
+ * the name cannot be one (empty, too long, a backslash) or no such
+ * schedule is stored. */
+BOOL settings_schedule(struct session *session, const WCHAR *name)
+{
+    size_t len = wcslen(name);
+    HKEY key;
+
+    if (!len || len > MOBSYNC_MAX_SCHEDULE_NAME || wcschr(name, '\\')) return FALSE;
+    swprintf(session->choice_key, ARRAYSIZE(session->choice_key), L"%ls\\%ls", MOBSYNC_SCHEDULES_KEY, name);
+    session->choice_default = FALSE;
+    if (RegOpenKeyExW(HKEY_CURRENT_USER, session->choice_key, 0, KEY_QUERY_VALUE, &key))
+    {
+        session->choice_key[0] = 0;
+        return FALSE;
+    }
+    RegCloseKey(key);
+    return TRUE;
+}
+
+static DWORD read_dword(HKEY key, const WCHAR *name, DWORD default_value)
+{
+    DWORD type, value, size = sizeof(value);
+
+    if (RegQueryValueExW(key, name, NULL, &type, (BYTE *)&value, &size) || type != REG_DWORD
+            || size != sizeof(value))
+        return default_value;
+    return value;
+}
+
+/* "Ask me before synchronizing the items": the REG_DWORD Ask of the
+ * session's event, 0 when absent. */
+BOOL settings_ask(const struct session *session)
+{
+    BOOL ask = FALSE;
+    HKEY key;
+
+    if (!session->choice_key[0]) return FALSE;
+    if (RegOpenKeyExW(HKEY_CURRENT_USER, session->choice_key, 0, KEY_QUERY_VALUE, &key)) return FALSE;
+    ask = read_dword(key, L"Ask", 0) != 0;
+    RegCloseKey(key);
+    return ask;
+}
+
+/* The handler's subkey of the session's choice, or NULL: not configured. */
+HKEY settings_open_choice(const struct session *session, const CLSID *handler)
+{
+    WCHAR name[MAX_PATH + 40];
+    HKEY key;
+
+    if (!session->choice_key[0]) return NULL;
+    swprintf(name, ARRAYSIZE(name), L"%ls\\", session->choice_key);
+    StringFromGUID2(handler, name + wcslen(name), 39);
+    if (RegOpenKeyExW(HKEY_CURRENT_USER, name, 0, KEY_QUERY_VALUE, &key)) return NULL;
+    return key;
+}
+
+/* Whether the item is chosen: by its value in the handler's subkey, or, for
+ * a handler never configured (key NULL), by the session's default. */
+BOOL settings_chosen(const struct session *session, HKEY key, const GUID *item)
+{
+    WCHAR name[39];
+
+    if (!key) return session->choice_default;
+    StringFromGUID2(item, name, ARRAYSIZE(name));
+    return read_dword(key, name, 0) != 0;
+}
+
+/* Whether the session may choose any item of the handler: loading one it
+ * chooses nothing of would only bother it. */
+BOOL settings_may_choose(const struct session *session, const CLSID *handler)
+{
+    WCHAR name[64];
+    DWORD i, len, type, value, size;
+    BOOL ret = FALSE;
+    HKEY key;
+
+    if (!session->choice_key[0]) return TRUE;
+    if (!(key = settings_open_choice(session, handler))) return session->choice_default;
+    for (i = 0; !ret; i++)
+    {
+        len = ARRAYSIZE(name);
+        size = sizeof(value);
+        if (RegEnumValueW(key, i, name, &len, NULL, &type, (BYTE *)&value, &size) == ERROR_NO_MORE_ITEMS)
+            break;
+        if (type == REG_DWORD && size == sizeof(value) && value) ret = TRUE;
+    }
+    RegCloseKey(key);
+    TRACE("%s: %s.\n", debugstr_guid(handler), ret ? "items chosen" : "nothing chosen");
+    return ret;
+}
+
+/* What the person checked in the choice dialog of a run that asked first,
+ * kept as the event's choice: from then on the handler is configured. */
+BOOL settings_write_choice(const struct session *session, const CLSID *handler, const GUID *item,
+        BOOL chosen)
+{
+    WCHAR key_name[MAX_PATH + 40], name[39];
+    DWORD value = chosen ? 1 : 0;
+    LSTATUS ret;
+    HKEY key;
+
+    swprintf(key_name, ARRAYSIZE(key_name), L"%ls\\", session->choice_key);
+    StringFromGUID2(handler, key_name + wcslen(key_name), 39);
+    if ((ret = RegCreateKeyExW(HKEY_CURRENT_USER, key_name, 0, NULL, 0, KEY_SET_VALUE, NULL, &key, NULL)))
+    {
+        WARN("Cannot create %s: error %ld.\n", debugstr_w(key_name), ret);
+        return FALSE;
+    }
+    StringFromGUID2(item, name, ARRAYSIZE(name));
+    ret = RegSetValueExW(key, name, 0, REG_DWORD, (const BYTE *)&value, sizeof(value));
+    RegCloseKey(key);
+    return !ret;
+}
