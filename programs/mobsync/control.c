@@ -81,42 +81,48 @@ static LRESULT CALLBACK control_proc(HWND window, UINT msg, WPARAM wparam, LPARA
     return 0;
 }
 
+/* A message-only window of its own class (registered at the first call),
+ * data in its GWLP_USERDATA; NULL, said on the mobsync channel, when it
+ * cannot be made. The control windows and the progress dialog's join
+ * window are such. */
+HWND message_window_create(const WCHAR *class_name, WNDPROC proc, void *data)
+{
+    WNDCLASSW wc = { 0 };
+    HWND window;
+
+    wc.lpfnWndProc = proc;
+    wc.hInstance = GetModuleHandleW(NULL);
+    wc.lpszClassName = class_name;
+    if (!RegisterClassW(&wc) && GetLastError() != ERROR_CLASS_ALREADY_EXISTS)
+    {
+        WARN("Cannot register %s: error %lu.\n", debugstr_w(class_name), GetLastError());
+        return NULL;
+    }
+    if (!(window = CreateWindowExW(0, class_name, NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL,
+                                   GetModuleHandleW(NULL), NULL)))
+    {
+        WARN("Cannot create a %s window: error %lu.\n", debugstr_w(class_name), GetLastError());
+        return NULL;
+    }
+    SetWindowLongPtrW(window, GWLP_USERDATA, (LONG_PTR)data);
+    return window;
+}
+
 /* A session's control window; requests go to ops, with context. */
 HWND control_create(const struct control_ops *ops, void *context)
 {
-    static ATOM class;
     struct control *control;
     HWND window;
 
-    if (!class)
-    {
-        WNDCLASSW wc = { 0 };
-
-        wc.lpfnWndProc = control_proc;
-        wc.hInstance = GetModuleHandleW(NULL);
-        wc.lpszClassName = CONTROL_WINDOW_CLASS;
-        if (!(class = RegisterClassW(&wc)))
-        {
-            WARN("Cannot register the window class: error %lu; /skip and /stop will not reach "
-                 "this session.\n", GetLastError());
-            return NULL;
-        }
-    }
-    window = CreateWindowExW(0, CONTROL_WINDOW_CLASS, NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL,
-                             GetModuleHandleW(NULL), NULL);
-    if (!window)
-    {
-        WARN("Cannot create the control window: error %lu.\n", GetLastError());
-        return NULL;
-    }
-    if (!(control = malloc(sizeof(*control))))
-    {
-        DestroyWindow(window);
-        return NULL;
-    }
+    if (!(control = malloc(sizeof(*control)))) return NULL;
     control->ops = ops;
     control->context = context;
-    SetWindowLongPtrW(window, GWLP_USERDATA, (LONG_PTR)control);
+    if (!(window = message_window_create(CONTROL_WINDOW_CLASS, control_proc, control)))
+    {
+        WARN("/skip and /stop will not reach this session.\n");
+        free(control);
+        return NULL;
+    }
     return window;
 }
 

@@ -511,6 +511,7 @@ extern void guid_to_string(const GUID *guid, WCHAR *str);
 extern BOOL string_to_guid(const WCHAR *str, GUID *guid);
 
 /* control.c */
+extern HWND message_window_create(const WCHAR *class_name, WNDPROC proc, void *data);
 extern HWND control_create(const struct control_ops *ops, void *context);
 extern void control_destroy(HWND window);
 extern unsigned int control_send(enum control_action action, const GUID *handlers,

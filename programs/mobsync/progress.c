@@ -148,32 +148,6 @@ static LRESULT CALLBACK join_proc(HWND window, UINT msg, WPARAM wparam, LPARAM l
     return progress && join_request(progress, (const COPYDATASTRUCT *)lparam);
 }
 
-/* The window requests are offered to while the dialog is open; none if it
- * cannot be made (each request then gets a dialog of its own). */
-static HWND create_join_window(struct progress *progress)
-{
-    static ATOM class;
-    HWND window;
-
-    if (!class)
-    {
-        WNDCLASSW wc = { 0 };
-
-        wc.lpfnWndProc = join_proc;
-        wc.hInstance = GetModuleHandleW(NULL);
-        wc.lpszClassName = PROGRESS_JOIN_CLASS;
-        if (!(class = RegisterClassW(&wc))) return NULL;
-    }
-    if (!(window = CreateWindowExW(0, PROGRESS_JOIN_CLASS, NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL,
-                                   GetModuleHandleW(NULL), NULL)))
-    {
-        WARN("Cannot create the window requests join through: error %lu.\n", GetLastError());
-        return NULL;
-    }
-    SetWindowLongPtrW(window, GWLP_USERDATA, (LONG_PTR)progress);
-    return window;
-}
-
 /* Runs a started session, which synchronizes, to its end with the progress
  * dialog, with the sessions of the requests that join it meanwhile (each
  * handler, kept_handlers set before it started, waits for the dialog once
@@ -206,7 +180,8 @@ int run_progress(struct session *session, BOOL *shown)
     }
     session->observer = dialog_observer;
     dialog_observe(progress.window);
-    progress.join = create_join_window(&progress);
+    /* None if it cannot be made: each request then gets a dialog of its own. */
+    progress.join = message_window_create(PROGRESS_JOIN_CLASS, join_proc, &progress);
     SetTimer(progress.window, PROGRESS_TIMER, 100, NULL);
     PostMessageW(progress.window, WM_DIALOG_REFRESH, 0, 0);
     ShowWindow(progress.window, SW_SHOWNORMAL);
