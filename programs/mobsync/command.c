@@ -70,8 +70,8 @@ void handler_modeless_end(struct handler *handler)
 /* EnableModeless: TRUE, the handler is about to show a window of its own,
  * and the dialogs are disabled until it says FALSE; one handler at a time,
  * the others are answered S_FALSE meanwhile, as is any where no person can
- * be asked. A worker's handler asks its own process and tells the session
- * it works for. */
+ * be asked. A worker's handler asks its own process, then the session it
+ * works for, whose dialogs decide for both architectures. */
 HRESULT handler_enable_modeless(struct handler *handler, BOOL enable)
 {
     struct session *session = handler->session;
@@ -97,9 +97,16 @@ HRESULT handler_enable_modeless(struct handler *handler, BOOL enable)
             return S_FALSE;
         }
         unlock(handler);
+        /* In a worker, the session's dialogs have the say too. */
+        if (relay_active() && relay_ask_modeless(&handler->clsid) != S_OK)
+        {
+            InterlockedCompareExchangePointer((void **)&modeless_owner, NULL, handler);
+            TRACE("%s: the session said no; S_FALSE.\n", debugstr_w(handler->clsid_str));
+            return S_FALSE;
+        }
     }
     TRACE("%s: EnableModeless(%d).\n", debugstr_w(handler->clsid_str), enable);
-    if (relay_active()) relay_modeless(&handler->clsid, enable);
+    if (relay_active() && !enable) relay_modeless(&handler->clsid, FALSE);
     lock(handler);
     handler_changed_locked(handler);
     unlock(handler);

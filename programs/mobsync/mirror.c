@@ -44,6 +44,8 @@ struct mirror
     struct handler **handlers; /* a reference each */
     struct incoming *incoming; /* per handler */
     unsigned int count;
+    BOOL modeless_pending;     /* the answer to a WIRE_MODELESS that asked */
+    struct wire_modeless_answer modeless;
 };
 
 /* The records of the handlers, each given up on at deadline when the
@@ -210,6 +212,16 @@ static void take_item_icon(struct handler *handler, const BYTE *data, DWORD size
         handler_set_item_icon(handler, index, icon);
 }
 
+/* The answer mirror_apply made to a handler's EnableModeless(TRUE), for
+ * the worker: FALSE when there is none. */
+BOOL mirror_take_modeless_answer(struct mirror *mirror, struct wire_modeless_answer *answer)
+{
+    if (!mirror->modeless_pending) return FALSE;
+    mirror->modeless_pending = FALSE;
+    *answer = mirror->modeless;
+    return TRUE;
+}
+
 /* Applies a message about one of the handlers to its record; FALSE when it
  * is about none. */
 BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header, const BYTE *data)
@@ -287,9 +299,16 @@ BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header, const
         take_item_icon(handler, data, header->size);
         break;
     case WIRE_MODELESS:
-        /* The worker's session granted it: this one disables its dialogs
-         * too (another of its own may hold them; then it stays so). */
-        if (header->size == sizeof(count)) handler_enable_modeless(handler, *(const DWORD *)data != 0);
+        /* This process's dialogs decide, for handlers of both architectures. */
+        if (header->size != sizeof(struct wire_modeless)) break;
+        if (!((const struct wire_modeless *)data)->enable)
+        {
+            handler_enable_modeless(handler, FALSE);
+            break;
+        }
+        mirror->modeless.serial = ((const struct wire_modeless *)data)->serial;
+        mirror->modeless.hr = handler_enable_modeless(handler, TRUE);
+        mirror->modeless_pending = TRUE;
         break;
     case WIRE_TEXT:
         if (header->size < sizeof(count)) break;

@@ -322,6 +322,7 @@ extern struct mirror *mirror_create(struct handler **handlers, unsigned int coun
 extern void mirror_free(struct mirror *mirror);
 extern void mirror_fail_all(struct mirror *mirror, HRESULT hr, const WCHAR *message);
 extern BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header, const BYTE *data);
+extern BOOL mirror_take_modeless_answer(struct mirror *mirror, struct wire_modeless_answer *answer);
 
 /* relay.c */
 extern void relay_init(HANDLE channel);
@@ -337,6 +338,8 @@ extern void relay_flags(const CLSID *handler, DWORD flags);
 extern void relay_state(const CLSID *handler, DWORD state);
 extern void relay_text(const CLSID *handler, unsigned int index, const WCHAR *text);
 extern void relay_modeless(const CLSID *handler, BOOL enable);
+extern HRESULT relay_ask_modeless(const CLSID *handler);
+extern void relay_modeless_answer(DWORD serial, HRESULT hr);
 extern void relay_items(const CLSID *handler, const struct item *items, unsigned int count);
 extern void relay_choice(const CLSID *handler, const struct item *items, unsigned int count);
 extern void relay_progress(const CLSID *handler, struct item *items, unsigned int count);

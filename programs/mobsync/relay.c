@@ -36,12 +36,23 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 /* Items per WIRE_ITEMS message: about a megabyte. */
 #define ITEMS_PER_MESSAGE 4096
 
+/* How long a handler's EnableModeless(TRUE) waits for the session, in ms. */
+#define MODELESS_TIMEOUT 5000
+
 static HANDLE channel;
 static CRITICAL_SECTION channel_cs;
+
+/* The EnableModeless(TRUE) waiting for the session's answer: one at a time. */
+static CRITICAL_SECTION modeless_cs;
+static HANDLE modeless_event;
+static LONG modeless_serial;
+static HRESULT modeless_hr;
 
 void relay_init(HANDLE handle)
 {
     InitializeCriticalSection(&channel_cs);
+    InitializeCriticalSection(&modeless_cs);
+    modeless_event = CreateEventW(NULL, FALSE, FALSE, NULL);
     channel = handle;
 }
 
@@ -176,11 +187,41 @@ void relay_text(const CLSID *handler, unsigned int index, const WCHAR *text)
     send_parts(WIRE_TEXT, handler, parts, 2);
 }
 
+/* EnableModeless(FALSE): the handler's window is gone. */
 void relay_modeless(const CLSID *handler, BOOL enable)
 {
-    DWORD value = enable;
+    struct wire_modeless modeless = { enable };
 
-    send_one(WIRE_MODELESS, handler, &value, sizeof(value));
+    send_one(WIRE_MODELESS, handler, &modeless, sizeof(modeless));
+}
+
+/* EnableModeless(TRUE): the session decides, so that one handler of
+ * either architecture at a time shows its window; S_FALSE when it said no
+ * or did not answer in time. */
+HRESULT relay_ask_modeless(const CLSID *handler)
+{
+    struct wire_modeless modeless = { TRUE };
+    HRESULT hr = S_FALSE;
+
+    if (!modeless_event) return S_FALSE;
+    EnterCriticalSection(&modeless_cs);
+    ResetEvent(modeless_event);
+    modeless_hr = S_FALSE;
+    modeless.serial = InterlockedIncrement(&modeless_serial);
+    send_one(WIRE_MODELESS, handler, &modeless, sizeof(modeless));
+    if (!WaitForSingleObject(modeless_event, MODELESS_TIMEOUT)) hr = modeless_hr;
+    else WARN("The session did not answer EnableModeless in time.\n");
+    LeaveCriticalSection(&modeless_cs);
+    return hr;
+}
+
+/* The session's answer, from the thread that reads what it sends; one
+ * for a request that stopped waiting counts for nobody. */
+void relay_modeless_answer(DWORD serial, HRESULT hr)
+{
+    if (serial != (DWORD)InterlockedCompareExchange(&modeless_serial, 0, 0)) return;
+    modeless_hr = hr;
+    SetEvent(modeless_event);
 }
 
 void relay_flags(const CLSID *handler, DWORD flags)

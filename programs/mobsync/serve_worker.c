@@ -88,6 +88,12 @@ static DWORD WINAPI control_thread(void *pipe)
             relay_answer(control.serial, session_request(control.action,
                          control.any_handler ? NULL : &control.handler, &control.item));
         }
+        else if (header.type == WIRE_MODELESS_ANSWER && header.size == sizeof(struct wire_modeless_answer))
+        {
+            const struct wire_modeless_answer *answer = (const struct wire_modeless_answer *)data;
+
+            relay_modeless_answer(answer->serial, answer->hr);
+        }
         else if (header.type == WIRE_COMMAND && header.size == sizeof(wire))
         {
             memcpy(&wire, data, sizeof(wire));

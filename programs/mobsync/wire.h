@@ -37,6 +37,7 @@ enum wire_type
     WIRE_SESSION = 1,      /* struct wire_session, cookie, item GUIDs, handler CLSIDs */
     WIRE_CONTROL,          /* struct wire_control: /skip or /stop; answered WIRE_ANSWER */
     WIRE_COMMAND,          /* struct wire_command: what the choice dialog asks */
+    WIRE_MODELESS_ANSWER,  /* struct wire_modeless_answer: to a WIRE_MODELESS that asked */
 
     /* worker -> session; header.handler says whose */
     WIRE_HELLO = 0x100,    /* DWORD pointer size: the worker is ready */
@@ -52,7 +53,8 @@ enum wire_type
     WIRE_STATE,            /* DWORD enum handler_state: waiting, showing properties */
     WIRE_ITEM_ICON,        /* DWORD index, struct wire_icon, then its pixels */
     WIRE_TEXT,             /* DWORD index, then the item's status text */
-    WIRE_MODELESS,         /* DWORD: EnableModeless(TRUE) or (FALSE) was granted */
+    WIRE_MODELESS,         /* struct wire_modeless: EnableModeless(TRUE) asks the session,
+                              which has the say, and is answered; (FALSE) gives it back */
     WIRE_FAIL,             /* struct wire_end, statuses, then the message */
     WIRE_FINISH,           /* struct wire_end, statuses */
     WIRE_ANSWER,           /* struct wire_answer: how many took a WIRE_CONTROL */
@@ -96,6 +98,18 @@ struct wire_command
     DWORD keep_handlers;   /* COMMAND_SYNC: kept when done, for the progress dialog */
     ULONGLONG window;      /* the dialog: a window handle is valid in every process */
     GUID item;
+};
+
+struct wire_modeless
+{
+    DWORD enable;
+    DWORD serial;          /* with enable: given back in its WIRE_MODELESS_ANSWER */
+};
+
+struct wire_modeless_answer
+{
+    DWORD serial;
+    HRESULT hr;            /* what the session's EnableModeless said */
 };
 
 struct wire_answer

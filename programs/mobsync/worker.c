@@ -48,6 +48,7 @@ struct worker
     DWORD deadline;
     HANDLE process, to_worker, from_worker, reader;
     CRITICAL_SECTION control_cs; /* one request at a time */
+    CRITICAL_SECTION write_cs;   /* one message at a time, from any thread */
     HANDLE answer_event;
     LONG serial;           /* of the request waiting for its answer */
     LONG answer;
@@ -149,19 +150,37 @@ static void take_message(struct worker *worker, const struct wire_header *header
     }
 }
 
+/* A message to the worker, whole, from any thread: the reader answers
+ * EnableModeless while a request waits for the worker's answer. */
+static BOOL send_message(struct worker *worker, const void *message, DWORD size)
+{
+    BOOL ret;
+
+    EnterCriticalSection(&worker->write_cs);
+    ret = wire_write(worker->to_worker, message, size);
+    LeaveCriticalSection(&worker->write_cs);
+    return ret;
+}
+
 /* Until the worker ends: then whatever it had left fails, saying so. */
 static DWORD WINAPI reader_thread(void *arg)
 {
+    struct { struct wire_header header; struct wire_modeless_answer answer; } answer;
     struct worker *worker = arg;
     struct wire_header header;
     WCHAR message[256];
     DWORD code = 0;
     BYTE *data;
 
+    memset(&answer, 0, sizeof(answer));
+    answer.header.type = WIRE_MODELESS_ANSWER;
+    answer.header.size = sizeof(answer.answer);
+
     while ((data = wire_read(worker->from_worker, &header)))
     {
         if (!mirror_apply(worker->mirror, &header, data)) take_message(worker, &header, data);
         free(data);
+        if (mirror_take_modeless_answer(worker->mirror, &answer.answer)) send_message(worker, &answer, sizeof(answer));
     }
     /* The channel closes as the worker ends. One still running behind a
      * broken channel is of no more use: it is ended. */
@@ -224,6 +243,7 @@ static void free_worker(struct worker *worker)
     if (worker->process) CloseHandle(worker->process);
     if (worker->answer_event) CloseHandle(worker->answer_event);
     DeleteCriticalSection(&worker->control_cs);
+    DeleteCriticalSection(&worker->write_cs);
     session_release(worker->session);
     free(worker);
 }
@@ -242,6 +262,7 @@ struct worker *worker_start(struct session *session, struct handler **handlers, 
 
     if (!(worker = calloc(1, sizeof(*worker)))) goto no_memory;
     InitializeCriticalSection(&worker->control_cs);
+    InitializeCriticalSection(&worker->write_cs);
     worker->session = session;
     session_addref(session);
     worker->bits = other_bits();
@@ -310,7 +331,7 @@ unsigned int worker_control(struct worker *worker, enum control_action action, c
     ResetEvent(worker->answer_event);
     InterlockedExchange(&worker->answer, 0);
     request.control.serial = InterlockedIncrement(&worker->serial);
-    if (wire_write(worker->to_worker, &request, sizeof(request))
+    if (send_message(worker, &request, sizeof(request))
             && !WaitForSingleObject(worker->answer_event, ANSWER_TIMEOUT))
         ret = InterlockedExchange(&worker->answer, 0);
     LeaveCriticalSection(&worker->control_cs);
@@ -338,10 +359,8 @@ void worker_command(struct worker *worker, const CLSID *handler,
     message.command.keep_handlers = worker->session->keep_handlers;
     if (command->kind == COMMAND_SYNC || command->kind == COMMAND_RELEASE)
         worker->deadline = GetTickCount() + worker->session->timeout_ms + WORKER_MARGIN;
-    EnterCriticalSection(&worker->control_cs);
-    if (!wire_write(worker->to_worker, &message, sizeof(message)))
+    if (!send_message(worker, &message, sizeof(message)))
         WARN("The worker did not take command %u.\n", command->kind);
-    LeaveCriticalSection(&worker->control_cs);
 }
 
 /* At the end of the session, when every handler has its result: lets the

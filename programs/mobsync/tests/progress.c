@@ -350,8 +350,9 @@ static BOOL wait_for_enabled(HWND window, BOOL enabled)
 
 /* EnableModeless(TRUE): the handler shows a window of its own, and the
  * dialog is disabled until its EnableModeless(FALSE); one handler at a
- * time, another asking meanwhile gets S_FALSE. */
-static void test_modeless(void)
+ * time, another asking meanwhile gets S_FALSE, also when it is of the
+ * other architecture (other: the second one runs in the worker). */
+static void test_modeless(BOOL other)
 {
     HANDLE ask1 = release_event(TEST_MODELESS, 1), done1 = release_event(TEST_MODELESS, 2);
     HANDLE ask2 = release_event(TEST_MODELESS2, 1), done2 = release_event(TEST_MODELESS2, 2);
@@ -359,7 +360,8 @@ static void test_modeless(void)
     HWND dialog;
 
     register_handler(TEST_MODELESS);
-    register_handler(TEST_MODELESS2);
+    if (other) register_other_view(TEST_MODELESS2);
+    else register_handler(TEST_MODELESS2);
     delete_item_settings(TEST_MODELESS);
     delete_item_settings(TEST_MODELESS2);
     DeleteFileA(log_path);
@@ -390,7 +392,8 @@ static void test_modeless(void)
     CloseHandle(done1);
     CloseHandle(done2);
     unregister_handler(TEST_MODELESS);
-    unregister_handler(TEST_MODELESS2);
+    if (other) unregister_other_view(TEST_MODELESS2);
+    else unregister_handler(TEST_MODELESS2);
 }
 
 /* UpdateItems(STARTSYNC) from a program shows Synchronizing, in a process
@@ -673,7 +676,9 @@ START_TEST(progress)
     test_rows();
     test_skip_stop();
     test_keep_level();
-    test_modeless();
+    test_modeless(FALSE);
+    if (both_arches()) test_modeless(TRUE);
+    else skip("the other architecture cannot run here.\n");
     test_show_error(FALSE);
     if (both_arches()) test_show_error(TRUE);
     else skip("the other architecture cannot run here.\n");
