@@ -210,7 +210,12 @@ HRESULT relay_ask_modeless(const CLSID *handler)
     modeless.serial = InterlockedIncrement(&modeless_serial);
     send_one(WIRE_MODELESS, handler, &modeless, sizeof(modeless));
     if (!WaitForSingleObject(modeless_event, MODELESS_TIMEOUT)) hr = modeless_hr;
-    else WARN("The session did not answer EnableModeless in time.\n");
+    else
+    {
+        /* Whatever it decides later is given back at once. */
+        WARN("The session did not answer EnableModeless in time.\n");
+        relay_modeless(handler, FALSE);
+    }
     LeaveCriticalSection(&modeless_cs);
     return hr;
 }
