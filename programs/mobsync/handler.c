@@ -106,6 +106,7 @@ struct handler *handler_create(struct session *session, const struct registratio
     lstrcpynW(handler->server, reg->server, ARRAYSIZE(handler->server));
     handler->single_threaded = reg->single_threaded;
     handler->remote = reg->other_arch;
+    handler->register_flags = reg->register_flags;
     InitializeCriticalSection(&handler->cs);
     EnterCriticalSection(&live_cs);
     if ((handler->live_next = live_handlers)) live_handlers->live_prev = handler;
@@ -176,6 +177,11 @@ BOOL handler_single_threaded(const struct handler *handler)
 BOOL handler_remote(const struct handler *handler)
 {
     return handler->remote;
+}
+
+DWORD handler_register_flags(const struct handler *handler)
+{
+    return handler->register_flags;
 }
 
 HANDLE handler_completion_event(const struct handler *handler)

@@ -37,6 +37,7 @@ struct handler
     WCHAR server[MAX_PATH];  /* its InprocServer32, read once */
     BOOL single_threaded;  /* registered without a ThreadingModel */
     BOOL remote;           /* run by the other architecture's worker: this mirrors it */
+    DWORD register_flags;  /* SYNCMGRREGISTERFLAG_*, as registered */
     struct handler *live_prev, *live_next; /* in live_handlers, for the crash guard */
 
     CRITICAL_SECTION cs;   /* everything below */

@@ -259,6 +259,7 @@ struct registration
     WCHAR server[MAX_PATH]; /* its InprocServer32 DLL, expanded; empty if none */
     BOOL single_threaded;  /* no ThreadingModel: the main apartment only */
     BOOL other_arch;       /* registered only in the other architecture's view */
+    DWORD register_flags;  /* SYNCMGRREGISTERFLAG_*: the events it registered for */
 };
 
 /* What a session's control window may do with a request. */
@@ -299,6 +300,12 @@ extern BOOL settings_ask(const struct session *session);
 extern HKEY settings_open_choice(const struct session *session, const CLSID *handler);
 extern BOOL settings_chosen(const struct session *session, HKEY key, const GUID *item);
 extern BOOL settings_may_choose(const struct session *session, const CLSID *handler);
+extern HKEY settings_open_handler(const WCHAR *choice_key, const CLSID *handler);
+extern BOOL settings_item_chosen(HKEY key, const GUID *item, BOOL default_chosen);
+extern BOOL settings_write_item(const WCHAR *choice_key, const CLSID *handler, const GUID *item,
+        BOOL chosen);
+extern DWORD settings_read_value(const WCHAR *key_name, const WCHAR *name, DWORD default_value);
+extern BOOL settings_write_value(const WCHAR *key_name, const WCHAR *name, DWORD value);
 extern BOOL settings_write_choice(const struct session *session, const CLSID *handler,
         const GUID *item, BOOL chosen);
 
@@ -410,6 +417,7 @@ extern struct session *handler_session(const struct handler *handler);
 extern const WCHAR *handler_server(const struct handler *handler);
 extern BOOL handler_single_threaded(const struct handler *handler);
 extern BOOL handler_remote(const struct handler *handler);
+extern DWORD handler_register_flags(const struct handler *handler);
 extern void handler_set_icon(struct handler *handler, HICON icon);
 extern void handler_fail_relayed(struct handler *handler, HRESULT hr, const WCHAR *message,
         BOOL show_code);
@@ -500,6 +508,10 @@ extern void copy_name(WCHAR *dst, const WCHAR *src, unsigned int size);
 extern const WCHAR *load_message(UINT id, WCHAR *buffer, unsigned int size);
 extern void format_message(WCHAR *buffer, unsigned int size, UINT id, ...);
 
+/* guid.c */
+extern void guid_to_string(const GUID *guid, WCHAR *str);
+extern BOOL string_to_guid(const WCHAR *str, GUID *guid);
+
 /* registry.c */
 extern HRESULT read_registrations(const struct session *session, struct registration **list,
         unsigned int *count);
@@ -510,8 +522,6 @@ extern void read_item_state(HKEY settings, const GUID *item, BOOL *checked);
 extern BOOL write_item_state(const CLSID *handler, const GUID *item, BOOL checked);
 extern void prune_item_settings(const CLSID *clsid, BOOL (*keep)(const GUID *item, void *context),
         void *context);
-extern void guid_to_string(const GUID *guid, WCHAR *str);
-extern BOOL string_to_guid(const WCHAR *str, GUID *guid);
 
 /* control.c */
 extern HWND message_window_create(const WCHAR *class_name, WNDPROC proc, void *data);

@@ -41,26 +41,6 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 #define HANDLERS_KEY MOBSYNC_HANDLERS_KEY
 #define ITEMS_KEY    MOBSYNC_ITEMS_KEY
 
-void guid_to_string(const GUID *guid, WCHAR *str)
-{
-    StringFromGUID2(guid, str, 39);
-}
-
-/* Only "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}"; CLSIDFromString would also
- * take a ProgID and look it up. */
-BOOL string_to_guid(const WCHAR *str, GUID *guid)
-{
-    static const char pattern[] = "{........-....-....-....-............}";
-    unsigned int i;
-
-    if (wcslen(str) != 38) return FALSE;
-    for (i = 0; i < 38; i++)
-    {
-        if (pattern[i] == '.' ? !iswxdigit(str[i]) : str[i] != pattern[i]) return FALSE;
-    }
-    return SUCCEEDED(IIDFromString(str, guid));
-}
-
 static DWORD read_register_flags(HKEY key)
 {
     DWORD type, value, size = sizeof(value);
@@ -83,17 +63,25 @@ static BOOL selected(const struct session *session, const CLSID *clsid, DWORD fl
     return FALSE;
 }
 
-static HRESULT add_registration(struct registration **list, unsigned int *count, const CLSID *clsid)
+static HRESULT add_registration(struct registration **list, unsigned int *count, const CLSID *clsid,
+        DWORD flags)
 {
     struct registration *new_list;
     unsigned int i;
 
-    for (i = 0; i < *count; i++) if (IsEqualCLSID(&(*list)[i].clsid, clsid)) return S_OK;
+    for (i = 0; i < *count; i++)
+    {
+        if (!IsEqualCLSID(&(*list)[i].clsid, clsid)) continue;
+        /* Registered in more than one view: for what any of them says. */
+        (*list)[i].register_flags |= flags;
+        return S_OK;
+    }
     if (!(new_list = realloc(*list, (*count + 1) * sizeof(*new_list)))) return E_OUTOFMEMORY;
     *list = new_list;
     memset(&new_list[*count], 0, sizeof(new_list[*count]));
     new_list[*count].clsid = *clsid;
     new_list[*count].registered = TRUE;
+    new_list[*count].register_flags = flags;
     ++*count;
     return S_OK;
 }
@@ -130,7 +118,7 @@ static HRESULT read_handlers(const struct session *session, HKEY root, REGSAM vi
         if (RegOpenKeyExW(key, name, 0, KEY_QUERY_VALUE, &handler_key)) continue;
         flags = read_register_flags(handler_key);
         RegCloseKey(handler_key);
-        if (selected(session, &clsid, flags)) hr = add_registration(list, count, &clsid);
+        if (selected(session, &clsid, flags)) hr = add_registration(list, count, &clsid, flags);
     }
     RegCloseKey(key);
     return hr;
@@ -176,7 +164,7 @@ HRESULT read_registrations(const struct session *session, struct registration **
         for (j = 0; j < registered; j++)
             if (IsEqualCLSID(&(*list)[j].clsid, &session->only_handlers[i])) break;
         if (j < registered) continue;
-        if (FAILED(hr = add_registration(list, count, &session->only_handlers[i]))) goto failed;
+        if (FAILED(hr = add_registration(list, count, &session->only_handlers[i], 0))) goto failed;
         if (*count > registered) (*list)[*count - 1].registered = FALSE;
     }
     for (i = 0; i < *count; i++)
@@ -264,24 +252,7 @@ void read_item_state(HKEY settings, const GUID *item, BOOL *checked)
  * /sync read it: a REG_DWORD per item, 1 checked, 0 not. */
 BOOL write_item_state(const CLSID *handler, const GUID *item, BOOL checked)
 {
-    WCHAR key_name[ARRAYSIZE(ITEMS_KEY) + 40], name[39];
-    DWORD value = checked ? 1 : 0;
-    LSTATUS ret;
-    HKEY key;
-
-    wcscpy(key_name, ITEMS_KEY L"\\");
-    guid_to_string(handler, key_name + wcslen(key_name));
-    if ((ret = RegCreateKeyExW(HKEY_CURRENT_USER, key_name, 0, NULL, 0, KEY_SET_VALUE, NULL, &key,
-                               NULL)))
-    {
-        WARN("Cannot create %s: error %ld.\n", debugstr_w(key_name), ret);
-        return FALSE;
-    }
-    guid_to_string(item, name);
-    ret = RegSetValueExW(key, name, 0, REG_DWORD, (const BYTE *)&value, sizeof(value));
-    RegCloseKey(key);
-    if (ret) WARN("Cannot write %s: error %ld.\n", debugstr_w(name), ret);
-    return !ret;
+    return settings_write_item(ITEMS_KEY, handler, item, checked);
 }
 
 /* After a complete enumeration (not S_SYNCMGR_MISSINGITEMS), the settings of

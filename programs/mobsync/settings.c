@@ -83,38 +83,46 @@ static DWORD read_dword(HKEY key, const WCHAR *name, DWORD default_value)
  * session's event, 0 when absent. */
 BOOL settings_ask(const struct session *session)
 {
-    BOOL ask = FALSE;
+    if (!session->choice_key[0]) return FALSE;
+    return settings_read_value(session->choice_key, L"Ask", 0) != 0;
+}
+
+/* The handler's subkey of a choice (an event's or a schedule's key under
+ * HKCU), or NULL: not configured. */
+HKEY settings_open_handler(const WCHAR *choice_key, const CLSID *handler)
+{
+    WCHAR name[MAX_PATH + 40];
     HKEY key;
 
-    if (!session->choice_key[0]) return FALSE;
-    if (RegOpenKeyExW(HKEY_CURRENT_USER, session->choice_key, 0, KEY_QUERY_VALUE, &key)) return FALSE;
-    ask = read_dword(key, L"Ask", 0) != 0;
-    RegCloseKey(key);
-    return ask;
+    if (!choice_key[0]) return NULL;
+    swprintf(name, ARRAYSIZE(name), L"%ls\\", choice_key);
+    guid_to_string(handler, name + wcslen(name));
+    if (RegOpenKeyExW(HKEY_CURRENT_USER, name, 0, KEY_QUERY_VALUE, &key)) return NULL;
+    return key;
 }
 
 /* The handler's subkey of the session's choice, or NULL: not configured. */
 HKEY settings_open_choice(const struct session *session, const CLSID *handler)
 {
-    WCHAR name[MAX_PATH + 40];
-    HKEY key;
+    return settings_open_handler(session->choice_key, handler);
+}
 
-    if (!session->choice_key[0]) return NULL;
-    swprintf(name, ARRAYSIZE(name), L"%ls\\", session->choice_key);
-    StringFromGUID2(handler, name + wcslen(name), 39);
-    if (RegOpenKeyExW(HKEY_CURRENT_USER, name, 0, KEY_QUERY_VALUE, &key)) return NULL;
-    return key;
+/* Whether an item is chosen in a handler's subkey; for a handler never
+ * configured (key NULL), default_chosen. */
+BOOL settings_item_chosen(HKEY key, const GUID *item, BOOL default_chosen)
+{
+    WCHAR name[39];
+
+    if (!key) return default_chosen;
+    guid_to_string(item, name);
+    return read_dword(key, name, 0) != 0;
 }
 
 /* Whether the item is chosen: by its value in the handler's subkey, or, for
  * a handler never configured (key NULL), by the session's default. */
 BOOL settings_chosen(const struct session *session, HKEY key, const GUID *item)
 {
-    WCHAR name[39];
-
-    if (!key) return session->choice_default;
-    StringFromGUID2(item, name, ARRAYSIZE(name));
-    return read_dword(key, name, 0) != 0;
+    return settings_item_chosen(key, item, session->choice_default);
 }
 
 /* Whether the session may choose any item of the handler: loading one it
@@ -141,24 +149,58 @@ BOOL settings_may_choose(const struct session *session, const CLSID *handler)
     return ret;
 }
 
-/* What the person checked in the choice dialog of a run that asked first,
- * kept as the event's choice: from then on the handler is configured. */
-BOOL settings_write_choice(const struct session *session, const CLSID *handler, const GUID *item,
-        BOOL chosen)
+/* An item's value in a handler's subkey of a choice, the subkey made when
+ * it is not there: from then on the handler is configured. */
+BOOL settings_write_item(const WCHAR *choice_key, const CLSID *handler, const GUID *item, BOOL chosen)
 {
     WCHAR key_name[MAX_PATH + 40], name[39];
     DWORD value = chosen ? 1 : 0;
     LSTATUS ret;
     HKEY key;
 
-    swprintf(key_name, ARRAYSIZE(key_name), L"%ls\\", session->choice_key);
-    StringFromGUID2(handler, key_name + wcslen(key_name), 39);
+    swprintf(key_name, ARRAYSIZE(key_name), L"%ls\\", choice_key);
+    guid_to_string(handler, key_name + wcslen(key_name));
     if ((ret = RegCreateKeyExW(HKEY_CURRENT_USER, key_name, 0, NULL, 0, KEY_SET_VALUE, NULL, &key, NULL)))
     {
         WARN("Cannot create %s: error %ld.\n", debugstr_w(key_name), ret);
         return FALSE;
     }
-    StringFromGUID2(item, name, ARRAYSIZE(name));
+    guid_to_string(item, name);
+    ret = RegSetValueExW(key, name, 0, REG_DWORD, (const BYTE *)&value, sizeof(value));
+    RegCloseKey(key);
+    return !ret;
+}
+
+/* What the person checked in the choice dialog of a run that asked first,
+ * kept as the event's choice. */
+BOOL settings_write_choice(const struct session *session, const CLSID *handler, const GUID *item,
+        BOOL chosen)
+{
+    return settings_write_item(session->choice_key, handler, item, chosen);
+}
+
+/* A REG_DWORD of a key under HKCU, default_value when absent or not one. */
+DWORD settings_read_value(const WCHAR *key_name, const WCHAR *name, DWORD default_value)
+{
+    DWORD value = default_value;
+    HKEY key;
+
+    if (RegOpenKeyExW(HKEY_CURRENT_USER, key_name, 0, KEY_QUERY_VALUE, &key)) return default_value;
+    value = read_dword(key, name, default_value);
+    RegCloseKey(key);
+    return value;
+}
+
+BOOL settings_write_value(const WCHAR *key_name, const WCHAR *name, DWORD value)
+{
+    LSTATUS ret;
+    HKEY key;
+
+    if ((ret = RegCreateKeyExW(HKEY_CURRENT_USER, key_name, 0, NULL, 0, KEY_SET_VALUE, NULL, &key, NULL)))
+    {
+        WARN("Cannot create %s: error %ld.\n", debugstr_w(key_name), ret);
+        return FALSE;
+    }
     ret = RegSetValueExW(key, name, 0, REG_DWORD, (const BYTE *)&value, sizeof(value));
     RegCloseKey(key);
     return !ret;
