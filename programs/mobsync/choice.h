@@ -43,6 +43,7 @@ struct choice
 };
 
 /* choice_list.c */
+extern void choice_take_icons(HIMAGELIST images, struct choice_handler *ch);
 extern void choice_refresh(struct choice *choice);
 extern BOOL choice_properties_target(const struct choice *choice, unsigned int *index, GUID *item);
 extern void choice_update_controls(struct choice *choice);

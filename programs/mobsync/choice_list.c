@@ -125,12 +125,12 @@ static void set_box(struct choice *choice, int row, int box)
 }
 
 /* The view's icons into the image list, over the handler's earlier ones. */
-static void take_icons(struct choice *choice, struct choice_handler *ch)
+void choice_take_icons(HIMAGELIST images, struct choice_handler *ch)
 {
     unsigned int i;
     int *icons;
 
-    if (ch->view.icon) ch->icon = ImageList_ReplaceIcon(choice->images, ch->icon, ch->view.icon);
+    if (ch->view.icon) ch->icon = ImageList_ReplaceIcon(images, ch->icon, ch->view.icon);
     if (ch->view.item_icon_count > ch->item_icon_count)
     {
         if (!(icons = realloc(ch->item_icons, ch->view.item_icon_count * sizeof(*icons)))) return;
@@ -140,7 +140,7 @@ static void take_icons(struct choice *choice, struct choice_handler *ch)
     }
     for (i = 0; i < ch->view.item_icon_count; i++)
         if (ch->view.item_icons[i])
-            ch->item_icons[i] = ImageList_ReplaceIcon(choice->images, ch->item_icons[i],
+            ch->item_icons[i] = ImageList_ReplaceIcon(images, ch->item_icons[i],
                                                       ch->view.item_icons[i]);
 }
 
@@ -291,7 +291,7 @@ void choice_refresh(struct choice *choice)
         handler_view_free(&ch->view);
         ch->view = view;
         read_stored_states(choice->session, ch);
-        take_icons(choice, ch);
+        choice_take_icons(choice->images, ch);
         rebuild(choice, i);
     }
     if (changed && had_selection)

@@ -63,6 +63,39 @@ static void show_properties(struct choice *choice)
     EnableWindow(choice->window, FALSE);
 }
 
+/* Setup: Synchronization Settings in a process of its own (it loads the
+ * handlers again, for settings), for the handlers this dialog shows. */
+static void open_setup(struct choice *choice)
+{
+    const struct session *session = choice->session;
+    PROCESS_INFORMATION info;
+    STARTUPINFOW startup;
+    WCHAR path[MAX_PATH], *line, *end;
+    unsigned int i;
+    size_t size;
+
+    if (!GetModuleFileNameW(NULL, path, ARRAYSIZE(path))) return;
+    size = wcslen(path) + 16 + session->only_handler_count * 50;
+    if (!(line = malloc(size * sizeof(WCHAR)))) return;
+    end = line + swprintf(line, size, L"\"%ls\" /setup", path);
+    for (i = 0; i < session->only_handler_count; i++)
+    {
+        wcscpy(end, L" /handler:");
+        guid_to_string(&session->only_handlers[i], end + wcslen(end));
+        end += wcslen(end);
+    }
+    memset(&startup, 0, sizeof(startup));
+    startup.cb = sizeof(startup);
+    TRACE("Starting %s.\n", debugstr_w(line));
+    if (CreateProcessW(path, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info))
+    {
+        CloseHandle(info.hThread);
+        CloseHandle(info.hProcess);
+    }
+    else WARN("Cannot start %s: error %lu.\n", debugstr_w(line), GetLastError());
+    free(line);
+}
+
 static void layout(struct choice *choice, int width, int height)
 {
     RECT rect;
@@ -153,6 +186,9 @@ static INT_PTR CALLBACK dialog_proc(HWND window, UINT msg, WPARAM wparam, LPARAM
             return TRUE;
         case IDC_CHOICE_PROPERTIES:
             show_properties(choice);
+            return TRUE;
+        case IDC_CHOICE_SETUP:
+            open_setup(choice);
             return TRUE;
         }
         break;

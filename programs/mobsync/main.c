@@ -106,6 +106,7 @@ struct command
     const WCHAR *event;      /* the event's switch, as given */
     enum control_action control;
     GUID skip_item;
+    BOOL setup;              /* /setup: Synchronization Settings */
 };
 
 /* A switch that sets the command (one at most); FALSE if it is none. */
@@ -150,6 +151,8 @@ static BOOL parse_command(struct command *cmd, const WCHAR *name, const WCHAR *v
         /* Its items are those it names; checked when it runs. */
         cmd->schedule = value;
     }
+    else if (!wcsicmp(name, L"setup") && !value)
+        cmd->setup = TRUE;
     else if (!wcsicmp(name, L"skip") && value && string_to_guid(value, &cmd->skip_item))
         cmd->control = CONTROL_SKIP;
     else if (!wcsicmp(name, L"stop") && !value)
@@ -340,6 +343,14 @@ int __cdecl wmain(int argc, WCHAR *argv[])
         ret = run_window_request(cmd.window);
     else if (cmd.control)
         ret = run_control(cmd.control, cmd.handlers, cmd.handler_count, &cmd.skip_item);
+    else if (cmd.setup)
+    {
+        cmd.options.only_handlers = cmd.handlers;
+        cmd.options.only_handler_count = cmd.handler_count;
+        CoInitializeEx(NULL, COINIT_MULTITHREADED);
+        ret = run_setup(&cmd.options);
+        CoUninitialize();
+    }
     else if (cmd.invoke)
     {
         CoInitializeEx(NULL, COINIT_MULTITHREADED);

@@ -293,6 +293,31 @@ extern unsigned int session_stop(struct session *session, const GUID *clsid);
 /* launch.c */
 extern void launch_handlers(struct session *session, DWORD timeout_ms);
 
+/* A stored schedule (schedules.c). */
+enum schedule_recurrence
+{
+    SCHEDULE_ONCE, SCHEDULE_DAILY, SCHEDULE_WEEKDAYS, SCHEDULE_EVERY_DAYS
+};
+
+struct schedule
+{
+    WCHAR name[MOBSYNC_MAX_SCHEDULE_NAME + 1];
+    FILETIME start;        /* UTC */
+    DWORD recurrence;      /* enum schedule_recurrence */
+    DWORD days;            /* SCHEDULE_EVERY_DAYS: 1 to 365 */
+};
+
+/* schedules.c */
+extern BOOL schedule_name_valid(const WCHAR *name);
+extern void schedule_key(const WCHAR *name, WCHAR *key, unsigned int size);
+extern BOOL schedule_read(const WCHAR *name, struct schedule *schedule);
+extern struct schedule *schedule_read_all(unsigned int *count);
+extern BOOL schedule_write(const struct schedule *schedule);
+extern BOOL schedule_delete(const WCHAR *name);
+
+/* setup.c */
+extern int run_setup(const struct session *options);
+
 /* settings.c */
 extern BOOL settings_event(struct session *session, DWORD register_flag);
 extern BOOL settings_schedule(struct session *session, const WCHAR *name);

@@ -71,3 +71,54 @@
 #define IDC_PROGRESS_ITEMS      214
 #define IDC_PROGRESS_RESULTS    215
 #define IDC_PROGRESS_SKIP       216
+
+/* Synchronization Settings */
+#define IDD_SETUP               220
+#define IDC_SETUP_TABS          221
+#define IDC_SETUP_STATUS        222
+#define IDC_SETUP_APPLY         223
+#define IDC_SETUP_LOGON_TEXT    224
+#define IDC_SETUP_LOGON_LIST    225
+#define IDC_SETUP_LOGON         226
+#define IDC_SETUP_LOGOFF        227
+#define IDC_SETUP_ASK           228
+#define IDC_SETUP_IDLE_TEXT     229
+#define IDC_SETUP_IDLE_LIST     230
+#define IDC_SETUP_IDLE          231
+#define IDC_SETUP_ADVANCED      232
+#define IDC_SETUP_SCHEDULE_TEXT 233
+#define IDC_SETUP_SCHEDULES     234
+#define IDC_SETUP_ADD           235
+#define IDC_SETUP_EDIT          236
+#define IDC_SETUP_REMOVE        237
+
+/* its Advanced idle settings */
+#define IDD_IDLE                250
+#define IDC_IDLE_WAIT           251
+#define IDC_IDLE_REPEAT         252
+#define IDC_IDLE_REPEAT_MINUTES 253
+#define IDC_IDLE_BATTERY        254
+#define IDC_IDLE_ERROR          255
+
+/* a schedule */
+#define IDD_SCHEDULE            260
+#define IDC_SCHEDULE_NAME       261
+#define IDC_SCHEDULE_LIST       262
+#define IDC_SCHEDULE_DATE       263
+#define IDC_SCHEDULE_TIME       264
+#define IDC_SCHEDULE_REPEAT     265
+#define IDC_SCHEDULE_DAYS       266
+#define IDC_SCHEDULE_ERROR      267
+
+#define IDS_SETUP_TAB_LOGON     270
+#define IDS_SETUP_TAB_IDLE      271
+#define IDS_SETUP_TAB_SCHEDULED 272
+#define IDS_SETUP_NO_DISPLAY    273
+#define IDS_SCHEDULE_STARTS     274
+#define IDS_SCHEDULE_REPEATS    275
+#define IDS_RECURRENCE_FIRST    276 /* + Recurrence (0 once .. 3 every N days): the list; + 4 + it: the editor */
+#define IDS_SCHEDULE_BAD_NAME   285
+#define IDS_SCHEDULE_EXISTS     286
+#define IDS_SCHEDULE_BAD_DAYS   287
+#define IDS_IDLE_BAD_MINUTES    288
+#define IDS_SCHEDULE_NOT_SAVED  289

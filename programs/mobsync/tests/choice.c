@@ -357,7 +357,7 @@ static void test_list(void)
     ok(!properties_enabled(dialog, 6), "Properties enabled for an item without.\n");
     ok(!properties_enabled(dialog, 8), "Properties enabled for a handler without.\n");
     ok(!properties_enabled(dialog, 10), "Properties enabled for an error.\n");
-    ok(!IsWindowEnabled(GetDlgItem(dialog, IDC_CHOICE_SETUP)), "Setup enabled.\n");
+    ok(IsWindowEnabled(GetDlgItem(dialog, IDC_CHOICE_SETUP)), "Setup disabled.\n");
 
     /* Close: every handler released, none synchronized. */
     DeleteFileA(log_path);
@@ -794,8 +794,8 @@ static void ok_layout(HWND dialog, const char *what)
     }
 }
 
-/* The keyboard: Tab goes list, Properties, Synchronize, Close (Setup is
- * disabled); Esc closes; Enter synchronizes. Resizing moves the buttons
+/* The keyboard: Tab goes list, Properties, Setup, Synchronize, Close; Esc
+ * closes; Enter synchronizes. Resizing moves the buttons
  * and grows the list, never below the first size; at 144 DPI everything
  * is half again as large and still fits. */
 static void test_keyboard_and_layout(void)
@@ -815,8 +815,11 @@ static void test_keyboard_and_layout(void)
     ok(GetNextDlgTabItem(dialog, control, FALSE) == GetDlgItem(dialog, IDC_CHOICE_PROPERTIES),
        "after the list: %p.\n", GetNextDlgTabItem(dialog, control, FALSE));
     control = GetDlgItem(dialog, IDC_CHOICE_PROPERTIES);
-    ok(GetNextDlgTabItem(dialog, control, FALSE) == GetDlgItem(dialog, IDC_CHOICE_SYNC),
+    ok(GetNextDlgTabItem(dialog, control, FALSE) == GetDlgItem(dialog, IDC_CHOICE_SETUP),
        "after Properties: %p.\n", GetNextDlgTabItem(dialog, control, FALSE));
+    control = GetDlgItem(dialog, IDC_CHOICE_SETUP);
+    ok(GetNextDlgTabItem(dialog, control, FALSE) == GetDlgItem(dialog, IDC_CHOICE_SYNC),
+       "after Setup: %p.\n", GetNextDlgTabItem(dialog, control, FALSE));
     control = GetDlgItem(dialog, IDC_CHOICE_SYNC);
     ok(GetNextDlgTabItem(dialog, control, FALSE) == GetDlgItem(dialog, IDCANCEL),
        "after Synchronize: %p.\n", GetNextDlgTabItem(dialog, control, FALSE));

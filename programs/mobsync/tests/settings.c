@@ -1,0 +1,262 @@
+/*
+ * Tests of Synchronization Settings (mobsync /setup): what it shows of the
+ * store, what it saves, and that the switches then synchronize exactly
+ * that. The dialog is another process's, driven through window messages.
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this program; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+#include "mobsync_test.h"
+#include "dialog_test.h"
+
+/* The dialogs' controls (programs/mobsync/resource.h). */
+#define IDC_CHOICE_STATUS       203
+#define IDC_CHOICE_SETUP        205
+#define IDC_SETUP_TABS          221
+#define IDC_SETUP_STATUS        222
+#define IDC_SETUP_LOGON_LIST    225
+#define IDC_SETUP_LOGON         226
+#define IDC_SETUP_LOGOFF        227
+#define IDC_SETUP_ASK           228
+#define IDC_SETUP_IDLE_LIST     230
+#define IDC_SETUP_IDLE          231
+#define IDC_SETUP_SCHEDULES     234
+#define IDC_SETUP_ADD           235
+#define IDC_SCHEDULE_NAME       261
+#define IDC_SCHEDULE_LIST       262
+#define IDC_SCHEDULE_REPEAT     265
+
+static const WCHAR setup_title[] = L"Synchronization Settings";
+
+static int box(HWND dialog, int id, int row)
+{
+    return (SendDlgItemMessageW(dialog, id, LVM_GETITEMSTATE, row, LVIS_STATEIMAGEMASK) & LVIS_STATEIMAGEMASK) >> 12;
+}
+
+static BOOL checked(HWND dialog, int id)
+{
+    return SendDlgItemMessageW(dialog, id, BM_GETCHECK, 0, 0) == BST_CHECKED;
+}
+
+static DWORD stored(const char *key, int n, int i)
+{
+    DWORD value = ~0u, size = sizeof(value), type;
+    char name[MAX_PATH];
+    HKEY hkey;
+
+    sprintf(name, "Software\\mobsync\\%s\\%s", key, handler_str(n));
+    if (RegOpenKeyExA(HKEY_CURRENT_USER, name, 0, KEY_QUERY_VALUE, &hkey)) return ~0u;
+    if (RegQueryValueExA(hkey, item_str(n, i), NULL, &type, (BYTE *)&value, &size) || type != REG_DWORD)
+        value = ~0u;
+    RegCloseKey(hkey);
+    return value;
+}
+
+static DWORD setting(const char *key, const char *value_name)
+{
+    DWORD value = ~0u, size = sizeof(value), type;
+    char name[MAX_PATH];
+    HKEY hkey;
+
+    sprintf(name, "Software\\mobsync\\%s", key);
+    if (RegOpenKeyExA(HKEY_CURRENT_USER, name, 0, KEY_QUERY_VALUE, &hkey)) return ~0u;
+    if (RegQueryValueExA(hkey, value_name, NULL, &type, (BYTE *)&value, &size) || type != REG_DWORD)
+        value = ~0u;
+    RegCloseKey(hkey);
+    return value;
+}
+
+static void show_tab(HWND dialog, int tab)
+{
+    SendDlgItemMessageW(dialog, IDC_SETUP_TABS, TCM_SETCURFOCUS, tab, 0);
+}
+
+/* What Initialize the settings dialog gives, what it shows of values
+ * written by hand, what it saves, and the switches after. */
+static void test_settings(void)
+{
+    struct mobsync_run run;
+    HWND dialog, editor;
+    char text[300];
+    DWORD pid;
+
+    register_handler_ex(0x01, TEST_DLL, "Apartment", SYNCMGRREGISTERFLAG_CONNECT
+                        | SYNCMGRREGISTERFLAG_PENDINGDISCONNECT | SYNCMGRREGISTERFLAG_IDLE);
+    delete_item_settings(0x01);
+    delete_settings_store();
+    /* Written by hand: logon chooses item 2 only, asks first; idle is off;
+     * idle never chose anything (all of it counts as chosen). */
+    set_choice("Events\\Logon", 0x01, 1, 0);
+    set_choice("Events\\Logon", 0x01, 2, 1);
+    set_choice("Events\\Logon", 0x01, 3, 0);
+    set_setting("Events\\Logon", "Ask", 1);
+    set_setting("Events\\Idle", "Enabled", 0);
+    DeleteFileA(log_path);
+    if (!start_mobsync(wine_dbg_sprintf("/setup%s", only(1, 0x01)), &run)) goto done;
+    pid = GetProcessId(run.process);
+    dialog = wait_for_window(pid, setup_title, IDC_SETUP_STATUS);
+    ok(dialog != NULL, "no Synchronization Settings.\n");
+    if (!dialog)
+    {
+        TerminateProcess(run.process, 1);
+        finish_mobsync(&run);
+        goto done;
+    }
+    /* Handlers are told the manager only configures. */
+    ok(!strcmp(initialize_call(0x01), "Initialize reserved=0 flags=00000100 cookie=0:811c9dc5"),
+       "got \"%s\".\n", initialize_call(0x01));
+    ok(SendDlgItemMessageW(dialog, IDC_SETUP_LOGON_LIST, LVM_GETITEMCOUNT, 0, 0) == 4, "%Id rows.\n",
+       SendDlgItemMessageW(dialog, IDC_SETUP_LOGON_LIST, LVM_GETITEMCOUNT, 0, 0));
+    ok(box(dialog, IDC_SETUP_LOGON_LIST, 0) == 1, "handler box %d.\n", box(dialog, IDC_SETUP_LOGON_LIST, 0));
+    ok(box(dialog, IDC_SETUP_LOGON_LIST, 1) == 1, "item 1 box %d.\n", box(dialog, IDC_SETUP_LOGON_LIST, 1));
+    ok(box(dialog, IDC_SETUP_LOGON_LIST, 2) == 2, "item 2 box %d.\n", box(dialog, IDC_SETUP_LOGON_LIST, 2));
+    ok(box(dialog, IDC_SETUP_LOGON_LIST, 3) == 1, "item 3 box %d.\n", box(dialog, IDC_SETUP_LOGON_LIST, 3));
+    ok(checked(dialog, IDC_SETUP_ASK), "Ask not checked.\n");
+    ok(checked(dialog, IDC_SETUP_LOGON) && checked(dialog, IDC_SETUP_LOGOFF), "logon/logoff not enabled.\n");
+    ok(!checked(dialog, IDC_SETUP_IDLE), "idle enabled.\n");
+    ok(box(dialog, IDC_SETUP_IDLE_LIST, 1) == 2 && box(dialog, IDC_SETUP_IDLE_LIST, 3) == 2,
+       "idle's never-configured items not all chosen: %d %d.\n", box(dialog, IDC_SETUP_IDLE_LIST, 1),
+       box(dialog, IDC_SETUP_IDLE_LIST, 3));
+    ok(IsWindowVisible(GetDlgItem(dialog, IDC_SETUP_LOGON_LIST))
+       && !IsWindowVisible(GetDlgItem(dialog, IDC_SETUP_IDLE_LIST)), "not on the Logon/Logoff tab.\n");
+    save_dialog(dialog, "settings_logon");
+
+    /* Item 1 chosen too, Ask cleared; idle: only item 3, and on. */
+    list_set_state(GetDlgItem(dialog, IDC_SETUP_LOGON_LIST), 1, INDEXTOSTATEIMAGEMASK(2), LVIS_STATEIMAGEMASK);
+    SendDlgItemMessageW(dialog, IDC_SETUP_ASK, BM_CLICK, 0, 0);
+    ok(!checked(dialog, IDC_SETUP_ASK), "Ask still checked.\n");
+    ok(setting("Events\\Logon", "Ask") == 1, "saved before OK.\n");
+    show_tab(dialog, 1);
+    ok(IsWindowVisible(GetDlgItem(dialog, IDC_SETUP_IDLE_LIST))
+       && !IsWindowVisible(GetDlgItem(dialog, IDC_SETUP_LOGON_LIST)), "not on the On Idle tab.\n");
+    list_set_state(GetDlgItem(dialog, IDC_SETUP_IDLE_LIST), 0, INDEXTOSTATEIMAGEMASK(1), LVIS_STATEIMAGEMASK);
+    list_set_state(GetDlgItem(dialog, IDC_SETUP_IDLE_LIST), 3, INDEXTOSTATEIMAGEMASK(2), LVIS_STATEIMAGEMASK);
+    ok(box(dialog, IDC_SETUP_IDLE_LIST, 1) == 1 && box(dialog, IDC_SETUP_IDLE_LIST, 3) == 2,
+       "idle boxes %d %d.\n", box(dialog, IDC_SETUP_IDLE_LIST, 1), box(dialog, IDC_SETUP_IDLE_LIST, 3));
+    SendDlgItemMessageW(dialog, IDC_SETUP_IDLE, BM_CLICK, 0, 0);
+    save_dialog(dialog, "settings_idle");
+
+    /* A schedule: item 1 only. */
+    show_tab(dialog, 2);
+    ok(IsWindowVisible(GetDlgItem(dialog, IDC_SETUP_SCHEDULES)), "not on the Scheduled tab.\n");
+    PostMessageW(GetDlgItem(dialog, IDC_SETUP_ADD), BM_CLICK, 0, 0);
+    editor = wait_for_window(pid, L"Scheduled Synchronization", 0);
+    ok(editor != NULL, "no schedule editor.\n");
+    if (editor)
+    {
+        SendDlgItemMessageW(editor, IDC_SCHEDULE_NAME, WM_SETTEXT, 0, (LPARAM)L"nightly");
+        ok(SendDlgItemMessageW(editor, IDC_SCHEDULE_LIST, LVM_GETITEMCOUNT, 0, 0) == 4, "%Id editor rows.\n",
+           SendDlgItemMessageW(editor, IDC_SCHEDULE_LIST, LVM_GETITEMCOUNT, 0, 0));
+        ok(box(editor, IDC_SCHEDULE_LIST, 1) == 1, "a new schedule chose item 1.\n");
+        GetDlgItemTextA(editor, IDC_SCHEDULE_REPEAT, text, sizeof(text));
+        ok(!strcmp(text, "Every day"), "a new schedule repeats \"%s\".\n", text);
+        list_set_state(GetDlgItem(editor, IDC_SCHEDULE_LIST), 1, INDEXTOSTATEIMAGEMASK(2), LVIS_STATEIMAGEMASK);
+        save_dialog(editor, "settings_schedule");
+        SendMessageW(GetDlgItem(editor, IDOK), BM_CLICK, 0, 0);
+    }
+    wait_for_window(pid, setup_title, 0);
+    ok(stored("Schedules\\nightly", 0x01, 1) == 1 && stored("Schedules\\nightly", 0x01, 2) == 0,
+       "schedule items %lu %lu.\n", stored("Schedules\\nightly", 0x01, 1), stored("Schedules\\nightly", 0x01, 2));
+    ok(setting("Schedules\\nightly", "Recurrence") == 1, "recurrence %lu.\n", setting("Schedules\\nightly", "Recurrence"));
+    ok(SendDlgItemMessageW(dialog, IDC_SETUP_SCHEDULES, LVM_GETITEMCOUNT, 0, 0) == 1, "%Id schedules listed.\n",
+       SendDlgItemMessageW(dialog, IDC_SETUP_SCHEDULES, LVM_GETITEMCOUNT, 0, 0));
+    list_text(GetDlgItem(dialog, IDC_SETUP_SCHEDULES), 0, 0, text, sizeof(text));
+    ok(!strcmp(text, "nightly"), "schedule \"%s\".\n", text);
+    list_text(GetDlgItem(dialog, IDC_SETUP_SCHEDULES), 0, 2, text, sizeof(text));
+    ok(!strcmp(text, "Every day"), "repeats \"%s\".\n", text);
+    save_dialog(dialog, "settings_scheduled");
+
+    SendMessageW(GetDlgItem(dialog, IDOK), BM_CLICK, 0, 0);
+    finish_mobsync(&run);
+    ok(exit_code == 0, "exit code %lu.\n", exit_code);
+    ok(has_call(0x01, "SetProgressCallback NULL"), "the handler was not released.\n");
+    ok(stored("Events\\Logon", 0x01, 1) == 1 && stored("Events\\Logon", 0x01, 2) == 1
+       && stored("Events\\Logon", 0x01, 3) == 0, "logon %lu %lu %lu.\n", stored("Events\\Logon", 0x01, 1),
+       stored("Events\\Logon", 0x01, 2), stored("Events\\Logon", 0x01, 3));
+    ok(stored("Events\\Logoff", 0x01, 1) == 1 && stored("Events\\Logoff", 0x01, 3) == 0,
+       "logoff %lu %lu.\n", stored("Events\\Logoff", 0x01, 1), stored("Events\\Logoff", 0x01, 3));
+    ok(setting("Events\\Logon", "Ask") == 0 && setting("Events\\Logoff", "Ask") == 0, "Ask %lu %lu.\n",
+       setting("Events\\Logon", "Ask"), setting("Events\\Logoff", "Ask"));
+    ok(setting("Events\\Idle", "Enabled") == 1, "idle Enabled %lu.\n", setting("Events\\Idle", "Enabled"));
+    ok(setting("Events\\Idle", "WaitMinutes") == 15, "WaitMinutes %lu.\n", setting("Events\\Idle", "WaitMinutes"));
+    ok(stored("Events\\Idle", 0x01, 1) == 0 && stored("Events\\Idle", 0x01, 3) == 1, "idle %lu %lu.\n",
+       stored("Events\\Idle", 0x01, 1), stored("Events\\Idle", 0x01, 3));
+
+    /* The switches synchronize what was saved, with their events' flags. */
+    if (run_mobsync("/logon"))
+    {
+        ok(!strcmp(initialize_call(0x01), "Initialize reserved=0 flags=00000001 cookie=0:811c9dc5"),
+           "got \"%s\".\n", initialize_call(0x01));
+        ok(has_line(result_line("succeeded", 0x01, 1)) && has_line(result_line("succeeded", 0x01, 2))
+           && !strcmp(last_line(), "2 succeeded, 0 failed, 0 skipped"), "/logon:\n%s", output);
+    }
+    if (run_mobsync("/logoff"))
+    {
+        ok(!strcmp(initialize_call(0x01), "Initialize reserved=0 flags=00000002 cookie=0:811c9dc5"),
+           "got \"%s\".\n", initialize_call(0x01));
+        ok(!strcmp(last_line(), "2 succeeded, 0 failed, 0 skipped"), "/logoff:\n%s", output);
+    }
+    if (run_mobsync("/idle"))
+    {
+        ok(!strcmp(initialize_call(0x01), "Initialize reserved=0 flags=00000004 cookie=0:811c9dc5"),
+           "got \"%s\".\n", initialize_call(0x01));
+        ok(has_line(result_line("succeeded", 0x01, 3)) && !strcmp(last_line(), "1 succeeded, 0 failed, 0 skipped"),
+           "/idle:\n%s", output);
+    }
+    if (run_mobsync("/schedule:nightly"))
+    {
+        ok(!strcmp(initialize_call(0x01), "Initialize reserved=0 flags=00000006 cookie=0:811c9dc5"),
+           "got \"%s\".\n", initialize_call(0x01));
+        ok(has_line(result_line("succeeded", 0x01, 1)) && !strcmp(last_line(), "1 succeeded, 0 failed, 0 skipped"),
+           "/schedule:nightly:\n%s", output);
+    }
+
+done:
+    delete_settings_store();
+    unregister_handler(0x01);
+}
+
+/* Setup in Items to Synchronize opens Synchronization Settings. */
+static void test_setup_button(void)
+{
+    struct mobsync_run run;
+    HWND choice, setup;
+
+    register_handler(0x01);
+    if (!start_mobsync(only(1, 0x01), &run)) goto done;
+    choice = wait_for_window(GetProcessId(run.process), L"Items to Synchronize", IDC_CHOICE_STATUS);
+    ok(choice != NULL, "no Items to Synchronize.\n");
+    if (choice)
+    {
+        SendMessageW(GetDlgItem(choice, IDC_CHOICE_SETUP), BM_CLICK, 0, 0);
+        setup = wait_for_window(0, setup_title, IDC_SETUP_STATUS);
+        ok(setup != NULL, "Setup opened no Synchronization Settings.\n");
+        if (setup) SendMessageW(GetDlgItem(setup, IDCANCEL), BM_CLICK, 0, 0);
+        SendMessageW(GetDlgItem(choice, IDCANCEL), BM_CLICK, 0, 0);
+    }
+    else TerminateProcess(run.process, 1);
+    finish_mobsync(&run);
+done:
+    unregister_handler(0x01);
+}
+
+START_TEST(settings)
+{
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    init_test();
+    test_settings();
+    test_setup_button();
+    CoUninitialize();
+}
