@@ -44,6 +44,10 @@ struct choice
 
 /* choice_list.c */
 extern void choice_take_icons(HIMAGELIST images, struct choice_handler *ch);
+extern void format_local_time(const FILETIME *time, DWORD time_flags, WCHAR *buffer, unsigned int size);
+extern void list_insert_row(HWND list, int row, const WCHAR *text, int image, int indent, int box,
+        const WCHAR *column2);
+extern void list_set_box(HWND list, int row, int box);
 extern void choice_refresh(struct choice *choice);
 extern BOOL choice_properties_target(const struct choice *choice, unsigned int *index, GUID *item);
 extern void choice_update_controls(struct choice *choice);

@@ -79,7 +79,9 @@ static int handler_box(const struct handler_view *view)
     return BOX_CHECKED;
 }
 
-static void format_time(const FILETIME *time, WCHAR *buffer, unsigned int size)
+/* A UTC time as the user reads it: short date and time, local; the time
+ * formatted with time_flags (TIME_NOSECONDS, say). */
+void format_local_time(const FILETIME *time, DWORD time_flags, WCHAR *buffer, unsigned int size)
 {
     SYSTEMTIME utc, local;
     int len;
@@ -90,11 +92,12 @@ static void format_time(const FILETIME *time, WCHAR *buffer, unsigned int size)
     len = GetDateFormatW(LOCALE_USER_DEFAULT, DATE_SHORTDATE, &local, NULL, buffer, size);
     if (len <= 0 || (unsigned int)len >= size) return;
     buffer[len - 1] = ' ';
-    GetTimeFormatW(LOCALE_USER_DEFAULT, TIME_NOSECONDS, &local, NULL, buffer + len, size - len);
+    GetTimeFormatW(LOCALE_USER_DEFAULT, time_flags, &local, NULL, buffer + len, size - len);
 }
 
-static void insert_row(struct choice *choice, int row, const WCHAR *text, int image, int indent,
-        int box, const WCHAR *column2)
+/* A row of a list with check boxes (box: its state image, 0 none). */
+void list_insert_row(HWND list, int row, const WCHAR *text, int image, int indent, int box,
+        const WCHAR *column2)
 {
     LVITEMW item;
 
@@ -106,22 +109,33 @@ static void insert_row(struct choice *choice, int row, const WCHAR *text, int im
     item.iIndent = indent;
     item.state = INDEXTOSTATEIMAGEMASK(box);
     item.stateMask = LVIS_STATEIMAGEMASK;
-    SendMessageW(choice->list, LVM_INSERTITEMW, 0, (LPARAM)&item);
+    SendMessageW(list, LVM_INSERTITEMW, 0, (LPARAM)&item);
     /* Inserted, a row of a list with check boxes may be given one. */
-    SendMessageW(choice->list, LVM_SETITEMSTATE, row, (LPARAM)&item);
+    SendMessageW(list, LVM_SETITEMSTATE, row, (LPARAM)&item);
     if (!column2) return;
     item.iSubItem = 1;
     item.pszText = (WCHAR *)column2;
-    SendMessageW(choice->list, LVM_SETITEMTEXTW, row, (LPARAM)&item);
+    SendMessageW(list, LVM_SETITEMTEXTW, row, (LPARAM)&item);
 }
 
-static void set_box(struct choice *choice, int row, int box)
+void list_set_box(HWND list, int row, int box)
 {
     LVITEMW item;
 
     item.state = INDEXTOSTATEIMAGEMASK(box);
     item.stateMask = LVIS_STATEIMAGEMASK;
-    SendMessageW(choice->list, LVM_SETITEMSTATE, row, (LPARAM)&item);
+    SendMessageW(list, LVM_SETITEMSTATE, row, (LPARAM)&item);
+}
+
+static void insert_row(struct choice *choice, int row, const WCHAR *text, int image, int indent,
+        int box, const WCHAR *column2)
+{
+    list_insert_row(choice->list, row, text, image, indent, box, column2);
+}
+
+static void set_box(struct choice *choice, int row, int box)
+{
+    list_set_box(choice->list, row, box);
 }
 
 /* The view's icons into the image list, over the handler's earlier ones. */
@@ -171,7 +185,7 @@ static void rebuild(struct choice *choice, unsigned int index)
 
             time[0] = 0;
             if (item->flags & SYNCMGRITEM_LASTUPDATETIME)
-                format_time(&item->last_update, time, ARRAYSIZE(time));
+                format_local_time(&item->last_update, TIME_NOSECONDS, time, ARRAYSIZE(time));
             insert_row(choice, row + rows++, item->name, image, 1,
                        item->checked ? BOX_CHECKED : BOX_UNCHECKED, time[0] ? time : NULL);
         }

@@ -126,27 +126,12 @@ static int handler_box(const struct list_handler *lh)
 
 static void insert_row(struct item_list *list, int row, const WCHAR *text, int image, int indent, int box)
 {
-    LVITEMW item;
-
-    memset(&item, 0, sizeof(item));
-    item.mask = LVIF_TEXT | LVIF_IMAGE | LVIF_INDENT | LVIF_STATE;
-    item.iItem = row;
-    item.pszText = (WCHAR *)text;
-    item.iImage = image >= 0 ? image : I_IMAGENONE;
-    item.iIndent = indent;
-    item.state = INDEXTOSTATEIMAGEMASK(box);
-    item.stateMask = LVIS_STATEIMAGEMASK;
-    SendMessageW(list->list, LVM_INSERTITEMW, 0, (LPARAM)&item);
-    SendMessageW(list->list, LVM_SETITEMSTATE, row, (LPARAM)&item);
+    list_insert_row(list->list, row, text, image, indent, box, NULL);
 }
 
 static void set_box(struct item_list *list, int row, int box)
 {
-    LVITEMW item;
-
-    item.state = INDEXTOSTATEIMAGEMASK(box);
-    item.stateMask = LVIS_STATEIMAGEMASK;
-    SendMessageW(list->list, LVM_SETITEMSTATE, row, (LPARAM)&item);
+    list_set_box(list->list, row, box);
 }
 
 /* The rows made again, the selected row kept, after the setup's views

@@ -42,19 +42,6 @@ struct editor
     struct item_list list;
 };
 
-static void format_start(const FILETIME *start, WCHAR *buffer, unsigned int size)
-{
-    SYSTEMTIME utc, local;
-    int len;
-
-    buffer[0] = 0;
-    if (!FileTimeToSystemTime(start, &utc) || !SystemTimeToTzSpecificLocalTime(NULL, &utc, &local)) return;
-    len = GetDateFormatW(LOCALE_USER_DEFAULT, DATE_SHORTDATE, &local, NULL, buffer, size);
-    if (len <= 0 || (unsigned int)len >= size) return;
-    buffer[len - 1] = ' ';
-    GetTimeFormatW(LOCALE_USER_DEFAULT, 0, &local, NULL, buffer + len, size - len);
-}
-
 static void set_text(HWND list, int row, int column, const WCHAR *text)
 {
     LVITEMW item;
@@ -83,7 +70,7 @@ static void fill(struct setup *setup)
         item.iItem = i;
         item.pszText = schedules[i].name;
         SendMessageW(list, LVM_INSERTITEMW, 0, (LPARAM)&item);
-        format_start(&schedules[i].start, text, ARRAYSIZE(text));
+        format_local_time(&schedules[i].start, 0, text, ARRAYSIZE(text));
         set_text(list, i, 1, text);
         format_message(text, ARRAYSIZE(text), IDS_RECURRENCE_FIRST + schedules[i].recurrence,
                        schedules[i].days);
