@@ -228,6 +228,47 @@ done:
     unregister_handler(0x01);
 }
 
+/* A handler registered for logon in the other architecture's view only:
+ * listed on Logon/Logoff from the worker, told SETTINGS there too; Cancel
+ * writes nothing. */
+static void test_other_arch(void)
+{
+    struct mobsync_run run;
+    char key_name[256];
+    DWORD flags = SYNCMGRREGISTERFLAG_CONNECT;
+    HWND dialog;
+    HKEY key;
+
+    register_other_view(0x01);
+    sprintf(key_name, "%s\\%s", MOBSYNC_HANDLERS_KEY_A, handler_str(0x01));
+    if (!RegOpenKeyExA(HKEY_LOCAL_MACHINE, key_name, 0, KEY_SET_VALUE | OTHER_VIEW, &key))
+    {
+        RegSetValueExA(key, "RegisterFlags", 0, REG_DWORD, (BYTE *)&flags, sizeof(flags));
+        RegCloseKey(key);
+    }
+    delete_settings_store();
+    DeleteFileA(log_path);
+    if (!start_mobsync(wine_dbg_sprintf("/setup%s", only(1, 0x01)), &run)) goto done;
+    dialog = wait_for_window(GetProcessId(run.process), setup_title, IDC_SETUP_STATUS);
+    ok(dialog != NULL, "no Synchronization Settings.\n");
+    if (dialog)
+    {
+        ok(SendDlgItemMessageW(dialog, IDC_SETUP_LOGON_LIST, LVM_GETITEMCOUNT, 0, 0) == 4, "%Id rows.\n",
+           SendDlgItemMessageW(dialog, IDC_SETUP_LOGON_LIST, LVM_GETITEMCOUNT, 0, 0));
+        ok(SendDlgItemMessageW(dialog, IDC_SETUP_IDLE_LIST, LVM_GETITEMCOUNT, 0, 0) == 0,
+           "listed for idle, registered for logon only.\n");
+        ok(!strcmp(initialize_call(0x01), "Initialize reserved=0 flags=00000100 cookie=0:811c9dc5"),
+           "got \"%s\".\n", initialize_call(0x01));
+        list_set_state(GetDlgItem(dialog, IDC_SETUP_LOGON_LIST), 1, INDEXTOSTATEIMAGEMASK(1), LVIS_STATEIMAGEMASK);
+        SendMessageW(GetDlgItem(dialog, IDCANCEL), BM_CLICK, 0, 0);
+    }
+    else TerminateProcess(run.process, 1);
+    finish_mobsync(&run);
+    ok(stored("Events\\Logon", 0x01, 1) == ~0u, "Cancel saved %lu.\n", stored("Events\\Logon", 0x01, 1));
+done:
+    unregister_other_view(0x01);
+}
+
 /* Setup in Items to Synchronize opens Synchronization Settings. */
 static void test_setup_button(void)
 {
@@ -257,6 +298,8 @@ START_TEST(settings)
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     init_test();
     test_settings();
+    if (both_arches()) test_other_arch();
+    else skip("the other architecture cannot run here.\n");
     test_setup_button();
     CoUninitialize();
 }
