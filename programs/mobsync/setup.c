@@ -326,7 +326,8 @@ static INT_PTR CALLBACK dialog_proc(HWND window, UINT msg, WPARAM wparam, LPARAM
 }
 
 /* Synchronization Settings for the handlers options names (all when it
- * names none), until OK or Cancel; 1 when no window could be shown. */
+ * names none), until OK or Cancel; 1 when it could not be shown or its
+ * handlers not started. */
 int run_setup(const struct session *options)
 {
     INITCOMMONCONTROLSEX controls = { sizeof(controls), ICC_LISTVIEW_CLASSES | ICC_TAB_CLASSES | ICC_DATE_CLASSES };
@@ -335,6 +336,7 @@ int run_setup(const struct session *options)
     struct setup setup;
     WCHAR message[256];
     unsigned int i;
+    int ret = 1;
     MSG msg;
 
     memset(&setup, 0, sizeof(setup));
@@ -367,6 +369,7 @@ int run_setup(const struct session *options)
             DispatchMessageW(&msg);
         }
         session_command(setup.session, NULL, &command);
+        ret = 0;
     }
     dialog_observe(NULL);
     DestroyWindow(setup.window);
@@ -381,5 +384,5 @@ int run_setup(const struct session *options)
     if (setup.images) ImageList_Destroy(setup.images);
     session_finish(setup.session);
     session_release(setup.session);
-    return 0;
+    return ret;
 }
