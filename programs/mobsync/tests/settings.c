@@ -32,8 +32,12 @@
 #define IDC_SETUP_ASK           228
 #define IDC_SETUP_IDLE_LIST     230
 #define IDC_SETUP_IDLE          231
+#define IDC_SETUP_ADVANCED      232
 #define IDC_SETUP_SCHEDULES     234
 #define IDC_SETUP_ADD           235
+#define IDC_IDLE_WAIT           251
+#define IDC_IDLE_REPEAT         252
+#define IDC_IDLE_ERROR          255
 #define IDC_SCHEDULE_NAME       261
 #define IDC_SCHEDULE_LIST       262
 #define IDC_SCHEDULE_REPEAT     265
@@ -148,6 +152,26 @@ static void test_settings(void)
     SendDlgItemMessageW(dialog, IDC_SETUP_IDLE, BM_CLICK, 0, 0);
     save_dialog(dialog, "settings_idle");
 
+    /* Advanced: 0 minutes refused with a line, 30 taken, no repeating. */
+    PostMessageW(GetDlgItem(dialog, IDC_SETUP_ADVANCED), BM_CLICK, 0, 0);
+    editor = wait_for_window(pid, L"Idle Settings", 0);
+    ok(editor != NULL, "no Idle Settings.\n");
+    if (editor)
+    {
+        GetDlgItemTextA(editor, IDC_IDLE_WAIT, text, sizeof(text));
+        ok(!strcmp(text, "15"), "waits \"%s\" minutes.\n", text);
+        ok(checked(editor, IDC_IDLE_REPEAT), "repeating is off.\n");
+        save_dialog(editor, "settings_advanced");
+        SetDlgItemTextA(editor, IDC_IDLE_WAIT, "0");
+        SendMessageW(GetDlgItem(editor, IDOK), BM_CLICK, 0, 0);
+        GetDlgItemTextA(editor, IDC_IDLE_ERROR, text, sizeof(text));
+        ok(IsWindow(editor) && text[0], "0 minutes taken: \"%s\".\n", text);
+        SetDlgItemTextA(editor, IDC_IDLE_WAIT, "30");
+        SendMessageW(GetDlgItem(editor, IDC_IDLE_REPEAT), BM_CLICK, 0, 0);
+        SendMessageW(GetDlgItem(editor, IDOK), BM_CLICK, 0, 0);
+    }
+    wait_for_window(pid, setup_title, 0);
+
     /* A schedule: item 1 only. */
     show_tab(dialog, 2);
     ok(IsWindowVisible(GetDlgItem(dialog, IDC_SETUP_SCHEDULES)), "not on the Scheduled tab.\n");
@@ -190,7 +214,10 @@ static void test_settings(void)
     ok(setting("Events\\Logon", "Ask") == 0 && setting("Events\\Logoff", "Ask") == 0, "Ask %lu %lu.\n",
        setting("Events\\Logon", "Ask"), setting("Events\\Logoff", "Ask"));
     ok(setting("Events\\Idle", "Enabled") == 1, "idle Enabled %lu.\n", setting("Events\\Idle", "Enabled"));
-    ok(setting("Events\\Idle", "WaitMinutes") == 15, "WaitMinutes %lu.\n", setting("Events\\Idle", "WaitMinutes"));
+    ok(setting("Events\\Idle", "WaitMinutes") == 30, "WaitMinutes %lu.\n", setting("Events\\Idle", "WaitMinutes"));
+    ok(setting("Events\\Idle", "RepeatMinutes") == 0, "RepeatMinutes %lu.\n", setting("Events\\Idle", "RepeatMinutes"));
+    ok(setting("Events\\Idle", "PreventOnBattery") == 1, "PreventOnBattery %lu.\n",
+       setting("Events\\Idle", "PreventOnBattery"));
     ok(stored("Events\\Idle", 0x01, 1) == 0 && stored("Events\\Idle", 0x01, 3) == 1, "idle %lu %lu.\n",
        stored("Events\\Idle", 0x01, 1), stored("Events\\Idle", 0x01, 3));
 
