@@ -42,8 +42,14 @@ struct choice
     struct layout layout;
 };
 
+/* choice_handlers.c */
+extern BOOL choice_handlers_make(const struct session *session, struct choice_handler **handlers,
+        unsigned int *count);
+extern BOOL choice_handler_update(struct choice_handler *ch, HIMAGELIST images);
+extern unsigned int choice_handlers_loading(const struct choice_handler *handlers, unsigned int count);
+extern void choice_handlers_free(struct choice_handler *handlers, unsigned int count);
+
 /* choice_list.c */
-extern void choice_take_icons(HIMAGELIST images, struct choice_handler *ch);
 extern void format_local_time(const FILETIME *time, DWORD time_flags, WCHAR *buffer, unsigned int size);
 extern void list_insert_row(HWND list, int row, const WCHAR *text, int image, int indent, int box,
         const WCHAR *column2);

@@ -138,26 +138,6 @@ static void set_box(struct choice *choice, int row, int box)
     list_set_box(choice->list, row, box);
 }
 
-/* The view's icons into the image list, over the handler's earlier ones. */
-void choice_take_icons(HIMAGELIST images, struct choice_handler *ch)
-{
-    unsigned int i;
-    int *icons;
-
-    if (ch->view.icon) ch->icon = ImageList_ReplaceIcon(images, ch->icon, ch->view.icon);
-    if (ch->view.item_icon_count > ch->item_icon_count)
-    {
-        if (!(icons = realloc(ch->item_icons, ch->view.item_icon_count * sizeof(*icons)))) return;
-        for (i = ch->item_icon_count; i < ch->view.item_icon_count; i++) icons[i] = -1;
-        ch->item_icons = icons;
-        ch->item_icon_count = ch->view.item_icon_count;
-    }
-    for (i = 0; i < ch->view.item_icon_count; i++)
-        if (ch->view.item_icons[i])
-            ch->item_icons[i] = ImageList_ReplaceIcon(images, ch->item_icons[i],
-                                                      ch->view.item_icons[i]);
-}
-
 /* The handler's rows made again from its view. */
 static void rebuild(struct choice *choice, unsigned int index)
 {
@@ -278,17 +258,7 @@ void choice_refresh(struct choice *choice)
     BOOL had_selection, changed = FALSE;
     GUID sel_item = GUID_NULL;
 
-    if (!choice->handlers && session->handler_count)
-    {
-        if (!(choice->handlers = calloc(session->handler_count, sizeof(*choice->handlers)))) return;
-        choice->count = session->handler_count;
-        for (i = 0; i < choice->count; i++)
-        {
-            choice->handlers[i].handler = session->handlers[i];
-            choice->handlers[i].view.generation = -1;
-            choice->handlers[i].icon = -1;
-        }
-    }
+    if (!choice_handlers_make(session, &choice->handlers, &choice->count)) return;
     had_selection = find_row(choice, selected_row(choice), &sel_index, &sel_offset);
     if (had_selection && sel_offset && sel_offset <= choice->handlers[sel_index].view.item_count)
         sel_item = choice->handlers[sel_index].view.items[sel_offset - 1].id;
@@ -297,15 +267,11 @@ void choice_refresh(struct choice *choice)
     for (i = 0; i < choice->count; i++)
     {
         struct choice_handler *ch = &choice->handlers[i];
-        struct handler_view view;
 
-        if (!handler_view(ch->handler, ch->view.generation, &view)) continue;
+        if (!choice_handler_update(ch, choice->images)) continue;
         if (!changed) SendMessageW(choice->list, WM_SETREDRAW, FALSE, 0);
         changed = TRUE;
-        handler_view_free(&ch->view);
-        ch->view = view;
         read_stored_states(choice->session, ch);
-        choice_take_icons(choice->images, ch);
         rebuild(choice, i);
     }
     if (changed && had_selection)

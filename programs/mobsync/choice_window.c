@@ -215,14 +215,7 @@ BOOL choice_create_window(struct choice *choice)
 
 void choice_free(struct choice *choice)
 {
-    unsigned int i;
-
-    for (i = 0; i < choice->count; i++)
-    {
-        handler_view_free(&choice->handlers[i].view);
-        free(choice->handlers[i].item_icons);
-    }
-    free(choice->handlers);
+    choice_handlers_free(choice->handlers, choice->count);
     choice->handlers = NULL;
     choice->count = 0;
     if (choice->images) ImageList_Destroy(choice->images);

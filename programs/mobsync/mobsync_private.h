@@ -308,7 +308,6 @@ struct schedule
 };
 
 /* schedules.c */
-extern BOOL schedule_name_valid(const WCHAR *name);
 extern void schedule_key(const WCHAR *name, WCHAR *key, unsigned int size);
 extern BOOL schedule_read(const WCHAR *name, struct schedule *schedule);
 extern struct schedule *schedule_read_all(unsigned int *count);
@@ -319,6 +318,7 @@ extern BOOL schedule_delete(const WCHAR *name);
 extern int run_setup(const struct session *options);
 
 /* settings.c */
+extern BOOL schedule_name_valid(const WCHAR *name);
 extern BOOL settings_event(struct session *session, DWORD register_flag);
 extern BOOL settings_schedule(struct session *session, const WCHAR *name);
 extern BOOL settings_ask(const struct session *session);

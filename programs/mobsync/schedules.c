@@ -28,14 +28,6 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-/* Whether name can be a schedule's: 1 to 64 characters, no backslash. */
-BOOL schedule_name_valid(const WCHAR *name)
-{
-    size_t len = wcslen(name);
-
-    return len && len <= MOBSYNC_MAX_SCHEDULE_NAME && !wcschr(name, '\\');
-}
-
 void schedule_key(const WCHAR *name, WCHAR *key, unsigned int size)
 {
     swprintf(key, size, L"%ls\\%ls", MOBSYNC_SCHEDULES_KEY, name);

@@ -49,15 +49,22 @@ BOOL settings_event(struct session *session, DWORD register_flag)
     return TRUE;
 }
 
+/* Whether name can be a schedule's: 1 to 64 characters, no backslash. */
+BOOL schedule_name_valid(const WCHAR *name)
+{
+    size_t len = wcslen(name);
+
+    return len && len <= MOBSYNC_MAX_SCHEDULE_NAME && !wcschr(name, '\\');
+}
+
 /* The key of the schedule named name, in session->choice_key: FALSE when
  * the name cannot be one (empty, too long, a backslash) or no such
  * schedule is stored. */
 BOOL settings_schedule(struct session *session, const WCHAR *name)
 {
-    size_t len = wcslen(name);
     HKEY key;
 
-    if (!len || len > MOBSYNC_MAX_SCHEDULE_NAME || wcschr(name, '\\')) return FALSE;
+    if (!schedule_name_valid(name)) return FALSE;
     swprintf(session->choice_key, ARRAYSIZE(session->choice_key), L"%ls\\%ls", MOBSYNC_SCHEDULES_KEY, name);
     session->choice_default = FALSE;
     if (RegOpenKeyExW(HKEY_CURRENT_USER, session->choice_key, 0, KEY_QUERY_VALUE, &key))

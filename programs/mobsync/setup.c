@@ -87,16 +87,6 @@ static HKEY open_idle(void *context, const struct choice_handler *ch, BOOL *defa
     return settings_open_handler(IDLE_KEY, handler_clsid(ch->handler));
 }
 
-static void check(HWND window, int id, BOOL checked)
-{
-    SendDlgItemMessageW(window, id, BM_SETCHECK, checked ? BST_CHECKED : BST_UNCHECKED, 0);
-}
-
-static BOOL checked(HWND window, int id)
-{
-    return SendDlgItemMessageW(window, id, BM_GETCHECK, 0, 0) == BST_CHECKED;
-}
-
 /* What the store says, into the controls that are not lists. */
 static void read_values(struct setup *setup)
 {
@@ -146,10 +136,9 @@ static BOOL save(struct setup *setup)
 
 static void update_controls(struct setup *setup)
 {
-    unsigned int i, loading = 0;
+    unsigned int loading = choice_handlers_loading(setup->handlers, setup->count);
     WCHAR text[256];
 
-    for (i = 0; i < setup->count; i++) if (setup->handlers[i].view.state == VIEW_LOADING) loading++;
     if (loading)
     {
         format_message(text, ARRAYSIZE(text), IDS_CHOICE_LOADING, loading, setup->count);
@@ -163,32 +152,12 @@ static void update_controls(struct setup *setup)
 
 static void refresh(struct setup *setup)
 {
-    struct session *session = setup->session;
     BOOL changed = FALSE;
     unsigned int i;
 
-    if (!setup->handlers && session->handler_count)
-    {
-        if (!(setup->handlers = calloc(session->handler_count, sizeof(*setup->handlers)))) return;
-        setup->count = session->handler_count;
-        for (i = 0; i < setup->count; i++)
-        {
-            setup->handlers[i].handler = session->handlers[i];
-            setup->handlers[i].view.generation = -1;
-            setup->handlers[i].icon = -1;
-        }
-    }
+    if (!choice_handlers_make(setup->session, &setup->handlers, &setup->count)) return;
     for (i = 0; i < setup->count; i++)
-    {
-        struct choice_handler *ch = &setup->handlers[i];
-        struct handler_view view;
-
-        if (!handler_view(ch->handler, ch->view.generation, &view)) continue;
-        handler_view_free(&ch->view);
-        ch->view = view;
-        choice_take_icons(setup->images, ch);
-        changed = TRUE;
-    }
+        if (choice_handler_update(&setup->handlers[i], setup->images)) changed = TRUE;
     if (changed)
     {
         item_list_refresh(&setup->logon, setup, FALSE);
@@ -335,7 +304,6 @@ int run_setup(const struct session *options)
     struct session settings = *options;
     struct setup setup;
     WCHAR message[256];
-    unsigned int i;
     int ret = 1;
     MSG msg;
 
@@ -375,12 +343,7 @@ int run_setup(const struct session *options)
     DestroyWindow(setup.window);
     item_list_free(&setup.logon);
     item_list_free(&setup.idle);
-    for (i = 0; i < setup.count; i++)
-    {
-        handler_view_free(&setup.handlers[i].view);
-        free(setup.handlers[i].item_icons);
-    }
-    free(setup.handlers);
+    choice_handlers_free(setup.handlers, setup.count);
     if (setup.images) ImageList_Destroy(setup.images);
     session_finish(setup.session);
     session_release(setup.session);

@@ -53,6 +53,16 @@ struct setup
     struct layout layout;
 };
 
+static inline void check(HWND window, int id, BOOL checked)
+{
+    SendDlgItemMessageW(window, id, BM_SETCHECK, checked ? BST_CHECKED : BST_UNCHECKED, 0);
+}
+
+static inline BOOL checked(HWND window, int id)
+{
+    return SendDlgItemMessageW(window, id, BM_GETCHECK, 0, 0) == BST_CHECKED;
+}
+
 /* setup_list.c */
 extern void item_list_init(struct item_list *list, struct setup *setup, HWND control);
 extern void item_list_free(struct item_list *list);

@@ -24,16 +24,6 @@
 #include "setup.h"
 #include "resource.h"
 
-static void check(HWND window, int id, BOOL checked)
-{
-    SendDlgItemMessageW(window, id, BM_SETCHECK, checked ? BST_CHECKED : BST_UNCHECKED, 0);
-}
-
-static BOOL checked(HWND window, int id)
-{
-    return SendDlgItemMessageW(window, id, BM_GETCHECK, 0, 0) == BST_CHECKED;
-}
-
 static INT_PTR CALLBACK idle_proc(HWND window, UINT msg, WPARAM wparam, LPARAM lparam)
 {
     struct setup *setup = (struct setup *)GetWindowLongPtrW(window, DWLP_USER);
