@@ -68,31 +68,20 @@ static void show_properties(struct choice *choice)
 static void open_setup(struct choice *choice)
 {
     const struct session *session = choice->session;
-    PROCESS_INFORMATION info;
-    STARTUPINFOW startup;
-    WCHAR path[MAX_PATH], *line, *end;
+    WCHAR *line, *end;
     unsigned int i;
     size_t size;
 
-    if (!GetModuleFileNameW(NULL, path, ARRAYSIZE(path))) return;
-    size = wcslen(path) + 16 + session->only_handler_count * 50;
+    size = 16 + session->only_handler_count * 50;
     if (!(line = malloc(size * sizeof(WCHAR)))) return;
-    end = line + swprintf(line, size, L"\"%ls\" /setup", path);
+    end = line + swprintf(line, size, L"/setup");
     for (i = 0; i < session->only_handler_count; i++)
     {
         wcscpy(end, L" /handler:");
         guid_to_string(&session->only_handlers[i], end + wcslen(end));
         end += wcslen(end);
     }
-    memset(&startup, 0, sizeof(startup));
-    startup.cb = sizeof(startup);
-    TRACE("Starting %s.\n", debugstr_w(line));
-    if (CreateProcessW(path, line, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &info))
-    {
-        CloseHandle(info.hThread);
-        CloseHandle(info.hProcess);
-    }
-    else WARN("Cannot start %s: error %lu.\n", debugstr_w(line), GetLastError());
+    spawn_mobsync(line, NULL);
     free(line);
 }
 

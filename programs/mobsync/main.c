@@ -33,22 +33,6 @@ static void print_usage(BOOL to_stderr)
     output_write(GetStdHandle(to_stderr ? STD_ERROR_HANDLE : STD_OUTPUT_HANDLE), usage);
 }
 
-static void print_error(UINT id, const WCHAR *arg)
-{
-    WCHAR message[512];
-
-    format_message(message, ARRAYSIZE(message), id, arg);
-    output_write(GetStdHandle(STD_ERROR_HANDLE), message);
-}
-
-static void print_message(UINT id, const WCHAR *arg)
-{
-    WCHAR message[512];
-
-    format_message(message, ARRAYSIZE(message), id, arg);
-    output_write(GetStdHandle(STD_OUTPUT_HANDLE), message);
-}
-
 /* "/name:value", "-name=value" or "/name"; the name is matched without case. */
 static BOOL parse_switch(const WCHAR *arg, WCHAR *name, unsigned int size, const WCHAR **value)
 {
@@ -107,6 +91,7 @@ struct command
     enum control_action control;
     GUID skip_item;
     BOOL setup;              /* /setup: Synchronization Settings */
+    int agent;               /* /agent: 1, the agent; 2, /agent:stop */
 };
 
 /* A switch that sets the command (one at most); FALSE if it is none. */
@@ -153,6 +138,8 @@ static BOOL parse_command(struct command *cmd, const WCHAR *name, const WCHAR *v
     }
     else if (!wcsicmp(name, L"setup") && !value)
         cmd->setup = TRUE;
+    else if (!wcsicmp(name, L"agent") && (!value || !wcsicmp(value, L"stop")))
+        cmd->agent = value ? 2 : 1;
     else if (!wcsicmp(name, L"skip") && value && string_to_guid(value, &cmd->skip_item))
         cmd->control = CONTROL_SKIP;
     else if (!wcsicmp(name, L"stop") && !value)
@@ -244,6 +231,12 @@ static int parse_arguments(int argc, WCHAR *argv[], struct command *cmd)
         print_usage(TRUE);
         return 2;
     }
+    if (cmd->agent && (cmd->invoke || cmd->session_options || cmd->handler_count))
+    {
+        print_error(IDS_BAD_SWITCH, cmd->event);
+        print_usage(TRUE);
+        return 2;
+    }
     if (cmd->schedule && !settings_schedule(&cmd->options, cmd->schedule))
     {
         print_error(IDS_NO_SCHEDULE, cmd->schedule);
@@ -272,6 +265,7 @@ static int run_command_session(struct command *cmd)
     cmd->options.only_items = cmd->items;
     cmd->options.only_item_count = cmd->item_count;
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    if (cmd->options.event_register_flag == SYNCMGRREGISTERFLAG_IDLE) idle_watch_start();
     if ((session = session_create(&cmd->options)))
     {
         ret = run_session(session);
@@ -301,14 +295,25 @@ static int run_choice_command(struct command *cmd)
 
 /* An event or a schedule: nothing to do when Synchronization Settings
  * chose nothing for it (said in one line); with "Ask me" (logon, logoff)
- * Items to Synchronize first, the chosen items checked. */
+ * Items to Synchronize first, the chosen items checked, unless the command
+ * line says how to run (/item:, /timeout:, /showerrors), as the agent's
+ * logoff run does. The logon run starts the agent when the settings need
+ * it: it is what a prefix start runs. */
 static int run_event_command(struct command *cmd)
 {
     struct registration *list;
     unsigned int count = 0;
 
+    if (cmd->options.event_register_flag == SYNCMGRREGISTERFLAG_CONNECT) agent_start_if_needed();
+
     cmd->options.only_handlers = cmd->handlers;
     cmd->options.only_handler_count = cmd->handler_count;
+    if (!settings_event_on(&cmd->options))
+    {
+        TRACE("%s is turned off.\n", debugstr_w(cmd->options.choice_key));
+        print_message(IDS_EVENT_OFF, cmd->event);
+        return 0;
+    }
     if (SUCCEEDED(read_registrations(&cmd->options, &list, &count))) free(list);
     if (!count)
     {
@@ -316,7 +321,7 @@ static int run_event_command(struct command *cmd)
         print_message(IDS_NOTHING_CHOSEN, cmd->event);
         return 0;
     }
-    if (!cmd->item_count && cmd->options.event_filter
+    if (!cmd->session_options && cmd->options.event_filter
             && cmd->options.event_register_flag != SYNCMGRREGISTERFLAG_IDLE
             && settings_ask(&cmd->options) && choice_wanted())
     {
@@ -334,6 +339,7 @@ int __cdecl wmain(int argc, WCHAR *argv[])
     output_init();
     guard_init();
     handler_init();
+    session_init();
 
     if ((ret = parse_arguments(argc, argv, &cmd)))
         ret = ret < 0 ? 0 : ret;
@@ -343,6 +349,10 @@ int __cdecl wmain(int argc, WCHAR *argv[])
         ret = run_window_request(cmd.window);
     else if (cmd.control)
         ret = run_control(cmd.control, cmd.handlers, cmd.handler_count, &cmd.skip_item);
+    else if (cmd.agent == 1)
+        ret = run_agent();
+    else if (cmd.agent == 2)
+        ret = stop_agent();
     else if (cmd.setup)
     {
         cmd.options.only_handlers = cmd.handlers;

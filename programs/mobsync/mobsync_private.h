@@ -285,6 +285,7 @@ extern unsigned int session_command(struct session *session, struct handler *tar
         const struct handler_command *command);
 extern int session_finish(struct session *session);
 extern int session_end(struct session *session);
+extern void session_init(void);
 extern unsigned int session_request(enum control_action action, const GUID *handler,
         const GUID *item);
 extern unsigned int session_skip(struct session *session, const GUID *clsid, const GUID *id);
@@ -305,7 +306,19 @@ struct schedule
     FILETIME start;        /* UTC */
     DWORD recurrence;      /* enum schedule_recurrence */
     DWORD days;            /* SCHEDULE_EVERY_DAYS: 1 to 365 */
+    ULONGLONG last_run;    /* FILETIME, UTC: the time due of its last run, or when
+                              it was saved; times due before it are done */
 };
+
+/* agent.c, agent_runs.c */
+extern int run_agent(void);
+extern int stop_agent(void);
+extern DWORD agent_needs(void);
+extern void agent_start_if_needed(void);
+extern void idle_watch_start(void);
+
+/* spawn.c */
+extern BOOL spawn_mobsync(const WCHAR *args, HANDLE *process);
 
 /* schedules.c */
 extern void schedule_key(const WCHAR *name, WCHAR *key, unsigned int size);
@@ -313,6 +326,10 @@ extern BOOL schedule_read(const WCHAR *name, struct schedule *schedule);
 extern struct schedule *schedule_read_all(unsigned int *count);
 extern BOOL schedule_write(const struct schedule *schedule);
 extern BOOL schedule_delete(const WCHAR *name);
+extern BOOL schedule_mark_run(const WCHAR *name, ULONGLONG due);
+extern BOOL schedule_due(const struct schedule *schedule, ULONGLONG now, ULONGLONG *due);
+extern BOOL schedule_next(const struct schedule *schedule, ULONGLONG now, ULONGLONG *next);
+extern ULONGLONG current_time(void);
 
 /* setup.c */
 extern int run_setup(const struct session *options);
@@ -322,6 +339,7 @@ extern BOOL schedule_name_valid(const WCHAR *name);
 extern BOOL settings_event(struct session *session, DWORD register_flag);
 extern BOOL settings_schedule(struct session *session, const WCHAR *name);
 extern BOOL settings_ask(const struct session *session);
+extern BOOL settings_event_on(const struct session *session);
 extern HKEY settings_open_choice(const struct session *session, const CLSID *handler);
 extern BOOL settings_chosen(const struct session *session, HKEY key, const GUID *item);
 extern BOOL settings_may_choose(const struct session *session, const CLSID *handler);
@@ -528,6 +546,8 @@ extern void output_init(void);
 extern void output_line(const WCHAR *format, ...);
 extern void output_text(struct text *text);
 extern void output_write(HANDLE handle, const WCHAR *text);
+extern void print_message(UINT id, const WCHAR *arg);
+extern void print_error(UINT id, const WCHAR *arg);
 extern void text_append(struct text *text, const WCHAR *format, ...);
 extern void copy_name(WCHAR *dst, const WCHAR *src, unsigned int size);
 extern const WCHAR *load_message(UINT id, WCHAR *buffer, unsigned int size);

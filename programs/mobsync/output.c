@@ -68,6 +68,25 @@ void output_write(HANDLE handle, const WCHAR *text)
     write_to(handle, GetConsoleMode(handle, &mode), text, wcslen(text));
 }
 
+/* A message of the resources, its %1 being arg: on stdout, or stderr. */
+static void print_to(DWORD std_handle, UINT id, const WCHAR *arg)
+{
+    WCHAR message[512];
+
+    format_message(message, ARRAYSIZE(message), id, arg);
+    output_write(GetStdHandle(std_handle), message);
+}
+
+void print_message(UINT id, const WCHAR *arg)
+{
+    print_to(STD_OUTPUT_HANDLE, id, arg);
+}
+
+void print_error(UINT id, const WCHAR *arg)
+{
+    print_to(STD_ERROR_HANDLE, id, arg);
+}
+
 /* Writes one line; the format gives it without its line feed. */
 void output_line(const WCHAR *format, ...)
 {

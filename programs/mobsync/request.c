@@ -82,20 +82,10 @@ BOOL request_run(struct request *request, BOOL windows, int *ret)
 /* Starts "mobsync.exe /window:PATH", which runs the request saved there. */
 BOOL request_start_window(const WCHAR *path)
 {
-    WCHAR exe[MAX_PATH], cmdline[2 * MAX_PATH + 32], dir[MAX_PATH];
-    PROCESS_INFORMATION pi;
-    STARTUPINFOW si = { sizeof(si) };
-    DWORD len;
+    WCHAR args[MAX_PATH + 16];
 
-    len = GetModuleFileNameW(NULL, exe, ARRAYSIZE(exe));
-    if (!len || len >= ARRAYSIZE(exe) || !GetSystemDirectoryW(dir, ARRAYSIZE(dir))) return FALSE;
-    swprintf(cmdline, ARRAYSIZE(cmdline), L"\"%ls\" /window:\"%ls\"", exe, path);
-    if (!CreateProcessW(exe, cmdline, NULL, NULL, FALSE, DETACHED_PROCESS, NULL, dir, &si, &pi))
-        return FALSE;
-    TRACE("Request %s handed to process %04lx.\n", debugstr_w(path), pi.dwProcessId);
-    CloseHandle(pi.hThread);
-    CloseHandle(pi.hProcess);
-    return TRUE;
+    swprintf(args, ARRAYSIZE(args), L"/window:\"%ls\"", path);
+    return spawn_mobsync(args, NULL);
 }
 
 /* mobsync /window:PATH: a program's request with its windows, which the

@@ -122,3 +122,9 @@
 #define IDS_SCHEDULE_BAD_DAYS   287
 #define IDS_IDLE_BAD_MINUTES    288
 #define IDS_SCHEDULE_NOT_SAVED  289
+#define IDS_AGENT_RUNNING       290
+#define IDS_AGENT_NOT_NEEDED    291
+#define IDS_AGENT_NONE          292
+#define IDS_AGENT_STUCK         293
+#define IDS_AGENT_STOPPED       294
+#define IDS_EVENT_OFF           295

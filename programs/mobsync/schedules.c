@@ -49,6 +49,10 @@ BOOL schedule_read(const WCHAR *name, struct schedule *schedule)
     if (RegQueryValueExW(key, L"Start", NULL, &type, (BYTE *)&schedule->start, &size) || type != REG_QWORD
             || size != sizeof(schedule->start))
         GetSystemTimeAsFileTime(&schedule->start);
+    size = sizeof(schedule->last_run);
+    if (RegQueryValueExW(key, L"LastRun", NULL, &type, (BYTE *)&schedule->last_run, &size) || type != REG_QWORD
+            || size != sizeof(schedule->last_run))
+        schedule->last_run = 0;
     RegCloseKey(key);
     schedule->recurrence = settings_read_value(key_name, L"Recurrence", SCHEDULE_ONCE);
     if (schedule->recurrence > SCHEDULE_EVERY_DAYS) schedule->recurrence = SCHEDULE_ONCE;
@@ -79,9 +83,12 @@ struct schedule *schedule_read_all(unsigned int *count)
     return list;
 }
 
-/* The schedule's own values; its items are written by who chose them. */
+/* The schedule's own values; its items are written by who chose them.
+ * Its LastRun becomes now: a time due before it was saved is not a run
+ * missed. */
 BOOL schedule_write(const struct schedule *schedule)
 {
+    ULONGLONG now = current_time();
     WCHAR key_name[MAX_PATH];
     LSTATUS ret;
     HKEY key;
@@ -94,6 +101,7 @@ BOOL schedule_write(const struct schedule *schedule)
         return FALSE;
     }
     ret = RegSetValueExW(key, L"Start", 0, REG_QWORD, (const BYTE *)&schedule->start, sizeof(schedule->start));
+    if (!ret) ret = RegSetValueExW(key, L"LastRun", 0, REG_QWORD, (const BYTE *)&now, sizeof(now));
     RegCloseKey(key);
     return !ret && settings_write_value(key_name, L"Recurrence", schedule->recurrence)
             && settings_write_value(key_name, L"Days", schedule->days);
@@ -107,4 +115,130 @@ BOOL schedule_delete(const WCHAR *name)
     schedule_key(name, key_name, ARRAYSIZE(key_name));
     TRACE("Removing %s.\n", debugstr_w(key_name));
     return !SHDeleteKeyW(HKEY_CURRENT_USER, key_name);
+}
+
+/* The agent started a run of the schedule for its time due: from now on
+ * that time is done, even should the run fail or the prefix stop. */
+BOOL schedule_mark_run(const WCHAR *name, ULONGLONG due)
+{
+    WCHAR key_name[MAX_PATH];
+    LSTATUS ret;
+    HKEY key;
+
+    if (!schedule_name_valid(name)) return FALSE;
+    schedule_key(name, key_name, ARRAYSIZE(key_name));
+    if ((ret = RegOpenKeyExW(HKEY_CURRENT_USER, key_name, 0, KEY_SET_VALUE, &key)))
+    {
+        WARN("Cannot open %s: error %ld.\n", debugstr_w(key_name), ret);
+        return FALSE;
+    }
+    ret = RegSetValueExW(key, L"LastRun", 0, REG_QWORD, (const BYTE *)&due, sizeof(due));
+    RegCloseKey(key);
+    if (ret) WARN("Cannot write LastRun of %s: error %ld.\n", debugstr_w(name), ret);
+    return !ret;
+}
+
+/* Times are FILETIME counts (100 ns since 1601, UTC); a schedule repeats
+ * in local time, so that "daily at 9:00" stays at 9:00. */
+#define TICKS_PER_DAY ((ULONGLONG)24 * 60 * 60 * 10000000)
+
+ULONGLONG current_time(void)
+{
+    ULARGE_INTEGER now;
+    FILETIME time;
+
+    GetSystemTimeAsFileTime(&time);
+    now.u.LowPart = time.dwLowDateTime;
+    now.u.HighPart = time.dwHighDateTime;
+    return now.QuadPart;
+}
+
+static ULONGLONG to_local(ULONGLONG utc)
+{
+    ULARGE_INTEGER in = { .QuadPart = utc }, out;
+    FILETIME time = { in.u.LowPart, in.u.HighPart }, local;
+
+    if (!FileTimeToLocalFileTime(&time, &local)) return utc;
+    out.u.LowPart = local.dwLowDateTime;
+    out.u.HighPart = local.dwHighDateTime;
+    return out.QuadPart;
+}
+
+static ULONGLONG to_utc(ULONGLONG local)
+{
+    ULARGE_INTEGER in = { .QuadPart = local }, out;
+    FILETIME time = { in.u.LowPart, in.u.HighPart }, utc;
+
+    if (!LocalFileTimeToFileTime(&time, &utc)) return local;
+    out.u.LowPart = utc.dwLowDateTime;
+    out.u.HighPart = utc.dwHighDateTime;
+    return out.QuadPart;
+}
+
+/* 1 January 1601 was a Monday. */
+static BOOL weekend(ULONGLONG local)
+{
+    unsigned int day = (local / TICKS_PER_DAY) % 7;
+
+    return day == 5 || day == 6;
+}
+
+static ULONGLONG start_of(const struct schedule *schedule)
+{
+    ULARGE_INTEGER start;
+
+    start.u.LowPart = schedule->start.dwLowDateTime;
+    start.u.HighPart = schedule->start.dwHighDateTime;
+    return to_local(start.QuadPart);
+}
+
+/* The time between two runs: 0 for a schedule that runs once. */
+static ULONGLONG period_of(const struct schedule *schedule)
+{
+    switch (schedule->recurrence)
+    {
+    case SCHEDULE_DAILY:
+    case SCHEDULE_WEEKDAYS: return TICKS_PER_DAY;
+    case SCHEDULE_EVERY_DAYS: return schedule->days * TICKS_PER_DAY;
+    default: return 0;
+    }
+}
+
+/* The last time the schedule was due at or before now, if that time is to
+ * run now: later than its LastRun and, for a schedule that runs once, less
+ * than a day ago. A schedule that repeats makes up only its latest time
+ * missed (while no agent ran), once; a run once is let go after a day. */
+BOOL schedule_due(const struct schedule *schedule, ULONGLONG now, ULONGLONG *due)
+{
+    ULONGLONG start = start_of(schedule), local = to_local(now), period = period_of(schedule), k = 0;
+
+    if (local < start) return FALSE;
+    if (period) k = (local - start) / period;
+    if (schedule->recurrence == SCHEDULE_WEEKDAYS)
+    {
+        while (weekend(start + k * period))
+        {
+            if (!k) return FALSE;
+            k--;
+        }
+    }
+    *due = to_utc(start + k * period);
+    if (*due <= schedule->last_run || *due > now) return FALSE;
+    return period || now - *due < TICKS_PER_DAY;
+}
+
+/* The first time the schedule is due after now; FALSE for none. */
+BOOL schedule_next(const struct schedule *schedule, ULONGLONG now, ULONGLONG *next)
+{
+    ULONGLONG start = start_of(schedule), local = to_local(now), period = period_of(schedule), k = 0;
+
+    if (local >= start)
+    {
+        if (!period) return FALSE;
+        k = (local - start) / period + 1;
+    }
+    if (schedule->recurrence == SCHEDULE_WEEKDAYS)
+        while (weekend(start + k * period)) k++;
+    *next = to_utc(start + k * period);
+    return TRUE;
 }

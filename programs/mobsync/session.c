@@ -155,6 +155,13 @@ void session_request_command(const CLSID *clsid, const struct handler_command *c
     LeaveCriticalSection(&running_cs);
 }
 
+/* Before any session runs: an idle run's input watch may ask for them
+ * first. */
+void session_init(void)
+{
+    InitializeCriticalSection(&running_cs);
+}
+
 /* Adds the session to the running ones (running set) or takes it out. */
 static void set_running(struct session *session, BOOL set)
 {
@@ -163,7 +170,6 @@ static void set_running(struct session *session, BOOL set)
 
     if (!initialized)
     {
-        InitializeCriticalSection(&running_cs);
         /* Once: each call adds the handler to a list, for good. */
         SetConsoleCtrlHandler(console_ctrl, TRUE);
         initialized = TRUE;

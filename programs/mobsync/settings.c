@@ -86,6 +86,14 @@ static DWORD read_dword(HKEY key, const WCHAR *name, DWORD default_value)
     return value;
 }
 
+/* Whether the session's event is turned on in Synchronization Settings
+ * (its REG_DWORD Enabled, 1 when absent); a session for no event is. */
+BOOL settings_event_on(const struct session *session)
+{
+    if (!session->event_filter || !session->choice_key[0]) return TRUE;
+    return settings_read_value(session->choice_key, L"Enabled", 1) != 0;
+}
+
 /* "Ask me before synchronizing the items": the REG_DWORD Ask of the
  * session's event, 0 when absent. */
 BOOL settings_ask(const struct session *session)

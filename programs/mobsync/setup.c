@@ -131,6 +131,9 @@ static BOOL save(struct setup *setup)
     }
     TRACE("Saved%s.\n", ret ? "" : ", not all of it");
     setup->logon.changed = setup->idle.changed = setup->logon_changed = setup->idle_changed = FALSE;
+    /* Logoff and idle runs need the agent from now on, not from the next
+     * prefix start. */
+    agent_start_if_needed();
     return ret;
 }
 

@@ -214,6 +214,7 @@ static BOOL save_editor(struct editor *editor, HWND window)
     if (editor->schedule.name[0] && wcscmp(name, editor->schedule.name))
         schedule_delete(editor->schedule.name);
     TRACE("Saved schedule %s.\n", debugstr_w(name));
+    agent_start_if_needed();
     return TRUE;
 }
 
