@@ -16,7 +16,13 @@
 # class is still there afterwards. Every file replaced is kept in
 # $WINEPREFIX/.mobsync-setup/ and put back by uninstall, which also restores
 # the override as it was: afterwards the prefix's files and registry are as
-# they were before install. Running either twice does no harm. WINESERVER
+# they were before install. Install also makes the logon run start with the
+# prefix: wineboot --init runs HKLM's RunServices values (plain wineboot
+# runs Run, which Windows XP used: both get "Synchronization Manager" =
+# "mobsync.exe /logon", docs/events.md). Uninstall first ends the resident
+# agent (mobsync /agent:stop), then takes those values out again, with
+# HKCU\Software\mobsync: the settings and the state of the automatic
+# runs. Running either twice does no harm. WINESERVER
 # (default wineserver), WINE, WINE64 and WINE32 (tools/wine.sh) are honoured.
 set -u
 
@@ -91,6 +97,17 @@ run_arch()
 native_bits=64
 [ $arch = win32 ] && native_bits=32
 wine_reg() { run_arch $native_bits reg "$@"; }
+
+# The values that run "mobsync.exe /logon" at a prefix start.
+RUN_NAME="Synchronization Manager"
+RUN_LINE="mobsync.exe /logon"
+RUN_KEYS="RunServices Run"
+run_key() { echo "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\$1"; }
+run_query() # key name: the value there now, if any
+{
+    wine_reg query "$(run_key "$1")" /v "$RUN_NAME" 2>/dev/null | tr -d '\r' |
+        sed -n "s/^ *$RUN_NAME *REG_[A-Z_]* *//p"
+}
 
 reg_query()
 {
@@ -167,6 +184,16 @@ do_install()
         die "cannot set the DLL override"
     say "set the mobsync DLL override to native"
 
+    for k in $RUN_KEYS; do
+        if [ ! -e "$state/run-$k" ]; then
+            if old=$(run_query "$k") && [ -n "$old" ]; then echo "$old" > "$state/run-$k"
+            else : > "$state/run-$k"; fi
+        fi
+        wine_reg add "$(run_key "$k")" /v "$RUN_NAME" /d "$RUN_LINE" /f >/dev/null 2>&1 ||
+            die "cannot add the $k value that starts the logon run"
+    done
+    say "the logon run starts with the prefix (RunServices and Run: $RUN_LINE)"
+
     for a in $arches; do
         # regsvr32 of the program's own architecture: plain "wine regsvr32"
         # is the 32-bit one wherever wine32 is installed.
@@ -188,6 +215,11 @@ do_uninstall()
     # What install put in; an older install that did not say: all it could.
     if [ -s "$state/arches" ]; then arches=$(cat "$state/arches")
     elif [ $arch = win64 ]; then arches="64 32"; else arches="32"; fi
+    # The agent first: it runs our mobsync.exe, and writes the settings.
+    if [ -f "$(eval echo "\$dir$native_bits")/mobsync.exe" ]; then
+        run_arch $native_bits mobsync.exe /agent:stop >/dev/null 2>&1 ||
+            die "the mobsync agent does not end (mobsync /agent:stop failed); nothing else was changed"
+    fi
     for a in $arches; do
         if [ $a = 32 ] && ! mobsync_can_run32; then
             die "the 32-bit mobsync.dll was installed, but cannot be unregistered now: $mobsync_no32_reason"
@@ -216,6 +248,26 @@ do_uninstall()
             say "removed the mobsync DLL override"
         fi
     fi
+
+    for k in $RUN_KEYS; do
+        [ -e "$state/run-$k" ] || continue
+        if [ -s "$state/run-$k" ]; then
+            wine_reg add "$(run_key "$k")" /v "$RUN_NAME" /d "$(cat "$state/run-$k")" /f >/dev/null 2>&1 ||
+                die "cannot put the $k value \"$RUN_NAME\" back"
+        elif ! wine_reg delete "$(run_key "$k")" /v "$RUN_NAME" /f >/dev/null 2>&1; then
+            # Fails as well when the value is gone already: fine if it is.
+            { wine_reg query "$(run_key "$k")" >/dev/null 2>&1 &&
+                ! wine_reg query "$(run_key "$k")" /v "$RUN_NAME" >/dev/null 2>&1; } ||
+                die "cannot remove the $k value \"$RUN_NAME\""
+        fi
+        rm -f "$state/run-$k"
+    done
+    if ! wine_reg delete 'HKCU\Software\mobsync' /f >/dev/null 2>&1; then
+        { wine_reg query 'HKCU\Software' >/dev/null 2>&1 &&
+            ! wine_reg query 'HKCU\Software\mobsync' >/dev/null 2>&1; } ||
+            die "cannot remove the settings (HKCU\\Software\\mobsync)"
+    fi
+    say "took out the logon run's values and the settings (HKCU\\Software\\mobsync)"
 
     for a in $arches; do
         d=$(eval echo "\$dir$a")
