@@ -94,7 +94,7 @@ void agent_start_if_needed(void)
         CloseHandle(mutex);
         return;
     }
-    if (agent_needs()) spawn_mobsync(L"/agent", NULL);
+    if (agent_needs()) spawn_mobsync(L"/agent", NULL, NULL);
 }
 
 /* The logoff run, before the agent answers WM_QUERYENDSESSION: its items
@@ -107,7 +107,7 @@ static void run_logoff(struct agent *agent)
 
     if (!agent_event_chosen(SYNCMGRREGISTERFLAG_PENDINGDISCONNECT)) return;
     swprintf(args, ARRAYSIZE(args), L"/logoff /timeout:%u", LOGOFF_TIMEOUT);
-    if (!spawn_mobsync(args, &process)) return;
+    if (!agent_spawn_run(args, L"logoff", &process)) return;
     ret = WaitForSingleObject(process, LOGOFF_WAIT);
     TRACE("The logoff run %s.\n", ret ? "is still running" : "has ended");
     CloseHandle(process);
@@ -204,6 +204,20 @@ static void agent_loop(struct agent *agent)
     }
 }
 
+static void close_std_handles(void)
+{
+    static const DWORD std[] = { STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE };
+    unsigned int i;
+    HANDLE handle;
+
+    for (i = 0; i < ARRAYSIZE(std); i++)
+    {
+        handle = GetStdHandle(std[i]);
+        SetStdHandle(std[i], NULL);
+        if (handle && handle != INVALID_HANDLE_VALUE) CloseHandle(handle);
+    }
+}
+
 /* mobsync /agent. 0 when it ran, or did not need to. */
 int run_agent(void)
 {
@@ -232,6 +246,9 @@ int run_agent(void)
         ResetEvent(agent.stop_event);
         agent_idle_init(&agent.idle);
         make_system_process(&agent);
+        /* Nothing more to say: whoever started the agent waits for no
+         * output of it, and the runs must not get its handles. */
+        close_std_handles();
         TRACE("The agent runs.\n");
         agent_loop(&agent);
         DestroyWindow(agent.window);

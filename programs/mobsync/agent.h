@@ -50,6 +50,7 @@ struct agent_schedules
 };
 
 /* agent_runs.c */
+extern BOOL agent_spawn_run(const WCHAR *args, const WCHAR *kind, HANDLE *process);
 extern BOOL agent_event_chosen(DWORD register_flag);
 extern BOOL agent_schedule_chosen(const WCHAR *name);
 extern BOOL agent_idle_wanted(void);

@@ -60,6 +60,15 @@ BOOL agent_schedule_chosen(const WCHAR *name)
     return settings_schedule(&session, name) && chosen(&session);
 }
 
+/* Starts a run: what it prints goes to <Local AppData>\mobsync\KIND.txt,
+ * for the person to read (docs/events.md). */
+BOOL agent_spawn_run(const WCHAR *args, const WCHAR *kind, HANDLE *process)
+{
+    WCHAR path[MAX_PATH];
+
+    return spawn_mobsync(args, spawn_output_path(kind, path, ARRAYSIZE(path)) ? path : NULL, process);
+}
+
 struct idle_settings
 {
     DWORD wait_ms, repeat_ms;
@@ -142,7 +151,7 @@ DWORD agent_idle_check(struct agent_idle *idle)
         return AGENT_MAX_WAIT;
     }
     TRACE("Idle for %lu ms: starting idle run %u.\n", now - idle->input, idle->runs + 1);
-    if (!spawn_mobsync(L"/idle", &idle->process)) return AGENT_MAX_WAIT;
+    if (!agent_spawn_run(L"/idle", L"idle", &idle->process)) return AGENT_MAX_WAIT;
     idle->runs++;
     idle->last_start = now;
     return INFINITE;
@@ -187,7 +196,7 @@ static BOOL scan_schedules(BOOL start, unsigned int *started, DWORD *wait)
                 }
                 wcscpy(p, L"\"");
                 TRACE("Schedule %s is due.\n", debugstr_w(schedule->name));
-                if (spawn_mobsync(args, NULL)) ++*started;
+                if (agent_spawn_run(args, L"schedule", NULL)) ++*started;
             }
         }
         if (schedule_next(schedule, now, &next))

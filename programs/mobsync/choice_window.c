@@ -81,7 +81,7 @@ static void open_setup(struct choice *choice)
         guid_to_string(&session->only_handlers[i], end + wcslen(end));
         end += wcslen(end);
     }
-    spawn_mobsync(line, NULL);
+    spawn_mobsync(line, NULL, NULL);
     free(line);
 }
 

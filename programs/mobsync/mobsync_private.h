@@ -318,7 +318,8 @@ extern void agent_start_if_needed(void);
 extern void idle_watch_start(void);
 
 /* spawn.c */
-extern BOOL spawn_mobsync(const WCHAR *args, HANDLE *process);
+extern BOOL spawn_mobsync(const WCHAR *args, const WCHAR *output, HANDLE *process);
+extern BOOL spawn_output_path(const WCHAR *kind, WCHAR *path, unsigned int size);
 
 /* schedules.c */
 extern void schedule_key(const WCHAR *name, WCHAR *key, unsigned int size);

@@ -85,7 +85,7 @@ BOOL request_start_window(const WCHAR *path)
     WCHAR args[MAX_PATH + 16];
 
     swprintf(args, ARRAYSIZE(args), L"/window:\"%ls\"", path);
-    return spawn_mobsync(args, NULL);
+    return spawn_mobsync(args, NULL, NULL);
 }
 
 /* mobsync /window:PATH: a program's request with its windows, which the

@@ -20,19 +20,37 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "shlobj.h"
 #include "wine/debug.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-/* Starts this mobsync.exe with the arguments args, in the system folder and
- * with no console: what it would print goes nowhere, and it never holds
- * the console or the pipes of whoever started this one. The new process's
- * handle goes to *process when process is not NULL. */
-BOOL spawn_mobsync(const WCHAR *args, HANDLE *process)
+/* Where the agent's runs write what they print: <Local AppData>\mobsync\
+ * KIND.txt, made anew by each run. FALSE when there is no such folder. */
+BOOL spawn_output_path(const WCHAR *kind, WCHAR *path, unsigned int size)
 {
+    WCHAR dir[MAX_PATH];
+
+    if (FAILED(SHGetFolderPathW(NULL, CSIDL_LOCAL_APPDATA | CSIDL_FLAG_CREATE, NULL, 0, dir))) return FALSE;
+    if (wcslen(dir) + wcslen(kind) + 16 > size) return FALSE;
+    swprintf(path, size, L"%ls\\mobsync", dir);
+    CreateDirectoryW(path, NULL);
+    swprintf(path + wcslen(path), size - wcslen(path), L"\\%ls.txt", kind);
+    return TRUE;
+}
+
+/* Starts this mobsync.exe with the arguments args, in the system folder and
+ * with no console: it never holds the console or the pipes of whoever
+ * started this one. What it prints goes to the file output (made anew),
+ * or nowhere for NULL. The new process's handle goes to *process when
+ * process is not NULL. */
+BOOL spawn_mobsync(const WCHAR *args, const WCHAR *output, HANDLE *process)
+{
+    SECURITY_ATTRIBUTES inherit = { sizeof(inherit), NULL, TRUE };
     WCHAR exe[MAX_PATH], dir[MAX_PATH], *line;
-    PROCESS_INFORMATION pi;
     STARTUPINFOW si = { sizeof(si) };
+    HANDLE file = INVALID_HANDLE_VALUE;
+    PROCESS_INFORMATION pi;
     DWORD len;
     size_t size;
     BOOL ret;
@@ -40,11 +58,24 @@ BOOL spawn_mobsync(const WCHAR *args, HANDLE *process)
     if (process) *process = NULL;
     len = GetModuleFileNameW(NULL, exe, ARRAYSIZE(exe));
     if (!len || len >= ARRAYSIZE(exe) || !GetSystemDirectoryW(dir, ARRAYSIZE(dir))) return FALSE;
+    if (output && (file = CreateFileW(output, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                                      &inherit, CREATE_ALWAYS, 0, NULL)) == INVALID_HANDLE_VALUE)
+        WARN("Cannot write %s: error %lu.\n", debugstr_w(output), GetLastError());
+    if (file != INVALID_HANDLE_VALUE)
+    {
+        si.dwFlags = STARTF_USESTDHANDLES;
+        si.hStdOutput = si.hStdError = file;
+    }
     size = len + wcslen(args) + 4;
-    if (!(line = malloc(size * sizeof(WCHAR)))) return FALSE;
+    if (!(line = malloc(size * sizeof(WCHAR))))
+    {
+        if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+        return FALSE;
+    }
     swprintf(line, size, L"\"%ls\" %ls", exe, args);
-    TRACE("Starting %s.\n", debugstr_w(line));
-    if ((ret = CreateProcessW(exe, line, NULL, NULL, FALSE, DETACHED_PROCESS, NULL, dir, &si, &pi)))
+    TRACE("Starting %s, output to %s.\n", debugstr_w(line), debugstr_w(output));
+    if ((ret = CreateProcessW(exe, line, NULL, NULL, file != INVALID_HANDLE_VALUE, DETACHED_PROCESS, NULL, dir,
+                              &si, &pi)))
     {
         TRACE("Process %04lx.\n", pi.dwProcessId);
         CloseHandle(pi.hThread);
@@ -52,6 +83,7 @@ BOOL spawn_mobsync(const WCHAR *args, HANDLE *process)
         else CloseHandle(pi.hProcess);
     }
     else WARN("Cannot start %s: error %lu.\n", debugstr_w(line), GetLastError());
+    if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
     free(line);
     return ret;
 }
