@@ -267,7 +267,10 @@ do_uninstall()
             ! wine_reg query 'HKCU\Software\mobsync' >/dev/null 2>&1; } ||
             die "cannot remove the settings (HKCU\\Software\\mobsync)"
     fi
-    say "took out the logon run's values and the settings (HKCU\\Software\\mobsync)"
+    # What the agent's runs printed (<Local AppData>\mobsync).
+    rm -rf "$prefix"/drive_c/users/*/AppData/Local/mobsync ||
+        die "cannot remove what the automatic runs wrote (AppData/Local/mobsync)"
+    say "took out the logon run's values, the settings (HKCU\\Software\\mobsync) and what the automatic runs wrote"
 
     for a in $arches; do
         d=$(eval echo "\$dir$a")

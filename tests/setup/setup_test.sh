@@ -12,36 +12,7 @@ WINESERVER=${WINESERVER:-wineserver}
 tmp=$(mktemp -d "$(mobsync_tmp_base 1)/mobsync-setup-test.XXXXXX")
 trap 'for p in p64 p32 rel; do WINEPREFIX="$tmp/$p" "$WINESERVER" -k >/dev/null 2>&1; done; rm -rf "$tmp"' EXIT
 export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-n=0
-failures=0
-
-check() # description, command...
-{
-    local what=$1; shift
-    n=$((n + 1))
-    if "$@" >"$tmp/out" 2>&1; then echo "ok $n - $what"
-    else
-        echo "not ok $n - $what"
-        sed 's/^/#   /' "$tmp/out" | head -20
-        failures=$((failures + 1))
-    fi
-    # What the last check printed, for the next to read.
-    mv "$tmp/out" "$tmp/last"
-}
-said() { grep -q "$1" "$tmp/last" || { cat "$tmp/last"; return 1; }; }
-
-snapshot() # prefix, name
-{
-    (cd "$1/drive_c" && find . -printf '%p %s\n' | LC_ALL=C sort) > "$tmp/$2.files"
-    awk -f "$src/tests/setup/regdump.awk" "$1/system.reg" | LC_ALL=C sort > "$tmp/$2.system"
-    awk -f "$src/tests/setup/regdump.awk" "$1/user.reg" | LC_ALL=C sort > "$tmp/$2.user"
-}
-
-same_as() # name1, name2
-{
-    diff "$tmp/$1.files" "$tmp/$2.files" && diff "$tmp/$1.system" "$tmp/$2.system" &&
-        diff "$tmp/$1.user" "$tmp/$2.user"
-}
+. "$src/tests/tap.sh"
 
 new_prefix() # dir [win64|win32]
 {
@@ -117,6 +88,9 @@ else
     check "no 32-bit files where 32-bit programs cannot run" none_in "$wow64" mobsync.dll mobsync.exe
 fi
 check "the DLL override is native" override native
+runs_logon() { mobsync_run64 reg query "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\$1" /v "Synchronization Manager" | tr -d '\r' | grep -q "REG_SZ *mobsync.exe /logon$"; }
+check "a prefix start runs mobsync /logon (RunServices)" runs_logon RunServices
+check "so does plain wineboot, as Windows XP's Run value did" runs_logon Run
 # No X display: plain mobsync, which opens Items to Synchronize, says so in
 # one line and synchronizes headlessly, without waiting for one.
 nodisplay() { ( unset DISPLAY; mobsync_run64 mobsync.exe ) 2>&1 | tr -d '\r' | grep -v ':err:\|:fixme:' | tee /dev/stderr | grep -x "mobsync: no display to show Items to Synchronize on; synchronizing without windows" >/dev/null; }
@@ -304,6 +278,4 @@ $name/x64/mobsync_probe.exe"
     check "the release's uninstall leaves the prefix as it was" same_as before4 after4
 fi
 
-echo "1..$n"
-echo "# $n tests, $failures failures"
-[ $failures = 0 ]
+tap_end
