@@ -240,6 +240,37 @@ dialog=$(median < "$tmp/dialog")
 list1k=$(median < "$tmp/list1k")
 measured "Items to Synchronize" "$dialog" "$list1k" &&
 echo "Items to Synchronize with 1,000 items: $dialog ms until the list is complete, against $list1k ms for /list of the same items ($(calc "%.2f" "$dialog / $list1k")x; medians of $(wc -l < "$tmp/dialog") runs; target < 1000 ms) $(verdict "$dialog < 1000")"
+# 9. The resident agent (docs/events.md) waiting for a logoff, idle
+#    minutes and a schedule a day away, against the prefix's explorer.exe,
+#    which idles beside it: CPU time over 30 s and private memory (Linux's
+#    Private_Clean + Private_Dirty of each process), after 5 s to settle.
+mobsync_run64 reg add "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr\\Handlers\\$(clsid 1)" \
+    /v RegisterFlags /t REG_DWORD /d 6 /f >/dev/null 2>&1
+mobsync_run64 reg add 'HKCU\Software\mobsync\Schedules\bench' /v Recurrence /t REG_DWORD /d 1 /f >/dev/null 2>&1
+mobsync_run64 reg add "HKCU\\Software\\mobsync\\Schedules\\bench\\$(clsid 1)" /v "$(clsid 1)" /t REG_DWORD /d 1 /f >/dev/null 2>&1
+"$(mobsync_wine64)" notepad >/dev/null 2>&1 &
+keeper=$!
+"$(mobsync_wine64)" mobsync.exe /agent >/dev/null 2>&1 &
+sleep 5
+agent_pid=$(pgrep -f 'mobsync.exe /agent$' | head -n 1 || true)
+explorer_pid=$(pgrep -f 'explorer.exe' | head -n 1 || true)
+cpu_ms() { awk '{ print ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"' }' "/proc/$1/stat" 2>/dev/null; }
+private_kib() { awk '/^Private_(Clean|Dirty):/ { kib += $2 } END { print kib }' "/proc/$1/smaps_rollup" 2>/dev/null; }
+if [ -n "$agent_pid" ] && [ -n "$explorer_pid" ]; then
+    a0=$(cpu_ms "$agent_pid"); e0=$(cpu_ms "$explorer_pid")
+    sleep 30
+    a1=$(cpu_ms "$agent_pid"); e1=$(cpu_ms "$explorer_pid")
+    am=$(private_kib "$agent_pid"); em=$(private_kib "$explorer_pid")
+fi
+if measured "agent idle cost" "${am:-}" "${em:-}" && [ -n "${a1:-}" ] && [ -n "${e1:-}" ]; then
+    ac=$(calc "%d" "$a1 - $a0"); ec=$(calc "%d" "$e1 - $e0")
+    echo "agent at rest: $ac ms CPU in 30 s and $am KiB private memory, against explorer.exe's $ec ms and $em KiB (target: no more than explorer.exe) $(verdict "$ac <= $ec && $am <= $em")"
+elif [ -z "${agent_pid:-}" ] || [ -z "${explorer_pid:-}" ]; then
+    echo "agent idle cost: not measured: no agent ($agent_pid) or no explorer.exe ($explorer_pid) process"
+    unmeasured=$((unmeasured + 1))
+fi
+mobsync_run64 mobsync.exe /agent:stop >/dev/null 2>&1 || true
+kill "$keeper" 2>/dev/null || true
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1), $(mobsync_run64 --version)$(mobsync_can_run32 && echo ", wine32 installed (used by figure 3b only)")"
 if [ $unmeasured != 0 ]; then
     echo "bench: $unmeasured figure(s) not measured: see above" >&2

@@ -182,6 +182,12 @@ static BOOL scan_schedules(BOOL start, unsigned int *started, DWORD *wait)
         struct schedule *schedule = &list[i];
 
         if (!agent_schedule_chosen(schedule->name)) continue;
+        /* Written without a Start (by hand, say): it starts now, for good. */
+        if (start && !schedule->has_start)
+        {
+            TRACE("Schedule %s has no Start: from now.\n", debugstr_w(schedule->name));
+            if (schedule_write(schedule)) schedule->last_run = now;
+        }
         if (schedule_due(schedule, now, &due))
         {
             wanted = TRUE;

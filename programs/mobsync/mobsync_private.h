@@ -306,6 +306,7 @@ struct schedule
     FILETIME start;        /* UTC */
     DWORD recurrence;      /* enum schedule_recurrence */
     DWORD days;            /* SCHEDULE_EVERY_DAYS: 1 to 365 */
+    BOOL has_start;        /* Start is stored (otherwise start is now) */
     ULONGLONG last_run;    /* FILETIME, UTC: the time due of its last run, or when
                               it was saved; times due before it are done */
 };

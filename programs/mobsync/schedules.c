@@ -49,6 +49,7 @@ BOOL schedule_read(const WCHAR *name, struct schedule *schedule)
     if (RegQueryValueExW(key, L"Start", NULL, &type, (BYTE *)&schedule->start, &size) || type != REG_QWORD
             || size != sizeof(schedule->start))
         GetSystemTimeAsFileTime(&schedule->start);
+    else schedule->has_start = TRUE;
     size = sizeof(schedule->last_run);
     if (RegQueryValueExW(key, L"LastRun", NULL, &type, (BYTE *)&schedule->last_run, &size) || type != REG_QWORD
             || size != sizeof(schedule->last_run))
