@@ -57,9 +57,16 @@ recorded() # NN, call
     return 1
 }
 
-# The processes of the prefix whose command line has TEXT (Wine shows the
-# Windows command line).
-running() { pgrep -f "$1" >/dev/null; }
+# Whether a process of this prefix has a command line matching TEXT (Wine
+# shows the Windows command line); those of other prefixes do not count.
+running()
+{
+    local pid
+    for pid in $(pgrep -f "$1"); do
+        tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" && return 0
+    done
+    return 1
+}
 agent_runs() { local i; for i in $(seq 200); do running 'mobsync.exe /agent$' && return 0; sleep 0.1; done; return 1; }
 no_agent() { ! running 'mobsync.exe /agent$' || { pgrep -af mobsync; return 1; }; }
 

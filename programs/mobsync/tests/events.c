@@ -89,7 +89,8 @@ static ULONGLONG now(void)
 }
 
 /* A schedule as Synchronization Settings stores it (docs/registry.md),
- * choosing item 1 of handler n; last_run 0 writes no LastRun. */
+ * choosing item 1 of handler n; start or last_run 0 writes no Start or
+ * LastRun. */
 static void write_schedule(const char *name, ULONGLONG start, DWORD recurrence, ULONGLONG last_run, int n)
 {
     char key_name[MAX_PATH];
@@ -97,7 +98,7 @@ static void write_schedule(const char *name, ULONGLONG start, DWORD recurrence, 
 
     sprintf(key_name, "Software\\mobsync\\Schedules\\%s", name);
     if (RegCreateKeyExA(HKEY_CURRENT_USER, key_name, 0, NULL, 0, KEY_SET_VALUE, NULL, &key, NULL)) return;
-    RegSetValueExA(key, "Start", 0, REG_QWORD, (BYTE *)&start, sizeof(start));
+    if (start) RegSetValueExA(key, "Start", 0, REG_QWORD, (BYTE *)&start, sizeof(start));
     RegSetValueExA(key, "Recurrence", 0, REG_DWORD, (BYTE *)&recurrence, sizeof(recurrence));
     if (last_run) RegSetValueExA(key, "LastRun", 0, REG_QWORD, (BYTE *)&last_run, sizeof(last_run));
     RegCloseKey(key);
@@ -105,7 +106,8 @@ static void write_schedule(const char *name, ULONGLONG start, DWORD recurrence, 
     set_choice(key_name, n, 1, 1);
 }
 
-static ULONGLONG last_run(const char *name)
+/* A REG_QWORD of the schedule, 0 when there is none. */
+static ULONGLONG schedule_value(const char *name, const char *value_name)
 {
     DWORD type, size = sizeof(ULONGLONG);
     char key_name[MAX_PATH];
@@ -114,9 +116,14 @@ static ULONGLONG last_run(const char *name)
 
     sprintf(key_name, "Software\\mobsync\\Schedules\\%s", name);
     if (RegOpenKeyExA(HKEY_CURRENT_USER, key_name, 0, KEY_QUERY_VALUE, &key)) return 0;
-    if (RegQueryValueExA(key, "LastRun", NULL, &type, (BYTE *)&value, &size) || type != REG_QWORD) value = 0;
+    if (RegQueryValueExA(key, value_name, NULL, &type, (BYTE *)&value, &size) || type != REG_QWORD) value = 0;
     RegCloseKey(key);
     return value;
+}
+
+static ULONGLONG last_run(const char *name)
+{
+    return schedule_value(name, "LastRun");
 }
 
 /* How many times handler n was initialized. */
@@ -232,6 +239,8 @@ static void test_logoff(void)
 
     delete_settings_store();
     register_handler_ex(0x01, TEST_DLL, "Apartment", SYNCMGRREGISTERFLAG_PENDINGDISCONNECT);
+    /* Nobody could answer Items to Synchronize in time: it does not ask. */
+    set_setting("Events\\Logoff", "Ask", 1);
     delete_run_output("logoff");
     DeleteFileA(log_path);
     if (!(window = start_agent(&run))) return;
@@ -246,9 +255,10 @@ static void test_logoff(void)
 
     /* One that overruns is told to stop through Progress, one that does
      * not listen is given up on: both fail, the answer still comes in time. */
-    register_handler(0x01);
     register_handler_ex(0x06, TEST_DLL, "Apartment", SYNCMGRREGISTERFLAG_PENDINGDISCONNECT);
     register_handler_ex(0x08, TEST_DLL, "Apartment", SYNCMGRREGISTERFLAG_PENDINGDISCONNECT);
+    /* Only now: with no handler for logoff the agent would end. */
+    register_handler(0x01);
     DeleteFileA(log_path);
     delete_run_output("logoff");
     start = GetTickCount();
@@ -369,6 +379,8 @@ static void test_schedules(void)
     write_schedule("too old", start - 2 * TICKS_PER_DAY, 0, 0, 0x02);
     daily_start = start - 3 * TICKS_PER_DAY - TICKS_PER_HOUR;
     write_schedule("daily", daily_start, 1, start - 2 * TICKS_PER_DAY - TICKS_PER_HOUR, 0x21);
+    /* Written without a Start: from when the agent first sees it. */
+    write_schedule("no start", 0, 1, 0, 0x02);
     if (!start_agent(&run)) goto done;
     ok(wait_for_call(0x01, "SynchronizeCompleted"), "the missed schedule was not made up.\n");
     ok(wait_for_call(0x21, "SynchronizeCompleted"), "the daily schedule was not made up.\n");
@@ -384,8 +396,12 @@ static void test_schedules(void)
     end_agent(&run);
     ok(runs_of(0x01) == 1, "the missed schedule ran %u times.\n", runs_of(0x01));
     ok(runs_of(0x21) == 1, "the daily schedule ran %u times.\n", runs_of(0x21));
-    ok(runs_of(0x02) == 1, "%u runs of handler 2: the schedule too old ran.\n", runs_of(0x02));
+    ok(runs_of(0x02) == 1, "%u runs of handler 2: the schedule too old or the one without a start ran.\n",
+       runs_of(0x02));
     ok(last_run("too old") == 0, "too old: LastRun %s.\n", wine_dbgstr_longlong(last_run("too old")));
+    ok(schedule_value("no start", "Start") >= start, "no start: Start %s.\n",
+       wine_dbgstr_longlong(schedule_value("no start", "Start")));
+    ok(last_run("no start") >= start, "no start: LastRun %s.\n", wine_dbgstr_longlong(last_run("no start")));
 
 done:
     unregister_handler(0x01);
