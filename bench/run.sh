@@ -252,8 +252,16 @@ mobsync_run64 reg add "HKCU\\Software\\mobsync\\Schedules\\bench\\$(clsid 1)" /v
 keeper=$!
 "$(mobsync_wine64)" mobsync.exe /agent >/dev/null 2>&1 &
 sleep 5
-agent_pid=$(pgrep -f 'mobsync.exe /agent$' | head -n 1 || true)
-explorer_pid=$(pgrep -f 'explorer.exe' | head -n 1 || true)
+# The process of this prefix (not another's) whose command line matches.
+prefix_pid()
+{
+    local pid
+    for pid in $(pgrep -f "$1" || true); do
+        tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" && { echo "$pid"; return; }
+    done
+}
+agent_pid=$(prefix_pid 'mobsync.exe /agent$')
+explorer_pid=$(prefix_pid 'explorer.exe')
 cpu_ms() { awk '{ print ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"' }' "/proc/$1/stat" 2>/dev/null; }
 private_kib() { awk '/^Private_(Clean|Dirty):/ { kib += $2 } END { print kib }' "/proc/$1/smaps_rollup" 2>/dev/null; }
 if [ -n "$agent_pid" ] && [ -n "$explorer_pid" ]; then
