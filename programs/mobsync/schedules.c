@@ -154,26 +154,27 @@ ULONGLONG current_time(void)
     return now.QuadPart;
 }
 
+/* A time through FileTimeToLocalFileTime or LocalFileTimeToFileTime; as it
+ * was when that fails. */
+static ULONGLONG convert(ULONGLONG time, BOOL (WINAPI *function)(const FILETIME *, FILETIME *))
+{
+    ULARGE_INTEGER in = { .QuadPart = time }, out;
+    FILETIME from = { in.u.LowPart, in.u.HighPart }, to;
+
+    if (!function(&from, &to)) return time;
+    out.u.LowPart = to.dwLowDateTime;
+    out.u.HighPart = to.dwHighDateTime;
+    return out.QuadPart;
+}
+
 static ULONGLONG to_local(ULONGLONG utc)
 {
-    ULARGE_INTEGER in = { .QuadPart = utc }, out;
-    FILETIME time = { in.u.LowPart, in.u.HighPart }, local;
-
-    if (!FileTimeToLocalFileTime(&time, &local)) return utc;
-    out.u.LowPart = local.dwLowDateTime;
-    out.u.HighPart = local.dwHighDateTime;
-    return out.QuadPart;
+    return convert(utc, FileTimeToLocalFileTime);
 }
 
 static ULONGLONG to_utc(ULONGLONG local)
 {
-    ULARGE_INTEGER in = { .QuadPart = local }, out;
-    FILETIME time = { in.u.LowPart, in.u.HighPart }, utc;
-
-    if (!LocalFileTimeToFileTime(&time, &utc)) return local;
-    out.u.LowPart = utc.dwLowDateTime;
-    out.u.HighPart = utc.dwHighDateTime;
-    return out.QuadPart;
+    return convert(local, LocalFileTimeToFileTime);
 }
 
 /* 1 January 1601 was a Monday. */
