@@ -109,6 +109,18 @@ run_query() # key name: the value there now, if any
         sed -n "s/^ *$RUN_NAME *REG_[A-Z_]* *//p"
 }
 
+# Whether the resident agent (mobsync.exe /agent) runs in this prefix.
+agent_runs()
+{
+    local pid its
+    for pid in $(pgrep -f 'mobsync.exe /agent$' 2>/dev/null); do
+        its=$(tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | sed -n 's/^WINEPREFIX=//p')
+        its=$(cd "${its:-$HOME/.wine}" 2>/dev/null && pwd -P) || continue
+        [ "$its" = "$(cd "$prefix" && pwd -P)" ] && return 0
+    done
+    return 1
+}
+
 reg_query()
 {
     wine_reg query 'HKCU\Software\Wine\DllOverrides' /v mobsync 2>/dev/null | tr -d '\r' |
@@ -184,6 +196,14 @@ do_install()
         die "cannot set the DLL override"
     say "set the mobsync DLL override to native"
 
+    for a in $arches; do
+        # regsvr32 of the program's own architecture: plain "wine regsvr32"
+        # is the 32-bit one wherever wine32 is installed.
+        run_arch "$a" regsvr32 /s mobsync.dll || die "${a}-bit regsvr32 mobsync.dll failed"
+        probe "$a" || die "the ${a}-bit mobsync.dll is registered, but a ${a}-bit program cannot use it: $probe_line"
+        say "registered the ${a}-bit mobsync.dll; checked: $probe_line"
+    done
+    # Last: an install that failed has not set the logon run going.
     for k in $RUN_KEYS; do
         if [ ! -e "$state/run-$k" ]; then
             if old=$(run_query "$k") && [ -n "$old" ]; then echo "$old" > "$state/run-$k"
@@ -193,14 +213,6 @@ do_install()
             die "cannot add the $k value that starts the logon run"
     done
     say "the logon run starts with the prefix (RunServices and Run: $RUN_LINE)"
-
-    for a in $arches; do
-        # regsvr32 of the program's own architecture: plain "wine regsvr32"
-        # is the 32-bit one wherever wine32 is installed.
-        run_arch "$a" regsvr32 /s mobsync.dll || die "${a}-bit regsvr32 mobsync.dll failed"
-        probe "$a" || die "the ${a}-bit mobsync.dll is registered, but a ${a}-bit program cannot use it: $probe_line"
-        say "registered the ${a}-bit mobsync.dll; checked: $probe_line"
-    done
     "$WINESERVER" -w
     say "done: mobsync is installed in $prefix"
 }
@@ -216,7 +228,9 @@ do_uninstall()
     if [ -s "$state/arches" ]; then arches=$(cat "$state/arches")
     elif [ $arch = win64 ]; then arches="64 32"; else arches="32"; fi
     # The agent first: it runs our mobsync.exe, and writes the settings.
-    if [ -f "$(eval echo "\$dir$native_bits")/mobsync.exe" ]; then
+    # Only if it runs (a process of this prefix): starting a console
+    # program for nothing would leave Wine's HKCU\Console behind.
+    if agent_runs && [ -f "$(eval echo "\$dir$native_bits")/mobsync.exe" ]; then
         run_arch $native_bits mobsync.exe /agent:stop >/dev/null 2>&1 ||
             die "the mobsync agent does not end (mobsync /agent:stop failed); nothing else was changed"
     fi
