@@ -36,13 +36,13 @@ register() # 64|32, NN, flags
         /d Apartment $view /f &&
     mobsync_run64 reg add "$handlers\\$clsid" /v RegisterFlags /t REG_DWORD /d "$3" $view /f
 }
-unregister() # 64|32, NN [last: the Handlers key too, which the test made]
+unregister() # 64|32, NN [last: the Syncmgr key too, which the test made]
 {
     local clsid="{6D6F6273-796E-6374-6573-7400000000$2}" view=/reg:64
     [ "$1" = 32 ] && view=/reg:32
     mobsync_run64 reg delete "HKLM\\Software\\Classes\\CLSID\\$clsid" $view /f &&
     mobsync_run64 reg delete "$handlers\\$clsid" $view /f &&
-    { [ "${3:-}" != last ] || mobsync_run64 reg delete "$handlers" $view /f; }
+    { [ "${3:-}" != last ] || mobsync_run64 reg delete "${handlers%\\Handlers}" $view /f; }
 }
 
 # Waits (30 s at most) for handler NN to record a call starting with CALL.
