@@ -17,9 +17,10 @@
 # $WINEPREFIX/.mobsync-setup/ and put back by uninstall, which also restores
 # the override as it was: afterwards the prefix's files and registry are as
 # they were before install. Install also makes the logon run start with the
-# prefix: wineboot --init runs HKLM's RunServices values (plain wineboot
-# runs Run, which Windows XP used: both get "Synchronization Manager" =
-# "mobsync.exe /logon", docs/events.md). Uninstall first ends the resident
+# prefix: wineboot --init runs HKLM's RunServices values, where
+# "Synchronization Manager" = "rundll32.exe mobsync.dll,RunLogon" starts
+# mobsync.exe /logon; plain wineboot runs Run, which gets Windows XP's
+# "mobsync.exe /logon" (docs/events.md). Uninstall first ends the resident
 # agent (mobsync /agent:stop), then takes those values out again, with
 # HKCU\Software\mobsync: the settings and the state of the automatic
 # runs. Running either twice does no harm. WINESERVER
@@ -100,8 +101,11 @@ wine_reg() { run_arch $native_bits reg "$@"; }
 
 # The values that run "mobsync.exe /logon" at a prefix start.
 RUN_NAME="Synchronization Manager"
-RUN_LINE="mobsync.exe /logon"
+# A prefix start runs RunServices: through rundll32, which has no console,
+# so that the start makes none (Wine's console would write its defaults to
+# HKCU\Console). Run keeps Windows XP's command.
 RUN_KEYS="RunServices Run"
+run_line() { if [ "$1" = RunServices ]; then echo "rundll32.exe mobsync.dll,RunLogon"; else echo "mobsync.exe /logon"; fi; }
 run_key() { echo "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\$1"; }
 run_query() # key name: the value there now, if any
 {
@@ -209,10 +213,10 @@ do_install()
             if old=$(run_query "$k") && [ -n "$old" ]; then echo "$old" > "$state/run-$k"
             else : > "$state/run-$k"; fi
         fi
-        wine_reg add "$(run_key "$k")" /v "$RUN_NAME" /d "$RUN_LINE" /f >/dev/null 2>&1 ||
+        wine_reg add "$(run_key "$k")" /v "$RUN_NAME" /d "$(run_line "$k")" /f >/dev/null 2>&1 ||
             die "cannot add the $k value that starts the logon run"
     done
-    say "the logon run starts with the prefix (RunServices and Run: $RUN_LINE)"
+    say "the logon run starts with the prefix (RunServices: $(run_line RunServices); Run: $(run_line Run))"
     "$WINESERVER" -w
     say "done: mobsync is installed in $prefix"
 }

@@ -172,6 +172,35 @@ void WINAPI RunDllRegister(HWND hwnd, HINSTANCE instance, LPSTR cmdline, int sho
           debugstr_a(cmdline), show);
 }
 
+/***********************************************************************
+ *              RunLogonW (MOBSYNC.@)
+ *
+ * rundll32 mobsync.dll,RunLogon: what a Wine prefix start runs (the
+ * RunServices value setup_mobsync.sh writes, docs/events.md). It starts
+ * mobsync.exe /logon of this DLL's architecture with no console: started
+ * directly by wineboot, the console program would make one, and Wine's
+ * console writes its defaults to the user's registry. Not an export of
+ * Windows' mobsync.dll.
+ */
+void WINAPI RunLogonW(HWND hwnd, HINSTANCE instance, WCHAR *cmdline, int show)
+{
+    WCHAR dir[MAX_PATH], exe[MAX_PATH + 16], line[MAX_PATH + 32];
+    STARTUPINFOW si = { sizeof(si) };
+    PROCESS_INFORMATION pi;
+
+    TRACE("%p, %p, %s, %d\n", hwnd, instance, debugstr_w(cmdline), show);
+    if (!GetSystemDirectoryW(dir, ARRAYSIZE(dir))) return;
+    swprintf(exe, ARRAYSIZE(exe), L"%ls\\mobsync.exe", dir);
+    swprintf(line, ARRAYSIZE(line), L"\"%ls\" /logon", exe);
+    if (!CreateProcessW(exe, line, NULL, NULL, FALSE, DETACHED_PROCESS, NULL, dir, &si, &pi))
+    {
+        WARN("Cannot start %s: error %lu.\n", debugstr_w(line), GetLastError());
+        return;
+    }
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+}
+
 /* The remaining internal exports have no public prototype either: they are
  * cdecl (the caller cleans the stack, whatever it pushed), trace, and fail. */
 #define INTERNAL_EXPORT(name, result) \

@@ -88,9 +88,9 @@ else
     check "no 32-bit files where 32-bit programs cannot run" none_in "$wow64" mobsync.dll mobsync.exe
 fi
 check "the DLL override is native" override native
-runs_logon() { mobsync_run64 reg query "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\$1" /v "Synchronization Manager" | tr -d '\r' | grep -q "REG_SZ *mobsync.exe /logon$"; }
-check "a prefix start runs mobsync /logon (RunServices)" runs_logon RunServices
-check "so does plain wineboot, as Windows XP's Run value did" runs_logon Run
+runs_logon() { mobsync_run64 reg query "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\$1" /v "Synchronization Manager" | tr -d '\r' | grep -q "REG_SZ *$2\$"; }
+check "a prefix start runs mobsync /logon, without a console (RunServices)" runs_logon RunServices "rundll32.exe mobsync.dll,RunLogon"
+check "so does plain wineboot, as Windows XP's Run value did" runs_logon Run "mobsync.exe /logon"
 # No X display: plain mobsync, which opens Items to Synchronize, says so in
 # one line and synchronizes headlessly, without waiting for one.
 nodisplay() { ( unset DISPLAY; mobsync_run64 mobsync.exe ) 2>&1 | tr -d '\r' | grep -v ':err:\|:fixme:' | tee /dev/stderr | grep -x "mobsync: no display to show Items to Synchronize on; synchronizing without windows" >/dev/null; }
