@@ -29,9 +29,20 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
  * KIND.txt, made anew by each run. FALSE when there is no such folder. */
 BOOL spawn_output_path(const WCHAR *kind, WCHAR *path, unsigned int size)
 {
+    HRESULT (WINAPI *get_folder)(HWND, int, HANDLE, DWORD, WCHAR *);
     WCHAR dir[MAX_PATH];
+    HMODULE shell32;
 
-    if (FAILED(SHGetFolderPathW(NULL, CSIDL_LOCAL_APPDATA | CSIDL_FLAG_CREATE, NULL, 0, dir))) return FALSE;
+    /* Loaded here, by the agent only: every other mobsync.exe would pay for
+     * loading shell32 at its start. */
+    if (!(shell32 = LoadLibraryW(L"shell32.dll"))) return FALSE;
+    get_folder = (void *)GetProcAddress(shell32, "SHGetFolderPathW");
+    if (!get_folder || FAILED(get_folder(NULL, CSIDL_LOCAL_APPDATA | CSIDL_FLAG_CREATE, NULL, 0, dir)))
+    {
+        FreeLibrary(shell32);
+        return FALSE;
+    }
+    FreeLibrary(shell32);
     if (wcslen(dir) + wcslen(kind) + 16 > size) return FALSE;
     swprintf(path, size, L"%ls\\mobsync", dir);
     CreateDirectoryW(path, NULL);
