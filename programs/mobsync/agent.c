@@ -65,7 +65,6 @@ struct agent
     HKEY settings;
     BOOL ended;            /* WM_ENDSESSION: the session is over */
     struct agent_idle idle;
-    struct agent_schedules schedules;
 };
 
 /* What the agent has to do: the logoff run, idle runs, a schedule that is
@@ -185,7 +184,7 @@ static void agent_loop(struct agent *agent)
             TRACE("Nothing needs the agent any more.\n");
             break;
         }
-        wait = min(agent_idle_check(&agent->idle), agent_schedules_check(&agent->schedules));
+        wait = min(agent_idle_check(&agent->idle), agent_schedules_check());
         wait = min(wait, AGENT_MAX_WAIT);
         count = 0;
         handles[count++] = agent->stop_event;

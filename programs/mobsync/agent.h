@@ -44,11 +44,6 @@ struct agent_idle
     HANDLE process;        /* the /idle run, while it runs */
 };
 
-struct agent_schedules
-{
-    unsigned int started;  /* runs started, for the trace */
-};
-
 /* agent_runs.c */
 extern BOOL agent_spawn_run(const WCHAR *args, const WCHAR *kind, HANDLE *process);
 extern BOOL agent_event_chosen(DWORD register_flag);
@@ -58,6 +53,6 @@ extern void agent_idle_init(struct agent_idle *idle);
 extern DWORD agent_idle_check(struct agent_idle *idle);
 extern void agent_idle_end(struct agent_idle *idle);
 extern BOOL agent_schedules_wanted(void);
-extern DWORD agent_schedules_check(struct agent_schedules *schedules);
+extern DWORD agent_schedules_check(void);
 
 #endif /* __MOBSYNC_AGENT_H */

@@ -166,7 +166,7 @@ void agent_idle_end(struct agent_idle *idle)
 /* Goes through the schedules that have items chosen: with start set, runs
  * those due; gives whether any is still to run, and in *wait how long until
  * the next is due. */
-static BOOL scan_schedules(BOOL start, unsigned int *started, DWORD *wait)
+static BOOL scan_schedules(BOOL start, DWORD *wait)
 {
     ULONGLONG now = current_time(), due, next;
     WCHAR args[2 * MOBSYNC_MAX_SCHEDULE_NAME + 16], *p;
@@ -202,7 +202,7 @@ static BOOL scan_schedules(BOOL start, unsigned int *started, DWORD *wait)
                 }
                 wcscpy(p, L"\"");
                 TRACE("Schedule %s is due.\n", debugstr_w(schedule->name));
-                if (agent_spawn_run(args, L"schedule", NULL)) ++*started;
+                agent_spawn_run(args, L"schedule", NULL);
             }
         }
         if (schedule_next(schedule, now, &next))
@@ -218,18 +218,17 @@ static BOOL scan_schedules(BOOL start, unsigned int *started, DWORD *wait)
 
 BOOL agent_schedules_wanted(void)
 {
-    unsigned int started = 0;
     DWORD wait;
 
-    return scan_schedules(FALSE, &started, &wait);
+    return scan_schedules(FALSE, &wait);
 }
 
 /* Starts the scheduled runs that are due; gives how long until the next. */
-DWORD agent_schedules_check(struct agent_schedules *schedules)
+DWORD agent_schedules_check(void)
 {
     DWORD wait;
 
-    scan_schedules(TRUE, &schedules->started, &wait);
+    scan_schedules(TRUE, &wait);
     return wait;
 }
 
