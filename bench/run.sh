@@ -253,15 +253,9 @@ keeper=$!
 "$(mobsync_wine64)" mobsync.exe /agent >/dev/null 2>&1 &
 sleep 5
 # The process of this prefix (not another's) whose command line matches.
-prefix_pid()
-{
-    local pid
-    for pid in $(pgrep -f "$1" || true); do
-        tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" && { echo "$pid"; return; }
-    done
-}
-agent_pid=$(prefix_pid 'mobsync.exe /agent$')
-explorer_pid=$(prefix_pid 'explorer.exe')
+prefix_pid() { mobsync_prefix_processes "$WINEPREFIX" "$1" | sed -n '1s/ .*//p'; }
+agent_pid=$(prefix_pid 'mobsync\.exe /agent$')
+explorer_pid=$(prefix_pid 'explorer\.exe')
 cpu_ms() { awk '{ print ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"' }' "/proc/$1/stat" 2>/dev/null; }
 private_kib() { awk '/^Private_(Clean|Dirty):/ { kib += $2 } END { print kib }' "/proc/$1/smaps_rollup" 2>/dev/null; }
 if [ -n "$agent_pid" ] && [ -n "$explorer_pid" ]; then

@@ -114,16 +114,7 @@ run_query() # key name: the value there now, if any
 }
 
 # Whether the resident agent (mobsync.exe /agent) runs in this prefix.
-agent_runs()
-{
-    local pid its
-    for pid in $(pgrep -f 'mobsync.exe /agent$' 2>/dev/null); do
-        its=$(tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | sed -n 's/^WINEPREFIX=//p')
-        its=$(cd "${its:-$HOME/.wine}" 2>/dev/null && pwd -P) || continue
-        [ "$its" = "$(cd "$prefix" && pwd -P)" ] && return 0
-    done
-    return 1
-}
+agent_runs() { [ -n "$(mobsync_prefix_processes "$prefix" 'mobsync\.exe /agent$')" ]; }
 
 reg_query()
 {

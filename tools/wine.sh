@@ -104,3 +104,43 @@ mobsync_can_run32()
     fi
     [ -z "$mobsync_no32_reason" ]
 }
+
+# Prints "PID COMMAND-LINE", one line each, for the processes of the Wine
+# prefix in folder $1 whose command line matches the extended regular
+# expression $2. Wine shows a program's Windows command line as the
+# process's ("C:\windows\system32\mobsync.exe /agent"); its arguments are
+# joined by spaces, trailing ones dropped, as pgrep -f does. A process
+# belongs to the prefix its WINEPREFIX names (~/.wine without one); those of
+# other prefixes and users are left out. It reads /proc alone: a minimal
+# Debian has no procps (pgrep), and the installer must find the agent there
+# too. One grep reads every command line (grep -z: an argument a record,
+# named by its file), so that a look costs a few processes, not a few for
+# every process.
+mobsync_prefix_processes()
+{
+    local want pid cmd its
+    want=$(cd "$1" 2>/dev/null && pwd -P) || return 0
+    grep -asHz '' /proc/[0-9]*/cmdline 2>/dev/null | tr '\0' '\n' |
+        MOBSYNC_RE=$2 awk '
+            function flush() {
+                # Wine pads the command line it writes over the Unix one
+                # with NULs: empty arguments at the end, left out.
+                sub(/ +$/, "", cmd)
+                if (file != "" && cmd ~ ENVIRON["MOBSYNC_RE"]) {
+                    split(file, part, "/"); print part[3], cmd
+                }
+            }
+            {
+                i = index($0, ":"); f = substr($0, 1, i - 1); arg = substr($0, i + 1)
+                if (f != file) { flush(); file = f; cmd = arg } else cmd = cmd " " arg
+            }
+            END { flush() }' |
+        while read -r pid cmd; do
+            [ "$pid" != "$$" ] || continue
+            # A process that has ended since is no longer there to read.
+            its=$({ tr '\0' '\n' < "/proc/$pid/environ"; } 2>/dev/null | sed -n 's/^WINEPREFIX=//p')
+            its=$(cd "${its:-$HOME/.wine}" 2>/dev/null && pwd -P) || continue
+            [ "$its" = "$want" ] && printf '%s %s\n' "$pid" "$cmd"
+        done
+    return 0
+}

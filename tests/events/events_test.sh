@@ -57,18 +57,11 @@ recorded() # NN, call
     return 1
 }
 
-# Whether a process of this prefix has a command line matching TEXT (Wine
-# shows the Windows command line); those of other prefixes do not count.
-running()
-{
-    local pid
-    for pid in $(pgrep -f "$1"); do
-        tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" && return 0
-    done
-    return 1
-}
-agent_runs() { local i; for i in $(seq 200); do running 'mobsync.exe /agent$' && return 0; sleep 0.1; done; return 1; }
-no_agent() { ! running 'mobsync.exe /agent$' || { pgrep -af mobsync; return 1; }; }
+# Whether a process of this prefix has a command line matching the extended
+# regular expression $1 (tools/wine.sh); those of other prefixes do not count.
+running() { [ -n "$(mobsync_prefix_processes "$WINEPREFIX" "$1")" ]; }
+agent_runs() { local i; for i in $(seq 200); do running 'mobsync\.exe /agent$' && return 0; sleep 0.1; done; return 1; }
+no_agent() { ! running 'mobsync\.exe /agent$' || { mobsync_prefix_processes "$WINEPREFIX" mobsync; return 1; }; }
 
 # A prefix start: the server ended, then any program. Notepad stays open,
 # a program the person uses, until the session ends or it is killed.
@@ -142,14 +135,22 @@ check "the handler for logoff again" register 64 01 2
 mobsync_run64 mobsync.exe /logon >/dev/null 2>&1
 check "the agent runs" agent_runs
 # Notepad keeps the agent up: only uninstall can end it now. Uninstall
-# ends by waiting for the prefix's programs, notepad too.
-"$src/tools/setup_mobsync.sh" uninstall > "$tmp/uninstall.out" 2>&1 &
+# ends by waiting for the prefix's programs, notepad too. It runs as on a
+# minimal Debian, which has no procps: pgrep and its kin are hidden behind
+# commands that say they were called and fail as a missing one does.
+mkdir "$tmp/noprocps"
+for c in pgrep pkill pidof ps; do
+    printf '#!/bin/sh\necho "%s $*" >> "%s/noprocps.log"\nexit 127\n' "$c" "$tmp" > "$tmp/noprocps/$c"
+    chmod +x "$tmp/noprocps/$c"
+done
+PATH="$tmp/noprocps:$PATH" "$src/tools/setup_mobsync.sh" uninstall > "$tmp/uninstall.out" 2>&1 &
 uninstall_pid=$!
 agent_gone() { local i; for i in $(seq 300); do no_agent >/dev/null && return 0; sleep 0.1; done; no_agent; }
 check "uninstall ends the agent" agent_gone
 kill "$keeper_pid" 2>/dev/null
 check "uninstall succeeds" wait $uninstall_pid
 check "and says what it took out" grep -q "took out the logon run's values" "$tmp/uninstall.out"
+check "and ran nothing of procps" test ! -e "$tmp/noprocps.log"
 check "the 64-bit test handler taken out" unregister 64 01 last
 [ $both = 1 ] && check "the 32-bit one" unregister 32 21 last
 rm -f "$WINEPREFIX/drive_c/windows/system32/mobsync_testhandler.dll" \
