@@ -17,6 +17,17 @@
 # Wine were installed, so that a 64-bit-only set-up stays testable on a
 # machine that has both.
 
+# Debian's Wine 10.0 aborts at start-up ("free(): invalid pointer") when
+# TMPDIR is set at all, even to /tmp or to nothing; Wine 8.0 does not mind.
+# Nothing a Wine process runs needs it (a prefix has its own TEMP), so the
+# scripts keep it to themselves: it moves to MOBSYNC_TMPDIR, which the
+# scripts read (and their children inherit), and the Wine processes they
+# start never see it.
+if [ -n "${TMPDIR+set}" ]; then
+    [ -z "$TMPDIR" ] || export MOBSYNC_TMPDIR="$TMPDIR"
+    unset TMPDIR
+fi
+
 # Prints the 64-bit loader.
 mobsync_wine64()
 {
@@ -70,7 +81,7 @@ mobsync_kernel_runs32()
          00 00 00 00 01 00 00 00 00 00 00 00 00 80 04 08
          00 80 04 08 5d 00 00 00 5d 00 00 00 05 00 00 00
          00 10 00 00 31 db b3 2a 31 c0 40 cd 80"
-    for d in ${TMPDIR:+"$TMPDIR"} /tmp /var/tmp "$(pwd)"; do
+    for d in ${MOBSYNC_TMPDIR:+"$MOBSYNC_TMPDIR"} /tmp /var/tmp "$(pwd)"; do
         f=$(mktemp "$d/mobsync-probe32.XXXXXX" 2>/dev/null) || continue
         printf '#!/bin/sh\nexit 7\n' > "$f"
         chmod +x "$f"

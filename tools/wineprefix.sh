@@ -30,19 +30,19 @@ mobsync_free_kib()
 }
 
 # Prints a folder for temporary prefixes that has room for $1 of them
-# (default 1): the first of $TMPDIR, /tmp, /var/tmp and the build tree's .tmp
-# with room, else the one with the most room. Passing over a $TMPDIR that
-# is too small is said on stderr.
+# (default 1): the first of $TMPDIR (kept in $MOBSYNC_TMPDIR: tools/wine.sh),
+# /tmp, /var/tmp and the build tree's .tmp with room, else the one with the
+# most room. Passing over a $TMPDIR that is too small is said on stderr.
 mobsync_tmp_base()
 {
     local want=$(( ${1:-1} * $(mobsync_prefix_kib) )) best= best_free=-1 d free
-    for d in ${TMPDIR:+"$TMPDIR"} /tmp /var/tmp "$(pwd)/.tmp"; do
+    for d in ${MOBSYNC_TMPDIR:+"$MOBSYNC_TMPDIR"} /tmp /var/tmp "$(pwd)/.tmp"; do
         mkdir -p "$d" 2>/dev/null && [ -w "$d" ] || continue
         free=$(mobsync_free_kib "$d")
         [ -n "$free" ] || continue
         if [ "$free" -ge "$want" ]; then
-            [ -z "${TMPDIR:-}" ] || [ "$d" = "$TMPDIR" ] ||
-                echo "TMPDIR ($TMPDIR) has not the $(( want / 1024 )) MiB the Wine prefixes need; using $d" >&2
+            [ -z "${MOBSYNC_TMPDIR:-}" ] || [ "$d" = "$MOBSYNC_TMPDIR" ] ||
+                echo "TMPDIR ($MOBSYNC_TMPDIR) has not the $(( want / 1024 )) MiB the Wine prefixes need; using $d" >&2
             echo "$d"
             return
         fi
