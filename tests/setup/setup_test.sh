@@ -245,7 +245,8 @@ tarball=${MOBSYNC_RELEASE_TARBALL:-$(ls "$top"/mobsync-*.tar.gz 2>/dev/null | he
 if [ -z "$tarball" ]; then
     n=$((n + 1)); echo "not ok $n - no release tarball (make dist)"; failures=$((failures + 1))
 else
-    name=$(basename "$tarball" .tar.gz)
+    # The release folder the tarball holds (mobsync-VERSION/).
+    name=$(tar -tzf "$tarball" | sed -n '1s|/.*||p')
     tar -tzf "$tarball" | LC_ALL=C sort > "$tmp/listing"
     expected="$name/
 $name/COPYING.LIB
