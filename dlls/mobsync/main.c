@@ -26,17 +26,7 @@
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
 HINSTANCE mobsync_instance;
-static LONG module_refs;
-
-void mobsync_lock(void)
-{
-    InterlockedIncrement(&module_refs);
-}
-
-void mobsync_unlock(void)
-{
-    InterlockedDecrement(&module_refs);
-}
+LONG mobsync_module_refs;
 
 BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
 {
@@ -78,7 +68,7 @@ HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **obj)
  */
 HRESULT WINAPI DllCanUnloadNow(void)
 {
-    LONG refs = module_refs;
+    LONG refs = mobsync_module_refs;
 
     TRACE("%ld objects or locks.\n", refs);
 

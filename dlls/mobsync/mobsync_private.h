@@ -51,9 +51,11 @@ static inline struct sync_manager *impl_from_ISyncMgrSynchronizeInvoke(ISyncMgrS
 
 extern HINSTANCE mobsync_instance;
 
-/* Objects and server locks alive; DllCanUnloadNow says S_OK at zero. */
-extern void mobsync_lock(void);
-extern void mobsync_unlock(void);
+/* Objects and server locks alive; DllCanUnloadNow says S_OK at zero. Inline,
+ * so that the objects' files do not call back into main.c, which calls them. */
+extern LONG mobsync_module_refs;
+static inline void mobsync_lock(void) { InterlockedIncrement(&mobsync_module_refs); }
+static inline void mobsync_unlock(void) { InterlockedDecrement(&mobsync_module_refs); }
 
 extern HRESULT sync_manager_create(REFIID riid, void **obj);
 extern HRESULT sync_manager_QueryInterface(struct sync_manager *manager, REFIID riid, void **obj);
