@@ -8,16 +8,19 @@
 # 32-bit programs cannot run it says so instead. A figure whose runs gave no
 # data (nothing, zero or not a number) is said to be not measured, never
 # "met", and makes make bench fail once every figure has been tried.
+# $(handlers N...) is a list of /handler: switches, split into words on
+# purpose.
+# shellcheck disable=SC2046
 set -eu
 WINESERVER=${WINESERVER:-wineserver}
 src=$(cd "$(dirname "$0")/.." && pwd)
-top=$(pwd)
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${BENCH_UNDER_XVFB:-}" ] && command -v "${XVFB_RUN:-xvfb-run}" >/dev/null; then
     export BENCH_UNDER_XVFB=1
     exec "${XVFB_RUN:-xvfb-run}" -a "$0" "$@"
 fi
 
+# shellcheck source=../tools/wineprefix.sh
 . "$src/tools/wineprefix.sh"
 tmp=$(mktemp -d "$(mobsync_tmp_base 1)/mobsync-bench.XXXXXX")
 export WINEPREFIX="$tmp/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
@@ -90,7 +93,7 @@ measured()
 #    machine does meanwhile, so the two are measured in turns, $runs rounds
 #    of 3 runs each, and the medians of all runs compared.
 : > "$tmp/engine"; : > "$tmp/floor"
-for round in $(seq "$runs"); do
+for _ in $(seq "$runs"); do
     times 3 mobsync.exe /sync $(handlers 1 2 3 4 5 6 7 8) >> "$tmp/engine"
     times 3 benchdriver.exe 'C:\windows\system32\benchhandler.dll' 1 2 3 4 5 6 7 8 >> "$tmp/floor"
 done
@@ -100,14 +103,14 @@ measured "engine overhead" "$engine" "$floor" && ratio=$(calc "%.2f" "$engine / 
 echo "engine overhead: ${ratio}x ($engine ms against $floor ms for the direct calls, medians of $(wc -l < "$tmp/engine") runs each; target <= 1.3x) $(verdict "$ratio <= 1.3")"
 
 # 2. Concurrency: 8 handlers of 500 ms each against one alone.
-one=$(times $runs mobsync.exe /sync $(handlers $((0x11))) | median)
-eight=$(times $runs mobsync.exe /sync $(handlers $((0x11)) $((0x12)) $((0x13)) $((0x14)) $((0x15)) $((0x16)) $((0x17)) $((0x18))) | median)
+one=$(times "$runs" mobsync.exe /sync $(handlers $((0x11))) | median)
+eight=$(times "$runs" mobsync.exe /sync $(handlers $((0x11)) $((0x12)) $((0x13)) $((0x14)) $((0x15)) $((0x16)) $((0x17)) $((0x18))) | median)
 measured concurrency "$one" "$eight" && ratio=$(calc "%.2f" "$eight / $one") &&
 echo "concurrency: ${ratio}x ($eight ms for 8 handlers of 500 ms, $one ms for one; target <= 1.2x) $(verdict "$ratio <= 1.2")"
 
 # 3. Callback throughput: Progress 100,000 times from a thread of the handler's own.
 rates=""
-for i in 1 2 3; do
+for _ in 1 2 3; do
     rm -f "$WINEPREFIX/drive_c/bench/progress.txt"
     BENCH_RESULT='C:\bench\progress.txt' mobsync_run64 mobsync.exe /sync $(handlers $((0x20))) >/dev/null 2>&1 || true
     rates="$rates$(tr -d '\r' < "$WINEPREFIX/drive_c/bench/progress.txt" 2>/dev/null || true)"$'\n'
@@ -122,7 +125,7 @@ echo "callback cost against an empty in-process call: $(calc "%.1f" "$empty / $c
 if measured "callback throughput" "$calls"; then
     headless=$calls
     shown=""
-    for i in 1 2 3; do
+    for _ in 1 2 3; do
         rm -f "$WINEPREFIX/drive_c/bench/progress.txt"
         BENCH_RESULT='C:\bench\progress.txt' mobsync_run64 benchdialog.exe progress >/dev/null 2>&1 || true
         shown="$shown$(tr -d '\r' < "$WINEPREFIX/drive_c/bench/progress.txt" 2>/dev/null || true)"$'\n'
@@ -139,7 +142,7 @@ fi
 #     this architecture's view against the other's.
 if mobsync_can_run32; then
     cross=""
-    for i in 1 2 3; do
+    for _ in 1 2 3; do
         rm -f "$WINEPREFIX/drive_c/bench/progress.txt"
         BENCH_RESULT='C:\bench\progress.txt' WINEDEBUG=-all,trace+mobsync mobsync_run64 mobsync.exe /sync \
             $(handlers $((0x20 + 0x40))) > /dev/null 2> "$tmp/cross.trace" || true
@@ -155,7 +158,7 @@ if mobsync_can_run32; then
         fi
     fi
     : > "$tmp/own"; : > "$tmp/other"
-    for round in $(seq "$runs"); do
+    for _ in $(seq "$runs"); do
         BENCH_ITEMS=1 times 2 mobsync.exe /sync $(handlers 1) >> "$tmp/own"
         BENCH_ITEMS=1 times 2 mobsync.exe /sync $(handlers $((1 + 0x40))) >> "$tmp/other"
     done
@@ -176,7 +179,7 @@ mad() { local m; m=$(median < "$1"); awk -v m="$m" '{ d = $1 - m; print d < 0 ? 
 for cmd in sync list; do
     # All sizes in turns, as in figure 1: drift would pass for a difference.
     for n in 1 10 1000 10000; do : > "$tmp/t$n"; done
-    for round in $(seq "$runs"); do
+    for _ in $(seq "$runs"); do
         for n in 1 10 1000 10000; do
             BENCH_ITEMS=$n times 2 mobsync.exe /$cmd $(handlers 1) >> "$tmp/t$n"
         done
@@ -232,7 +235,7 @@ fi
 # 8. Items to Synchronize with 1,000 items, from starting mobsync.exe to the
 #    list complete, against /list of the same items in the same run.
 : > "$tmp/dialog"; : > "$tmp/list1k"
-for round in $(seq "$runs"); do
+for _ in $(seq "$runs"); do
     mobsync_run64 benchdialog.exe 2 1000 2>/dev/null | tr -d '\r' | tail -n 1 >> "$tmp/dialog"
     BENCH_ITEMS=1000 times 1 mobsync.exe /list $(handlers 1) >> "$tmp/list1k"
 done

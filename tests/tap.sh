@@ -1,3 +1,6 @@
+# shellcheck shell=bash
+# $tmp and $src are the sourcing script's.
+# shellcheck disable=SC2154
 # What the script tests share (sourced): TAP lines ("ok N - what" /
 # "not ok N - what", as tools/runtests counts them) and snapshots of a
 # prefix. Needs $tmp (a folder of the test's own) and $src (the source tree).

@@ -30,6 +30,7 @@ set -u
 WINESERVER=${WINESERVER:-wineserver}
 FILES="mobsync.dll mobsync.exe"
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=wine.sh
 . "$here/wine.sh" || { echo "setup_mobsync: error: $here/wine.sh is missing" >&2; exit 1; }
 
 say() { echo "setup_mobsync: $*"; }
@@ -47,8 +48,9 @@ case $verb in install|uninstall) ;; *) usage ;; esac
 
 prefix=${WINEPREFIX:-$HOME/.wine}
 [ -d "$prefix" ] || die "no Wine prefix at $prefix (set WINEPREFIX)"
-[ -f "$prefix/system.reg" ] && [ -d "$prefix/drive_c/windows" ] ||
+if [ ! -f "$prefix/system.reg" ] || [ ! -d "$prefix/drive_c/windows" ]; then
     die "$prefix is not a Wine prefix (no system.reg or drive_c/windows)"
+fi
 prefix=$(cd "$prefix" && pwd)
 export WINEPREFIX="$prefix"
 state="$prefix/.mobsync-setup"
@@ -86,6 +88,11 @@ source_file()
     done
     return 1
 }
+
+# The prefix's system folder for architecture $1 (64 or 32), and the folder
+# this script installs that architecture's files from.
+sys_dir() { if [ "$1" = 64 ]; then echo "$dir64"; else echo "$dir32"; fi; }
+src_dir() { if [ "$1" = 64 ]; then echo "$src64"; else echo "$src32"; fi; }
 
 # Runs a program of architecture $1 (64 or 32) in the prefix.
 run_arch()
@@ -135,7 +142,7 @@ set_install_arches()
 probe()
 {
     local a=$1 exe out rc
-    exe=$(source_file "$(eval echo "\$src$a")" mobsync_probe.exe) || {
+    exe=$(source_file "$(src_dir "$a")" mobsync_probe.exe) || {
         probe_line="no ${a}-bit mobsync_probe.exe to check with"; return 2; }
     out=$(mktemp)
     WINEDEBUG=-all run_arch "$a" "$exe" >"$out" 2>&1
@@ -156,7 +163,7 @@ do_install()
     # Check everything first: a missing file changes nothing.
     for a in $arches; do
         for f in $FILES mobsync_probe.exe; do
-            s=$(eval source_file "\$src$a" $f) || die "missing: $f for ${a}-bit (looked in $(eval echo "\$src$a"))"
+            s=$(source_file "$(src_dir "$a")" "$f") || die "missing: $f for ${a}-bit (looked in $(src_dir "$a"))"
         done
     done
 
@@ -164,9 +171,9 @@ do_install()
     # What a failed uninstall had done is undone by this install.
     rm -f "$state"/*-unregistered
     for a in $arches; do
-        d=$(eval echo "\$dir$a")
+        d=$(sys_dir "$a")
         for f in $FILES; do
-            s=$(eval source_file "\$src$a" $f)
+            s=$(source_file "$(src_dir "$a")" "$f")
             # A file there before the first install is kept, even one equal
             # to ours: uninstall puts it back instead of deleting it.
             if [ ! -e "$state/$a-$f" ] && [ ! -e "$state/$a-$f.none" ]; then
@@ -178,7 +185,7 @@ do_install()
                 fi
             fi
             cp "$s" "$d/$f" || die "cannot copy $f into $d"
-            say "installed ${a}-bit $f into ${d#$prefix/}"
+            say "installed ${a}-bit $f into ${d#"$prefix"/}"
         done
         grep -qx "$a" "$state/arches" 2>/dev/null || echo "$a" >> "$state/arches"
     done
@@ -225,12 +232,12 @@ do_uninstall()
     # The agent first: it runs our mobsync.exe, and writes the settings.
     # Only if it runs (a process of this prefix): starting a console
     # program for nothing would leave Wine's HKCU\Console behind.
-    if agent_runs && [ -f "$(eval echo "\$dir$native_bits")/mobsync.exe" ]; then
+    if agent_runs && [ -f "$(sys_dir "$native_bits")/mobsync.exe" ]; then
         run_arch $native_bits mobsync.exe /agent:stop >/dev/null 2>&1 ||
             die "the mobsync agent does not end (mobsync /agent:stop failed); nothing else was changed"
     fi
     for a in $arches; do
-        if [ $a = 32 ] && ! mobsync_can_run32; then
+        if [ "$a" = 32 ] && ! mobsync_can_run32; then
             die "the 32-bit mobsync.dll was installed, but cannot be unregistered now: $mobsync_no32_reason"
         fi
         # Nothing is put back or deleted until this worked: a failed
@@ -282,14 +289,14 @@ do_uninstall()
     say "took out the logon run's values, the settings (HKCU\\Software\\mobsync) and what the automatic runs wrote"
 
     for a in $arches; do
-        d=$(eval echo "\$dir$a")
+        d=$(sys_dir "$a")
         for f in $FILES; do
             if [ -e "$state/$a-$f" ]; then
                 cp -p "$state/$a-$f" "$d/$f" || die "cannot put back the ${a}-bit $f that was there before"
                 say "put back the ${a}-bit $f that was there before"
             elif [ -e "$state/$a-$f.none" ] || [ -f "$d/$f" ]; then
-                rm -f "$d/$f" || die "cannot remove ${a}-bit $f from ${d#$prefix/}"
-                say "removed ${a}-bit $f from ${d#$prefix/}"
+                rm -f "$d/$f" || die "cannot remove ${a}-bit $f from ${d#"$prefix"/}"
+                say "removed ${a}-bit $f from ${d#"$prefix"/}"
             fi
         done
     done
@@ -313,4 +320,4 @@ do_uninstall()
     say "done: mobsync is uninstalled from $prefix"
 }
 
-do_$verb
+"do_$verb"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by tools/bootstrap, tools/runtests, tools/demo, tools/setup_mobsync.sh,
 # bench/run.sh and tests/setup/setup_test.sh (sourced, not run): which Wine
 # loader starts which architecture, and whether 32-bit programs can run.
@@ -27,6 +28,9 @@ if [ -n "${TMPDIR+set}" ]; then
     [ -z "$TMPDIR" ] || export MOBSYNC_TMPDIR="$TMPDIR"
     unset TMPDIR
 fi
+
+# Why 32-bit programs cannot run here (mobsync_can_run32), once asked.
+mobsync_no32_reason=${mobsync_no32_reason:-}
 
 # Prints the 64-bit loader.
 mobsync_wine64()
@@ -87,7 +91,7 @@ mobsync_kernel_runs32()
         chmod +x "$f"
         "$f" 2>/dev/null
         if [ $? != 7 ]; then rm -f "$f"; continue; fi
-        for h in $hex; do printf "\\$(printf '%03o' "0x$h")"; done > "$f"
+        for h in $hex; do printf '%b' "\\0$(printf '%03o' "0x$h")"; done > "$f"
         "$f" 2>/dev/null
         rc=$?
         rm -f "$f"

@@ -1,7 +1,9 @@
+# shellcheck shell=bash
 # Shared by tools/runtests, tools/demo, bench/run.sh and tests/setup/setup_test.sh
 # (sourced, not run): where throwaway Wine prefixes go, and how they are made.
 # Brings tools/wine.sh with it.
 #
+# shellcheck source=wine.sh
 . "$(dirname "${BASH_SOURCE[0]}")/wine.sh"
 
 # A new 64-bit prefix of Debian's Wine 8.0 takes about 700 MB, and about
@@ -35,9 +37,9 @@ mobsync_free_kib()
 # most room. Passing over a $TMPDIR that is too small is said on stderr.
 mobsync_tmp_base()
 {
-    local want=$(( ${1:-1} * $(mobsync_prefix_kib) )) best= best_free=-1 d free
+    local want=$(( ${1:-1} * $(mobsync_prefix_kib) )) best="" best_free=-1 d free
     for d in ${MOBSYNC_TMPDIR:+"$MOBSYNC_TMPDIR"} /tmp /var/tmp "$(pwd)/.tmp"; do
-        mkdir -p "$d" 2>/dev/null && [ -w "$d" ] || continue
+        if ! mkdir -p "$d" 2>/dev/null || [ ! -w "$d" ]; then continue; fi
         free=$(mobsync_free_kib "$d")
         [ -n "$free" ] || continue
         if [ "$free" -ge "$want" ]; then

@@ -13,14 +13,17 @@ set -u
 top=$(pwd)
 src=$(cd "$(dirname "$0")/../.." && pwd)
 WINESERVER=${WINESERVER:-wineserver}
+# shellcheck source=../../tools/wineprefix.sh
 . "$src/tools/wineprefix.sh"
 tmp=$(mktemp -d "$(mobsync_tmp_base 1)/mobsync-events-test.XXXXXX")
 export WINEPREFIX="$tmp/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 trap '"$WINESERVER" -k >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+# shellcheck source=../tap.sh
 . "$src/tests/tap.sh"
 
 log="$tmp/handlers.log"
-export MOBSYNC_TEST_LOG="Z:$(printf '%s' "$log" | tr / '\\')"
+MOBSYNC_TEST_LOG="Z:${log//\//\\}"
+export MOBSYNC_TEST_LOG
 handlers='HKLM\Software\Microsoft\Windows\CurrentVersion\Syncmgr\Handlers'
 keeper_pid=""
 
@@ -48,8 +51,7 @@ unregister() # 64|32, NN [last: the Syncmgr key too, which the test made]
 # Waits (30 s at most) for handler NN to record a call starting with CALL.
 recorded() # NN, call
 {
-    local i
-    for i in $(seq 300); do
+    for _ in $(seq 300); do
         grep -q "^$1 $2" "$log" 2>/dev/null && return 0
         sleep 0.1
     done
@@ -60,7 +62,7 @@ recorded() # NN, call
 # Whether a process of this prefix has a command line matching the extended
 # regular expression $1 (tools/wine.sh); those of other prefixes do not count.
 running() { [ -n "$(mobsync_prefix_processes "$WINEPREFIX" "$1")" ]; }
-agent_runs() { local i; for i in $(seq 200); do running 'mobsync\.exe /agent$' && return 0; sleep 0.1; done; return 1; }
+agent_runs() { for _ in $(seq 200); do running 'mobsync\.exe /agent$' && return 0; sleep 0.1; done; return 1; }
 no_agent() { ! running 'mobsync\.exe /agent$' || { mobsync_prefix_processes "$WINEPREFIX" mobsync; return 1; }; }
 
 # A prefix start: the server ended, then any program. Notepad stays open,
@@ -73,7 +75,7 @@ prefix_start()
     "$(mobsync_wine64)" notepad >/dev/null 2>&1 &
     keeper_pid=$!
 }
-keeper_ends() { local i; for i in $(seq 300); do kill -0 "$keeper_pid" 2>/dev/null || return 0; sleep 0.1; done; return 1; }
+keeper_ends() { for _ in $(seq 300); do kill -0 "$keeper_pid" 2>/dev/null || return 0; sleep 0.1; done; return 1; }
 
 check "a new prefix" mobsync_wineboot "$WINEPREFIX" "$tmp/wineboot.log"
 mobsync_run64 reg query 'HKCU\Software' >/dev/null 2>&1
@@ -145,7 +147,7 @@ for c in pgrep pkill pidof ps; do
 done
 PATH="$tmp/noprocps:$PATH" "$src/tools/setup_mobsync.sh" uninstall > "$tmp/uninstall.out" 2>&1 &
 uninstall_pid=$!
-agent_gone() { local i; for i in $(seq 300); do no_agent >/dev/null && return 0; sleep 0.1; done; no_agent; }
+agent_gone() { for _ in $(seq 300); do no_agent >/dev/null && return 0; sleep 0.1; done; no_agent; }
 check "uninstall ends the agent" agent_gone
 kill "$keeper_pid" 2>/dev/null
 check "uninstall succeeds" wait $uninstall_pid

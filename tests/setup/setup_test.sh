@@ -10,10 +10,18 @@ set -u
 top=$(pwd)
 src=$(cd "$(dirname "$0")/../.." && pwd)
 WINESERVER=${WINESERVER:-wineserver}
+# shellcheck source=../../tools/wineprefix.sh
 . "$src/tools/wineprefix.sh"
 tmp=$(mktemp -d "$(mobsync_tmp_base 1)/mobsync-setup-test.XXXXXX")
-trap 'for p in p64 p32 rel; do WINEPREFIX="$tmp/$p" "$WINESERVER" -k >/dev/null 2>&1; done; rm -rf "$tmp"' EXIT
+cleanup()
+{
+    local p
+    for p in p64 p32 rel; do WINEPREFIX="$tmp/$p" "$WINESERVER" -k >/dev/null 2>&1; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
 export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+# shellcheck source=../tap.sh
 . "$src/tests/tap.sh"
 
 new_prefix() # dir [win64|win32]
@@ -174,7 +182,9 @@ echo "not a DLL" > "$sys32/mobsync.dll"
 check "uninstall fails when regsvr32 /u fails" fails_cleanly "64-bit regsvr32 /u mobsync.dll failed" setup uninstall
 check "a failed uninstall keeps its state, to be run again" test -d "$WINEPREFIX/.mobsync-setup"
 cp "$tmp/mobsync.dll.good" "$sys32/mobsync.dll"
-# reg.exe failing: a 64-bit loader that refuses to start it.
+# reg.exe failing: a 64-bit loader that refuses to start it. The script's
+# own $1 and $@ are written as they are.
+# shellcheck disable=SC2016
 printf '#!/bin/sh\n[ "$1" = reg ] && exit 1\nexec "%s" "$@"\n' "$(mobsync_wine64)" > "$tmp/noreg"
 chmod +x "$tmp/noreg"
 check "uninstall fails when the DLL override cannot be restored" \
@@ -241,7 +251,10 @@ fi
 # --- the release tarball --------------------------------------------------------
 # This build's (make dist), or MOBSYNC_RELEASE_TARBALL: one built elsewhere,
 # such as on another Debian release, to show that it works with this Wine.
-tarball=${MOBSYNC_RELEASE_TARBALL:-$(ls "$top"/mobsync-*.tar.gz 2>/dev/null | head -n 1)}
+tarball=${MOBSYNC_RELEASE_TARBALL:-}
+if [ -z "$tarball" ]; then
+    for f in "$top"/mobsync-*.tar.gz; do [ -e "$f" ] && tarball=$f; break; done
+fi
 if [ -z "$tarball" ]; then
     n=$((n + 1)); echo "not ok $n - no release tarball (make dist)"; failures=$((failures + 1))
 else
