@@ -32,6 +32,9 @@ fi
 # Why 32-bit programs cannot run here (mobsync_can_run32), once asked.
 mobsync_no32_reason=${mobsync_no32_reason:-}
 
+# Prints the Windows path (Z:\...) of the Unix path $1, for a Wine program.
+mobsync_z_path() { printf 'Z:%s\n' "${1//\//\\}"; }
+
 # Prints the 64-bit loader.
 mobsync_wine64()
 {

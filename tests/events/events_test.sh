@@ -22,7 +22,7 @@ trap '"$WINESERVER" -k >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 . "$src/tests/tap.sh"
 
 log="$tmp/handlers.log"
-MOBSYNC_TEST_LOG="Z:${log//\//\\}"
+MOBSYNC_TEST_LOG=$(mobsync_z_path "$log")
 export MOBSYNC_TEST_LOG
 handlers='HKLM\Software\Microsoft\Windows\CurrentVersion\Syncmgr\Handlers'
 keeper_pid=""
