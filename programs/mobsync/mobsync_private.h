@@ -336,7 +336,7 @@ extern ULONGLONG current_time(void);
 /* setup.c */
 extern int run_setup(const struct session *options);
 
-/* settings.c */
+/* registry.c: the settings store */
 extern BOOL schedule_name_valid(const WCHAR *name);
 extern BOOL settings_event(struct session *session, DWORD register_flag);
 extern BOOL settings_schedule(struct session *session, const WCHAR *name);
