@@ -1,11 +1,11 @@
 /*
- * mobsync.exe: a program's request, as a session
+ * mobsync.exe: a program's request as a file, and handing it on
  *
  * The request ISyncMgrSynchronizeInvoke queued (include/mobsync_request.h)
- * run: headlessly in the /invoke server (queue.c), or with its windows in
- * a mobsync.exe of its own (/window:), which the server starts so that the
- * queue goes on while a person reads a window, unless an open progress
- * dialog takes it (request_file.c).
+ * read and checked, the session options it asks for, and, for one that
+ * shows its windows, the "*.win" file a mobsync.exe of its own or an open
+ * progress dialog runs: whoever renames that file first runs it, so that
+ * a request offered to a dialog that answered too late never runs twice.
  *
  * This program is free software; you can redistribute it and/or
  * modify it under the terms of the GNU Lesser General Public
@@ -23,88 +23,178 @@
  */
 
 #include <stdlib.h>
+#include <string.h>
 #include <wchar.h>
 
 #include "mobsync_private.h"
 #include "request.h"
+#include "winuser.h"
 #include "wine/debug.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-/* Whether the request shows a window when it runs: a choice dialog, or
- * the progress dialog of a synchronization a program asked for. */
-BOOL request_shows_window(const struct request *request)
+/* How long the queue waits for an open dialog to take a request, in ms:
+ * one that does not answer in time gets none, and the request a window of
+ * its own. */
+#define OFFER_TIMEOUT 5000
+
+/* A request file, checked: FALSE when it is not one. */
+BOOL request_read(const WCHAR *path, struct request *request)
 {
-    return choice_wanted();
+    DWORD size, read;
+    HANDLE file;
+    BOOL ret = FALSE;
+
+    request->cookie = NULL;
+    file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    size = GetFileSize(file, NULL);
+    if (!ReadFile(file, &request->header, sizeof(request->header), &read, NULL)
+            || read != sizeof(request->header))
+        goto done;
+    if (request->header.magic != MOBSYNC_REQUEST_MAGIC
+            || request->header.version != MOBSYNC_REQUEST_VERSION
+            || request->header.header_size != sizeof(request->header)
+            || request->header.cookie_size > MOBSYNC_MAX_COOKIE
+            || size != sizeof(request->header) + request->header.cookie_size)
+    {
+        WARN("%s is not a valid request.\n", debugstr_w(path));
+        goto done;
+    }
+    if (request->header.cookie_size)
+    {
+        if (!(request->cookie = malloc(request->header.cookie_size))) goto done;
+        if (!ReadFile(file, request->cookie, request->header.cookie_size, &read, NULL)
+                || read != request->header.cookie_size)
+        {
+            free(request->cookie);
+            request->cookie = NULL;
+            goto done;
+        }
+    }
+    ret = TRUE;
+done:
+    CloseHandle(file);
+    return ret;
 }
 
-/* Runs the request in a session of its own, which its handlers' threads
- * keep alive as long as they run; with windows when windows is set (a
- * process of its own, /window:). TRUE when a handler was given up on: its
- * thread may still be running in this process. *ret, when given, is the
- * exit code. */
-BOOL request_run(struct request *request, BOOL windows, int *ret)
+/* The time limit of a synchronization a program asked for: the command line
+ * the DLL starts the manager with is fixed, so it is the per-user REG_DWORD
+ * HKCU\Software\mobsync\InvokeTimeout, in seconds (docs/engine.md). */
+static DWORD invoke_timeout(void)
 {
-    struct session options, *session;
-    BOOL gave_up, shown;
-    int code;
+    DWORD seconds, size = sizeof(seconds), type;
+    HKEY key;
+    LSTATUS ret;
 
-    if (!request_options(request, &options)) return FALSE;
-    TRACE("Request from process %#lx: kind %lu, %s, flags %#lx, %lu bytes of cookie.\n",
-          request->header.sender_pid, request->header.kind, debugstr_guid(&request->header.clsid),
-          request->header.invoke_flags, request->header.cookie_size);
-    if (!ret) ret = &code;
-    /* Without STARTSYNC the person chooses first (UpdateAll always). */
-    if (windows && !request_starts_sync(request))
+    if (RegOpenKeyExW(HKEY_CURRENT_USER, SETTINGS_KEY, 0, KEY_QUERY_VALUE, &key))
+        return DEFAULT_TIMEOUT;
+    ret = RegQueryValueExW(key, L"InvokeTimeout", NULL, &type, (BYTE *)&seconds, &size);
+    RegCloseKey(key);
+    if (ret == ERROR_FILE_NOT_FOUND) return DEFAULT_TIMEOUT;
+    if (ret || type != REG_DWORD || size != sizeof(seconds) || !seconds || seconds > MAX_TIMEOUT)
     {
-        *ret = run_choice(&options, (request->header.invoke_flags & SYNCMGRINVOKE_MINIMIZED) != 0,
-                          &shown, &gave_up);
-        if (shown) return gave_up;
+        WARN("InvokeTimeout is not a number of seconds from 1 to %u; taking %u.\n",
+             MAX_TIMEOUT, DEFAULT_TIMEOUT);
+        return DEFAULT_TIMEOUT;
     }
-    if (!(session = session_create(&options)))
+    TRACE("InvokeTimeout %lu s.\n", seconds);
+    return seconds;
+}
+
+/* The session a request asks for, in options (whose cookie points into the
+ * request); FALSE for a kind this manager does not know. */
+BOOL request_options(const struct request *request, struct session *options)
+{
+    memset(options, 0, sizeof(*options));
+    options->mode = MODE_SYNC;
+    options->timeout = invoke_timeout();
+    /* The program that asked is one a person uses. */
+    options->flags = SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER;
+    if (request->header.kind == MOBSYNC_REQUEST_UPDATE_ITEMS)
     {
-        ERR("Out of memory for a session.\n");
-        *ret = 1;
+        options->only_handlers = &request->header.clsid;
+        options->only_handler_count = 1;
+        options->cookie = request->cookie;
+        options->cookie_size = request->header.cookie_size;
+        return TRUE;
+    }
+    if (request->header.kind == MOBSYNC_REQUEST_UPDATE_ALL) return TRUE;
+    WARN("Unknown request kind %lu.\n", request->header.kind);
+    return FALSE;
+}
+
+/* Whether the request goes straight to the progress dialog (UpdateItems
+ * with STARTSYNC); the others let the person choose first. */
+BOOL request_starts_sync(const struct request *request)
+{
+    return request->header.kind == MOBSYNC_REQUEST_UPDATE_ITEMS
+            && (request->header.invoke_flags & SYNCMGRINVOKE_STARTSYNC);
+}
+
+/* Writes the request where a mobsync.exe of its own reads it: the queue
+ * folder, under a name the queue does not take ("*.win"). */
+BOOL request_save(const struct request *request, const WCHAR *folder, WCHAR *path)
+{
+    static LONG serial;
+    DWORD written;
+    HANDLE file;
+    BOOL ret;
+
+    swprintf(path, MAX_PATH, L"%ls\\%08lx-%08lx.win", folder, GetCurrentProcessId(),
+             InterlockedIncrement(&serial));
+    file = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    ret = WriteFile(file, &request->header, sizeof(request->header), &written, NULL)
+            && written == sizeof(request->header)
+            && (!request->header.cookie_size
+                || (WriteFile(file, request->cookie, request->header.cookie_size, &written, NULL)
+                    && written == request->header.cookie_size));
+    CloseHandle(file);
+    if (!ret) DeleteFileW(path);
+    return ret;
+}
+
+/* Takes a "*.win" file for this process by renaming it, then reads and
+ * deletes it: FALSE when another took it first, or when it is not a
+ * request (then it is left as it was). */
+BOOL request_claim(const WCHAR *path, struct request *request)
+{
+    WCHAR claimed[MAX_PATH + 16];
+    BOOL ret;
+
+    request->cookie = NULL;
+    if (wcslen(path) >= MAX_PATH) return FALSE;
+    swprintf(claimed, ARRAYSIZE(claimed), L"%ls.%08lx", path, GetCurrentProcessId());
+    if (!MoveFileW(path, claimed))
+    {
+        WARN("%s was taken already: error %lu.\n", debugstr_w(path), GetLastError());
         return FALSE;
     }
-    shown = FALSE;
-    /* STARTSYNC: the person sees how it goes. */
-    session->keep_handlers = windows;
-    if (windows && session_start(session)) *ret = run_progress(session, &shown);
-    else if (windows) *ret = 1;
-    if (windows && !shown && session->handlers) *ret = session_finish(session);
-    if (!windows) *ret = run_session(session);
-    gave_up = session->gave_up;
-    session_release(session);
-    return gave_up;
+    if ((ret = request_read(claimed, request))) DeleteFileW(claimed);
+    else MoveFileW(claimed, path);
+    return ret;
 }
 
-/* Starts "mobsync.exe /window:PATH", which runs the request saved there. */
-BOOL request_start_window(const WCHAR *path)
+/* Offers the request saved at path to each open progress dialog until one
+ * joins it to its synchronization; FALSE when none did (none is open, or
+ * each is finishing or did not answer in time). */
+BOOL request_offer(const WCHAR *path)
 {
-    WCHAR args[MAX_PATH + 16];
+    COPYDATASTRUCT data = { PROGRESS_JOIN_MAGIC, (wcslen(path) + 1) * sizeof(WCHAR), (void *)path };
+    HWND window = NULL;
+    DWORD_PTR taken;
 
-    swprintf(args, ARRAYSIZE(args), L"/window:\"%ls\"", path);
-    return spawn_mobsync(args, NULL, NULL);
-}
-
-/* mobsync /window:PATH: a program's request with its windows, which the
- * /invoke server handed over; the file is read and deleted. */
-int run_window_request(const WCHAR *path)
-{
-    struct request request;
-    int ret = 2;
-
-    /* An open dialog the request was offered to may have taken it. */
-    if (!request_claim(path, &request))
+    while ((window = FindWindowExW(HWND_MESSAGE, window, PROGRESS_JOIN_CLASS, NULL)))
     {
-        ERR("%s is not a request, or was taken.\n", debugstr_w(path));
-        return 2;
+        if (SendMessageTimeoutW(window, WM_COPYDATA, 0, (LPARAM)&data, SMTO_ABORTIFHUNG,
+                                OFFER_TIMEOUT, &taken) && taken)
+        {
+            TRACE("%s joined the dialog of %p.\n", debugstr_w(path), window);
+            return TRUE;
+        }
+        WARN("The dialog of %p did not take %s: error %lu.\n", window, debugstr_w(path),
+             GetLastError());
     }
-    CoInitializeEx(NULL, COINIT_MULTITHREADED);
-    request_run(&request, TRUE, &ret);
-    free(request.cookie);
-    CoUninitialize();
-    /* Handlers given up on may still hold threads of ours. */
-    ExitProcess(ret);
+    return FALSE;
 }

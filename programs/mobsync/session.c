@@ -2,10 +2,19 @@
  * mobsync.exe: a session, from its handlers' start to its summary
  *
  * A session makes a record for each handler the registry names
- * (registry.c), starts a thread for each (runner.c), and waits for every
- * handler or for its time limit (the watchdog), taking /skip, /stop and
- * Ctrl+C meanwhile; then it reports. A session lives as long as the last
- * handler record, and so the last handler thread, that may use it.
+ * (registry.c), starts a thread for each (runner.c), those of the other
+ * architecture in its worker (worker.c), and waits for every handler or for
+ * its time limit (the watchdog), taking /skip, /stop and Ctrl+C meanwhile;
+ * then it reports: /list's lines in CLSID order, or a synchronization's own
+ * lines (items asked for that nobody had) and its summary, and the exit code.
+ *
+ * Each synchronizing session owns a message-only window of the class
+ * CONTROL_WINDOW_CLASS. "mobsync /skip:{ITEM}" and "mobsync /stop" find every
+ * such window on the desktop and send it a struct control_request in a
+ * WM_COPYDATA message; the window answers how many items or handlers took
+ * the request. This is the headless counterpart of the progress dialog's
+ * Skip and Stop buttons, so that a script (or a person in another terminal)
+ * can skip an item that takes too long without stopping the rest.
  *
  * This program is free software; you can redistribute it and/or
  * modify it under the terms of the GNU Lesser General Public
@@ -29,6 +38,7 @@
 #include "mobsync_private.h"
 #include "resource.h"
 #include "winreg.h"
+#include "winuser.h"
 #include "wine/debug.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
@@ -361,4 +371,236 @@ int run_session(struct session *session)
 {
     if (!session_start(session)) return 1;
     return session_finish(session);
+}
+
+/* The handlers of the other architecture go to its worker, started before
+ * any handler of this session runs here: none of them can start a process
+ * that inherits the worker's channel while it is being made. */
+static void start_worker(struct session *session, DWORD timeout_ms)
+{
+    struct handler **remote;
+    unsigned int i, count = 0;
+    WCHAR message[256];
+
+    if (!session->handler_count) return;
+    if (!(remote = malloc(session->handler_count * sizeof(*remote))))
+    {
+        load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message));
+        for (i = 0; i < session->handler_count; i++)
+            if (handler_remote(session->handlers[i]))
+                handler_fail(session->handlers[i], E_OUTOFMEMORY, message);
+        return;
+    }
+    for (i = 0; i < session->handler_count; i++)
+        if (handler_remote(session->handlers[i]) && !handler_finished(session->handlers[i]))
+            remote[count++] = session->handlers[i];
+    /* The worker has its own clock from the same limit; this one is for a
+     * worker that stops answering altogether. */
+    if (count)
+        session->other = worker_start(session, remote, count, GetTickCount() + timeout_ms + WORKER_MARGIN);
+    free(remote);
+}
+
+/* A thread for every handler of this architecture not failed already, each
+ * with its deadline; the worker first. */
+void launch_handlers(struct session *session, DWORD timeout_ms)
+{
+    WCHAR message[256];
+    unsigned int i;
+    HANDLE thread;
+
+    start_worker(session, timeout_ms);
+    /* Before any handler's apartment exists, so that it is the first. */
+    for (i = 0; i < session->handler_count; i++)
+    {
+        if (handler_remote(session->handlers[i]) || !handler_single_threaded(session->handlers[i]))
+            continue;
+        runner_start_main_apartment();
+        break;
+    }
+    for (i = 0; i < session->handler_count; i++)
+    {
+        struct handler *handler = session->handlers[i];
+
+        if (handler_finished(handler) || handler_remote(handler)) continue;
+        handler_addref(handler);
+        if (!(thread = CreateThread(NULL, 0, runner_thread, handler, CREATE_SUSPENDED, NULL)))
+        {
+            handler_release(handler);
+            handler_fail(handler, HRESULT_FROM_WIN32(GetLastError()),
+                         load_message(IDS_NO_THREAD, message, ARRAYSIZE(message)));
+            continue;
+        }
+        handler_set_thread(handler, thread, GetTickCount() + timeout_ms);
+        ResumeThread(thread);
+    }
+}
+
+/* How long a sender waits for a session that does not answer, in ms. */
+#define SEND_TIMEOUT 10000
+
+/* What a window passes its requests on to. */
+struct control
+{
+    const struct control_ops *ops;
+    void *context;
+};
+
+/* Runs on the session's main thread, which serves the window while it waits
+ * for the handlers. Anything may be sent here: only a request of exactly
+ * the right form is taken. */
+static LRESULT CALLBACK control_proc(HWND window, UINT msg, WPARAM wparam, LPARAM lparam)
+{
+    const struct control *control;
+    const COPYDATASTRUCT *data;
+    struct control_request request;
+    const GUID *clsid;
+
+    if (msg != WM_COPYDATA) return DefWindowProcW(window, msg, wparam, lparam);
+
+    control = (const struct control *)GetWindowLongPtrW(window, GWLP_USERDATA);
+    data = (const COPYDATASTRUCT *)lparam;
+    if (!control || !data || data->dwData != CONTROL_MAGIC || data->cbData != sizeof(request)
+            || !data->lpData)
+    {
+        WARN("Ignoring a WM_COPYDATA that is not a request.\n");
+        return 0;
+    }
+    memcpy(&request, data->lpData, sizeof(request));
+    if (request.size != sizeof(request))
+    {
+        WARN("Ignoring a request of size %lu.\n", request.size);
+        return 0;
+    }
+    clsid = IsEqualGUID(&request.handler, &GUID_NULL) ? NULL : &request.handler;
+    TRACE("action %lu, handler %s, item %s.\n", request.action, debugstr_guid(clsid),
+          debugstr_guid(&request.item));
+    switch (request.action)
+    {
+    case CONTROL_SKIP: return control->ops->skip(control->context, clsid, &request.item);
+    case CONTROL_STOP: return control->ops->stop(control->context, clsid);
+    }
+    WARN("Unknown action %lu.\n", request.action);
+    return 0;
+}
+
+/* A message-only window of its own class (registered at the first call),
+ * data in its GWLP_USERDATA; NULL, said on the mobsync channel, when it
+ * cannot be made. The control windows and the progress dialog's join
+ * window are such. */
+HWND message_window_create(const WCHAR *class_name, WNDPROC proc, void *data)
+{
+    WNDCLASSW wc = { 0 };
+    HWND window;
+
+    wc.lpfnWndProc = proc;
+    wc.hInstance = GetModuleHandleW(NULL);
+    wc.lpszClassName = class_name;
+    if (!RegisterClassW(&wc) && GetLastError() != ERROR_CLASS_ALREADY_EXISTS)
+    {
+        WARN("Cannot register %s: error %lu.\n", debugstr_w(class_name), GetLastError());
+        return NULL;
+    }
+    if (!(window = CreateWindowExW(0, class_name, NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL,
+                                   GetModuleHandleW(NULL), NULL)))
+    {
+        WARN("Cannot create a %s window: error %lu.\n", debugstr_w(class_name), GetLastError());
+        return NULL;
+    }
+    SetWindowLongPtrW(window, GWLP_USERDATA, (LONG_PTR)data);
+    return window;
+}
+
+/* A session's control window; requests go to ops, with context. */
+HWND control_create(const struct control_ops *ops, void *context)
+{
+    struct control *control;
+    HWND window;
+
+    if (!(control = malloc(sizeof(*control)))) return NULL;
+    control->ops = ops;
+    control->context = context;
+    if (!(window = message_window_create(CONTROL_WINDOW_CLASS, control_proc, control)))
+    {
+        WARN("/skip and /stop will not reach this session.\n");
+        free(control);
+        return NULL;
+    }
+    return window;
+}
+
+void control_destroy(HWND window)
+{
+    struct control *control;
+
+    if (!window) return;
+    /* Requests from now on find no window, or one that takes nothing. */
+    control = (struct control *)SetWindowLongPtrW(window, GWLP_USERDATA, 0);
+    DestroyWindow(window);
+    free(control);
+}
+
+/* Sends the request to every running session, once per handler named (or
+ * once for all handlers). Gives how many items or handlers took it, and in
+ * *sessions how many sessions were found. */
+unsigned int control_send(enum control_action action, const GUID *handlers,
+        unsigned int handler_count, const GUID *item, unsigned int *sessions)
+{
+    struct control_request request = { sizeof(request), action };
+    COPYDATASTRUCT data = { CONTROL_MAGIC, sizeof(request), &request };
+    unsigned int taken = 0, i;
+    DWORD_PTR result;
+    HWND window = NULL;
+
+    if (item) request.item = *item;
+    *sessions = 0;
+    while ((window = FindWindowExW(HWND_MESSAGE, window, CONTROL_WINDOW_CLASS, NULL)))
+    {
+        ++*sessions;
+        for (i = 0; i < max(handler_count, 1); i++)
+        {
+            request.handler = handler_count ? handlers[i] : GUID_NULL;
+            if (SendMessageTimeoutW(window, WM_COPYDATA, 0, (LPARAM)&data, SMTO_ABORTIFHUNG,
+                                    SEND_TIMEOUT, &result))
+                taken += result;
+            else
+                WARN("Session window %p did not answer: error %lu.\n", window, GetLastError());
+        }
+    }
+    TRACE("%u sessions, %u taken.\n", *sessions, taken);
+    return taken;
+}
+
+static void print_list(struct session *session)
+{
+    struct text text = { 0 };
+    unsigned int i;
+
+    for (i = 0; i < session->handler_count; i++)
+    {
+        handler_list(session->handlers[i], &text);
+        output_text(&text);
+    }
+}
+
+/* Once every handler is done: gives the exit code. A worker's session and
+ * a choice dialog closed without synchronizing say nothing. */
+int session_report(struct session *session)
+{
+    unsigned int i;
+
+    if (session->worker || session->mode == MODE_CHOOSE) return 0;
+    if (session->mode == MODE_LIST)
+    {
+        print_list(session);
+        return session->errors ? 1 : 0;
+    }
+    for (i = 0; i < session->only_item_count; i++)
+    {
+        if (session->found_items[i]) continue;
+        report_missing_item(&session->only_items[i]);
+        session->errors++;
+    }
+    report_summary(session->succeeded, session->failed, session->skipped);
+    return session->failed || session->errors ? 1 : 0;
 }
