@@ -44,6 +44,7 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "wine/list.h"
 #include "resource.h"
 #include "winreg.h"
 #include "wine/debug.h"
@@ -56,17 +57,41 @@ struct item_key
     unsigned int index;    /* into handler->items */
 };
 
+/* What the record has to tell its session's sink, queued under the lock
+ * and told, in order, once it is released (tell_sink). */
+enum event_kind
+{
+    EVENT_NAME, EVENT_ICON, EVENT_FLAGS, EVENT_ITEM_ICON, EVENT_STATE, EVENT_ITEMS, EVENT_CHOICE,
+    EVENT_PROGRESS, EVENT_TEXT, EVENT_LOG, EVENT_DELETE_LOG, EVENT_WARNING, EVENT_MODELESS,
+    EVENT_END,
+};
+
+struct event
+{
+    struct list entry;
+    enum event_kind kind;
+    DWORD value;           /* flags, state, an index, a log level */
+    WCHAR *text;           /* name, status text, warning, log text, end message */
+    HICON icon;            /* a copy of the sink's */
+    GUID id;
+    struct log_entry log;
+    void *data;            /* items, choice, progress, an end's statuses and results */
+    unsigned int count;
+    struct handler_end end;
+};
+
 struct handler
 {
     LONG refcount;
     struct session *session; /* a reference */
-    CLSID clsid;
-    WCHAR clsid_str[39];
+    struct handler_id id;  /* its CLSID, and as a string */
     WCHAR server[MAX_PATH];  /* its InprocServer32, read once */
     BOOL single_threaded;  /* registered without a ThreadingModel */
     BOOL remote;           /* run by the other architecture's worker: this mirrors it */
     DWORD register_flags;  /* SYNCMGRREGISTERFLAG_*, as registered */
-    struct handler *live_prev, *live_next; /* in live_handlers, for the crash guard */
+    struct list live_entry; /* in live_handlers, for the crash guard */
+    CRITICAL_SECTION tell_cs; /* held while the sink is told: one teller at a time */
+    volatile DWORD tell_owner;
 
     CRITICAL_SECTION cs;   /* everything below */
     volatile DWORD lock_owner; /* the thread that holds cs, for handler_drop_lock */
@@ -101,6 +126,9 @@ struct handler
     HICON *item_icons;     /* the record's own copies; items index them */
     unsigned int item_icon_count;
     LONG generation;       /* counts changes the choice dialog may show */
+    BOOL changed;          /* the sink's observer is to be told */
+    struct list events;    /* for the sink, oldest first */
+    struct event end_event; /* the one END: queued without memory to find */
     struct handler_command command; /* the next one, COMMAND_NONE when none */
     BOOL timed;            /* told to synchronize or be released: its time limit runs */
     DWORD default_status;  /* done: what its unfinished items end as */
@@ -112,10 +140,155 @@ static inline void lock(struct handler *handler)
     if (!handler->lock_depth++) handler->lock_owner = GetCurrentThreadId();
 }
 
+static void tell_sink(struct handler *handler);
+
+/* Whoever releases the lock last tells the sink what was queued meanwhile,
+ * with the lock released: no output, pipe or window is written to while a
+ * handler's lock is held, so a console or a session that reads slowly
+ * never holds up the watchdog or the handler's callbacks. */
 static inline void unlock(struct handler *handler)
 {
-    if (!--handler->lock_depth) handler->lock_owner = 0;
+    BOOL tell = FALSE;
+
+    if (!--handler->lock_depth)
+    {
+        handler->lock_owner = 0;
+        tell = handler->changed || !list_empty(&handler->events);
+    }
     LeaveCriticalSection(&handler->cs);
+    if (tell) tell_sink(handler);
+}
+
+/* The sink the record tells, and whether it wants one kind of news: the
+ * record copies nothing for a sink that would ignore it. */
+static inline const struct sink *sink_of(const struct handler *handler)
+{
+    return &handler->session->sink;
+}
+
+#define SINK_WANTS(handler, op) (sink_of(handler)->ops->op != NULL)
+
+/* Queued under the lock; NULL when memory ran out (the sink misses it). */
+static struct event *queue_event_locked(struct handler *handler, enum event_kind kind)
+{
+    struct event *event;
+
+    if (!(event = calloc(1, sizeof(*event))))
+    {
+        WARN("%s: out of memory; the sink misses event %u.\n", debugstr_w(handler->id.str), kind);
+        return NULL;
+    }
+    event->kind = kind;
+    list_add_tail(&handler->events, &event->entry);
+    return event;
+}
+
+static HICON copy_icon(HICON icon)
+{
+    return icon ? CopyIcon(icon) : NULL;
+}
+
+static WCHAR *copy_string(const WCHAR *str)
+{
+    WCHAR *copy;
+
+    if (!str) return NULL;
+    if ((copy = malloc((wcslen(str) + 1) * sizeof(WCHAR)))) wcscpy(copy, str);
+    return copy;
+}
+
+static void queue_text_locked(struct handler *handler, enum event_kind kind, DWORD value,
+        const WCHAR *text)
+{
+    struct event *event;
+
+    if (!(event = queue_event_locked(handler, kind))) return;
+    event->value = value;
+    if (!(event->text = copy_string(text)))
+    {
+        list_remove(&event->entry);
+        free(event);
+    }
+}
+
+static void queue_icon_locked(struct handler *handler, enum event_kind kind, DWORD index, HICON icon)
+{
+    struct event *event;
+
+    if (!icon || !(event = queue_event_locked(handler, kind))) return;
+    event->value = index;
+    /* The record may destroy its own before the sink is told. */
+    event->icon = copy_icon(icon);
+}
+
+/* An END's message when memory for its copy ran out: it still failed. */
+static WCHAR no_message[1];
+
+static void free_event(struct event *event)
+{
+    if (event->text != no_message) free(event->text);
+    free(event->log.text);
+    if (event->icon) DestroyIcon(event->icon);
+    free(event->data);
+    if (event->kind != EVENT_END) free(event);
+}
+
+static void tell(struct handler *handler, struct event *event)
+{
+    const struct sink *sink = sink_of(handler);
+    const struct sink_ops *ops = sink->ops;
+
+    switch (event->kind)
+    {
+    case EVENT_NAME: ops->name(sink, &handler->id, event->text); break;
+    case EVENT_ICON: ops->icon(sink, &handler->id, event->icon); break;
+    case EVENT_FLAGS: ops->flags(sink, &handler->id, event->value); break;
+    case EVENT_ITEM_ICON: ops->item_icon(sink, &handler->id, event->value, event->icon); break;
+    case EVENT_STATE: ops->state(sink, &handler->id, event->value); break;
+    case EVENT_ITEMS: ops->items(sink, &handler->id, event->data, event->count); break;
+    case EVENT_CHOICE: ops->choice(sink, &handler->id, event->data, event->count); break;
+    case EVENT_PROGRESS: ops->progress(sink, &handler->id, event->data, event->count); break;
+    case EVENT_TEXT: ops->text(sink, &handler->id, event->value, event->text); break;
+    case EVENT_LOG: ops->log(sink, &handler->id, event->value, &event->log); break;
+    case EVENT_DELETE_LOG: ops->delete_log(sink, &handler->id, &event->id); break;
+    case EVENT_WARNING: ops->warning(sink, &handler->id, event->text); break;
+    case EVENT_MODELESS: ops->modeless_end(sink, &handler->id); break;
+    case EVENT_END: if (ops->end) ops->end(sink, &handler->id, &event->end); break;
+    }
+}
+
+/* Tells the sink, oldest first, everything queued, then (once) that the
+ * views changed. One thread at a time, and whoever comes last empties the
+ * queue: when a call to the record returns, what it queued is told, so
+ * that a handler's result lines are out before the session's summary. */
+static void tell_sink(struct handler *handler)
+{
+    const struct sink *sink = sink_of(handler);
+    struct session *session = handler->session;
+    struct list *entry;
+    BOOL changed;
+
+    EnterCriticalSection(&handler->tell_cs);
+    handler->tell_owner = GetCurrentThreadId();
+    for (;;)
+    {
+        EnterCriticalSection(&handler->cs);
+        changed = FALSE;
+        if ((entry = list_head(&handler->events))) list_remove(entry);
+        else
+        {
+            changed = handler->changed;
+            handler->changed = FALSE;
+        }
+        LeaveCriticalSection(&handler->cs);
+        if (!entry) break;
+        tell(handler, LIST_ENTRY(entry, struct event, entry));
+        free_event(LIST_ENTRY(entry, struct event, entry));
+    }
+    if (changed && sink->ops->changed) sink->ops->changed(sink);
+    if (changed && session->observer) session->observer(session->observer_context);
+    handler->tell_owner = 0;
+    LeaveCriticalSection(&handler->tell_cs);
 }
 
 static void handler_changed_locked(struct handler *handler);
@@ -125,6 +298,16 @@ static struct item *handler_find_item_locked(struct handler *handler, const GUID
 static void handler_fail_locked(struct handler *handler, HRESULT hr, const WCHAR *message,
         BOOL show_code);
 
+/* A thread that faulted while it told the sink (see handler_drop_lock). */
+static void drop_tell_lock(struct handler *handler)
+{
+    if (handler->tell_owner != GetCurrentThreadId()) return;
+    ERR("%s: the faulting thread was telling the sink; released.\n",
+        debugstr_w(handler->id.str));
+    handler->tell_owner = 0;
+    LeaveCriticalSection(&handler->tell_cs);
+}
+
 /* The crash guard ends a thread of ours that faulted: if that happened in
  * the manager's own code while the thread held its handler's lock, the lock
  * is released first. Only the owner writes its ID in lock_owner. */
@@ -132,9 +315,10 @@ void handler_drop_lock(struct handler *handler)
 {
     unsigned int depth;
 
+    drop_tell_lock(handler);
     if (handler->lock_owner != GetCurrentThreadId()) return;
     ERR("%s: the faulting thread held the handler's lock; released.\n",
-        debugstr_w(handler->clsid_str));
+        debugstr_w(handler->id.str));
     depth = handler->lock_depth;
     handler->lock_depth = 0;
     handler->lock_owner = 0;
@@ -143,13 +327,17 @@ void handler_drop_lock(struct handler *handler)
 
 /* Every record that exists, so that the crash guard can find the handlers
  * of a DLL without knowing of sessions. */
+static struct list live_handlers = LIST_INIT(live_handlers);
 static CRITICAL_SECTION live_cs;
-static struct handler *live_handlers;
-
-void handler_init(void)
+/* Initialized as Wine's own static sections are; mingw-w64's headers have
+ * no room for its name. */
+static CRITICAL_SECTION_DEBUG live_cs_debug =
 {
-    InitializeCriticalSection(&live_cs);
-}
+    0, 0, &live_cs,
+    { &live_cs_debug.ProcessLocksList, &live_cs_debug.ProcessLocksList },
+      0, 0, 0, 0, 0
+};
+static CRITICAL_SECTION live_cs = { &live_cs_debug, -1, 0, 0, 0, 0 };
 
 /* A crash on a thread of a handler's own, at an address in module: fails
  * every unfinished handler of that DLL (when two share one, there is no
@@ -160,7 +348,7 @@ BOOL handler_fail_by_module(HMODULE module, HRESULT hr, const WCHAR *message)
     BOOL found = FALSE;
 
     EnterCriticalSection(&live_cs);
-    for (handler = live_handlers; handler; handler = handler->live_next)
+    LIST_FOR_EACH_ENTRY(handler, &live_handlers, struct handler, live_entry)
     {
         if (!handler_has_module(handler, module)) continue;
         handler_fail(handler, hr, message);
@@ -187,16 +375,17 @@ struct handler *handler_create(struct session *session, const struct registratio
     handler->refcount = 1;
     handler->session = session;
     session_addref(session);
-    handler->clsid = reg->clsid;
-    guid_to_string(&reg->clsid, handler->clsid_str);
+    handler->id.clsid = reg->clsid;
+    guid_to_string(&reg->clsid, handler->id.str);
     lstrcpynW(handler->server, reg->server, ARRAYSIZE(handler->server));
     handler->single_threaded = reg->single_threaded;
     handler->remote = reg->other_arch;
     handler->register_flags = reg->register_flags;
     InitializeCriticalSection(&handler->cs);
+    InitializeCriticalSection(&handler->tell_cs);
+    list_init(&handler->events);
     EnterCriticalSection(&live_cs);
-    if ((handler->live_next = live_handlers)) live_handlers->live_prev = handler;
-    live_handlers = handler;
+    list_add_head(&live_handlers, &handler->live_entry);
     LeaveCriticalSection(&live_cs);
     return handler;
 }
@@ -208,16 +397,22 @@ void handler_addref(struct handler *handler)
 
 void handler_release(struct handler *handler)
 {
+    struct list *entry;
     unsigned int i;
 
     if (InterlockedDecrement(&handler->refcount)) return;
-    TRACE("%s destroyed.\n", debugstr_w(handler->clsid_str));
+    TRACE("%s destroyed.\n", debugstr_w(handler->id.str));
     EnterCriticalSection(&live_cs);
-    if (handler->live_prev) handler->live_prev->live_next = handler->live_next;
-    else live_handlers = handler->live_next;
-    if (handler->live_next) handler->live_next->live_prev = handler->live_prev;
+    list_remove(&handler->live_entry);
     LeaveCriticalSection(&live_cs);
+    /* Told by whoever queued them, unless a crash took that thread. */
+    while ((entry = list_head(&handler->events)))
+    {
+        list_remove(entry);
+        free_event(LIST_ENTRY(entry, struct event, entry));
+    }
     DeleteCriticalSection(&handler->cs);
+    DeleteCriticalSection(&handler->tell_cs);
     CloseHandle(handler->completion_event);
     CloseHandle(handler->control_event);
     if (handler->thread) CloseHandle(handler->thread);
@@ -234,12 +429,12 @@ void handler_release(struct handler *handler)
 
 const CLSID *handler_clsid(const struct handler *handler)
 {
-    return &handler->clsid;
+    return &handler->id.clsid;
 }
 
 const WCHAR *handler_clsid_str(const struct handler *handler)
 {
-    return handler->clsid_str;
+    return handler->id.str;
 }
 
 struct session *handler_session(const struct handler *handler)
@@ -286,8 +481,8 @@ void handler_set_name(struct handler *handler, const WCHAR *name)
     if (!handler->finished)
     {
         copy_name(handler->name, name, ARRAYSIZE(handler->name));
-        if (!handler->name[0]) wcscpy(handler->name, handler->clsid_str);
-        if (relay_active()) relay_name(&handler->clsid, handler->name);
+        if (!handler->name[0]) wcscpy(handler->name, handler->id.str);
+        if (SINK_WANTS(handler, name)) queue_text_locked(handler, EVENT_NAME, 0, handler->name);
         handler_changed_locked(handler);
     }
     unlock(handler);
@@ -299,9 +494,10 @@ void handler_set_icon(struct handler *handler, HICON icon)
     lock(handler);
     if (handler->icon) DestroyIcon(handler->icon);
     handler->icon = icon;
+    if (SINK_WANTS(handler, icon)) queue_icon_locked(handler, EVENT_ICON, 0, icon);
     handler_changed_locked(handler);
     unlock(handler);
-    TRACE("%s: icon %p.\n", debugstr_w(handler->clsid_str), icon);
+    TRACE("%s: icon %p.\n", debugstr_w(handler->id.str), icon);
 }
 
 void handler_set_module(struct handler *handler, HMODULE module)
@@ -338,7 +534,7 @@ static void give_up_locked(struct handler *handler)
     WCHAR message[256];
 
     format_message(message, ARRAYSIZE(message), IDS_TIMED_OUT, session->timeout);
-    WARN("%s timed out.\n", debugstr_w(handler->clsid_str));
+    WARN("%s timed out.\n", debugstr_w(handler->id.str));
     handler->given_up = TRUE;
     session->gave_up = TRUE;
     handler_fail_locked(handler, HRESULT_FROM_WIN32(ERROR_TIMEOUT), message, TRUE);
@@ -348,11 +544,10 @@ static void give_up_locked(struct handler *handler)
  * synchronizing; listing has no room for one in its format. */
 void handler_warn(struct handler *handler, const WCHAR *text)
 {
-    WARN("%s: %s\n", debugstr_w(handler->clsid_str), debugstr_w(text));
+    WARN("%s: %s\n", debugstr_w(handler->id.str), debugstr_w(text));
     lock(handler);
-    if (handler->finished) ;
-    else if (relay_active()) relay_warning(&handler->clsid, text);
-    else if (handler->session->mode == MODE_SYNC) report_warning(handler->clsid_str, text);
+    if (!handler->finished && SINK_WANTS(handler, warning))
+        queue_text_locked(handler, EVENT_WARNING, 0, text);
     unlock(handler);
 }
 
@@ -379,7 +574,7 @@ BOOL handler_watch(struct handler *handler, DWORD now, DWORD grace_ms)
         {
             if ((LONG)(now - (handler->deadline - grace_ms)) >= 0 && !handler->cancel_all)
             {
-                TRACE("%s: asking it to cancel.\n", debugstr_w(handler->clsid_str));
+                TRACE("%s: asking it to cancel.\n", debugstr_w(handler->id.str));
                 handler->cancel_all = TRUE;
             }
             running = TRUE;
@@ -410,7 +605,7 @@ void handler_wait_thread(struct handler *handler)
     unlock(handler);
     if (thread && WaitForSingleObject(thread, left > 0 ? left : 0) == WAIT_TIMEOUT)
     {
-        WARN("%s is not releasing; given up on.\n", debugstr_w(handler->clsid_str));
+        WARN("%s is not releasing; given up on.\n", debugstr_w(handler->id.str));
         lock(handler);
         handler->given_up = TRUE;
         handler->session->gave_up = TRUE;
@@ -426,7 +621,7 @@ BOOL handler_stop(struct handler *handler)
     lock(handler);
     if (!handler->finished)
     {
-        TRACE("%s: stopping.\n", debugstr_w(handler->clsid_str));
+        TRACE("%s: stopping.\n", debugstr_w(handler->id.str));
         handler->cancel_all = TRUE;
         asked = TRUE;
     }
@@ -434,21 +629,22 @@ BOOL handler_stop(struct handler *handler)
     return asked;
 }
 
-/* Called with the lock held: the observer only posts a message. */
+/* The sink's observer is told once the lock is released. */
 static void handler_changed_locked(struct handler *handler)
 {
-    struct session *session = handler->session;
-
     handler->generation++;
-    if (session->observer) session->observer(session->observer_context);
+    handler->changed = TRUE;
 }
 
 /* A state the choice dialog shows: a worker tells its session. */
 static void handler_state_changed_locked(struct handler *handler)
 {
-    if (relay_active() && (handler->state == HANDLER_WAITING
-            || handler->state == HANDLER_SHOWING_PROPERTIES || handler->state == HANDLER_DONE))
-        relay_state(&handler->clsid, handler->state);
+    struct event *event;
+
+    if (SINK_WANTS(handler, state) && (handler->state == HANDLER_WAITING
+            || handler->state == HANDLER_SHOWING_PROPERTIES || handler->state == HANDLER_DONE)
+            && (event = queue_event_locked(handler, EVENT_STATE)))
+        event->value = handler->state;
     handler_changed_locked(handler);
 }
 
@@ -494,22 +690,23 @@ HRESULT handler_enable_modeless(struct handler *handler, BOOL enable)
         if (handler->finished || (owner && owner != handler))
         {
             TRACE("%s: ended, or another handler shows its window; S_FALSE.\n",
-                  debugstr_w(handler->clsid_str));
+                  debugstr_w(handler->id.str));
             unlock(handler);
             return S_FALSE;
         }
         unlock(handler);
         /* In a worker, the session's dialogs have the say too. */
-        if (relay_active() && relay_ask_modeless(&handler->clsid) != S_OK)
+        if (sink_of(handler)->ops->ask_modeless
+                && sink_of(handler)->ops->ask_modeless(sink_of(handler), &handler->id) != S_OK)
         {
             InterlockedCompareExchangePointer((void **)&modeless_owner, NULL, handler);
-            TRACE("%s: the session said no; S_FALSE.\n", debugstr_w(handler->clsid_str));
+            TRACE("%s: the session said no; S_FALSE.\n", debugstr_w(handler->id.str));
             return S_FALSE;
         }
     }
-    TRACE("%s: EnableModeless(%d).\n", debugstr_w(handler->clsid_str), enable);
-    if (relay_active() && !enable) relay_modeless(&handler->clsid, FALSE);
+    TRACE("%s: EnableModeless(%d).\n", debugstr_w(handler->id.str), enable);
     lock(handler);
+    if (!enable && SINK_WANTS(handler, modeless_end)) queue_event_locked(handler, EVENT_MODELESS);
     handler_changed_locked(handler);
     unlock(handler);
     return S_OK;
@@ -522,7 +719,10 @@ void handler_set_flags(struct handler *handler, DWORD flags)
     if (!handler->finished)
     {
         handler->flags = flags;
-        if (relay_active()) relay_flags(&handler->clsid, flags);
+        struct event *event;
+
+        if (SINK_WANTS(handler, flags) && (event = queue_event_locked(handler, EVENT_FLAGS)))
+            event->value = flags;
         handler_changed_locked(handler);
     }
     unlock(handler);
@@ -552,8 +752,8 @@ void handler_set_item_icons(struct handler *handler, HICON *icons, unsigned int 
     free_icons(handler->item_icons, handler->item_icon_count);
     handler->item_icons = icons;
     handler->item_icon_count = count;
-    if (relay_active())
-        for (i = 0; i < count; i++) relay_item_icon(&handler->clsid, i, icons[i]);
+    if (SINK_WANTS(handler, item_icon))
+        for (i = 0; i < count; i++) queue_icon_locked(handler, EVENT_ITEM_ICON, i, icons[i]);
     unlock(handler);
 }
 
@@ -616,16 +816,16 @@ BOOL handler_post_command(struct handler *handler, const struct handler_command 
     if (handler->finished) ;
     else if (command->kind == COMMAND_PROPERTIES
             && (handler->state != HANDLER_WAITING || handler->command.kind != COMMAND_NONE))
-        WARN("%s: busy (state %u); Properties not asked.\n", debugstr_w(handler->clsid_str),
+        WARN("%s: busy (state %u); Properties not asked.\n", debugstr_w(handler->id.str),
              handler->state);
     else if (command->kind == COMMAND_SHOW_ERROR
             && (handler->state != HANDLER_DONE || handler->command.kind != COMMAND_NONE))
-        WARN("%s: busy (state %u); ShowError not asked.\n", debugstr_w(handler->clsid_str),
+        WARN("%s: busy (state %u); ShowError not asked.\n", debugstr_w(handler->id.str),
              handler->state);
     else if (command->kind == COMMAND_SYNC && handler->state == HANDLER_DONE) ;
     else
     {
-        TRACE("%s: command %u.\n", debugstr_w(handler->clsid_str), command->kind);
+        TRACE("%s: command %u.\n", debugstr_w(handler->id.str), command->kind);
         /* A worker's handler: the session sends the command on, and this
          * record waits as long as the worker's own clock, and a little more. */
         if (!handler->remote) handler->command = *command;
@@ -685,19 +885,6 @@ static enum view_state view_state_locked(const struct handler *handler)
     if (handler->state == HANDLER_SHOWING_PROPERTIES) return VIEW_BUSY;
     if (handler->state == HANDLER_DONE) return VIEW_DONE;
     return VIEW_LOADING;
-}
-
-static HICON copy_icon(HICON icon)
-{
-    return icon ? CopyIcon(icon) : NULL;
-}
-
-static WCHAR *copy_string(const WCHAR *str)
-{
-    WCHAR *copy;
-
-    if (!str || !(copy = malloc((wcslen(str) + 1) * sizeof(WCHAR)))) return NULL;
-    return wcscpy(copy, str);
 }
 
 static void copy_item(struct item_view *dst, const struct item *item, unsigned int icon_count)
@@ -761,7 +948,7 @@ BOOL handler_view(struct handler *handler, LONG generation, struct handler_view 
         view->item_icons[i] = copy_icon(handler->item_icons[i]);
     view->item_icon_count = handler->item_icon_count;
     view->generation = handler->generation;
-    lstrcpynW(view->name, handler->name[0] ? handler->name : handler->clsid_str, ARRAYSIZE(view->name));
+    lstrcpynW(view->name, handler->name[0] ? handler->name : handler->id.str, ARRAYSIZE(view->name));
     memcpy(view->error, handler->error, sizeof(view->error));
     view->hr = handler->completion_hr;
     view->flags = handler->flags;
@@ -857,6 +1044,42 @@ static void build_keys(struct item_key *keys, const struct item *items, unsigned
     qsort(keys, count, sizeof(*keys), compare_keys);
 }
 
+/* The item table for the sink, its names in the same block. */
+static void queue_items_locked(struct handler *handler)
+{
+    struct item_info *info;
+    struct event *event;
+    size_t size = 0;
+    unsigned int i;
+    WCHAR *name;
+
+    for (i = 0; i < handler->item_count; i++) size += wcslen(handler->items[i].name) + 1;
+    if (!(event = queue_event_locked(handler, EVENT_ITEMS))) return;
+    if (!(info = malloc(handler->item_count * sizeof(*info) + size * sizeof(WCHAR) + 1)))
+    {
+        WARN("%s: out of memory for %u items; the sink misses them.\n",
+             debugstr_w(handler->id.str), handler->item_count);
+        list_remove(&event->entry);
+        free(event);
+        return;
+    }
+    name = (WCHAR *)(info + handler->item_count);
+    for (i = 0; i < handler->item_count; i++)
+    {
+        const struct item *item = &handler->items[i];
+
+        info[i].id = item->id;
+        info[i].name = wcscpy(name, item->name);
+        name += wcslen(name) + 1;
+        info[i].flags = item->flags;
+        info[i].last_update = item->last_update;
+        info[i].icon = item->icon;
+        info[i].checked = item->checked;
+    }
+    event->data = info;
+    event->count = handler->item_count;
+}
+
 /* Takes the items the handler's thread read, in a table nobody else has
  * seen: drops the items whose ID came before (the first of a duplicate
  * stands; sorting finds them in O(n log n)), builds the GUID-ordered index
@@ -909,10 +1132,30 @@ HRESULT handler_set_items(struct handler *handler, struct item *items, unsigned 
     handler->sorted = sorted;
     handler->item_count = count;
     handler->last_item = 0;
-    if (relay_active()) relay_items(&handler->clsid, items, count);
+    if (SINK_WANTS(handler, items)) queue_items_locked(handler);
     handler_changed_locked(handler);
     unlock(handler);
     return S_OK;
+}
+
+/* What the choice made of each item: bit 0 checked, bit 1 chosen. */
+static void queue_choice_locked(struct handler *handler)
+{
+    struct event *event;
+    unsigned int i;
+    BYTE *bits;
+
+    if (!(event = queue_event_locked(handler, EVENT_CHOICE))) return;
+    if (!(bits = malloc(max(handler->item_count, 1))))
+    {
+        list_remove(&event->entry);
+        free(event);
+        return;
+    }
+    for (i = 0; i < handler->item_count; i++)
+        bits[i] = (handler->items[i].checked ? 1 : 0) | (handler->items[i].chosen ? 2 : 0);
+    event->data = bits;
+    event->count = handler->item_count;
 }
 
 /* Whether /item: named it; then the session knows a handler has it. */
@@ -936,8 +1179,8 @@ static BOOL item_requested(struct session *session, const GUID *id)
 unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, HRESULT *hr)
 {
     struct session *session = handler->session;
-    HKEY settings = open_item_settings(&handler->clsid);
-    HKEY choice = settings_open_choice(session, &handler->clsid);
+    HKEY settings = open_item_settings(&handler->id.clsid);
+    HKEY choice = settings_open_choice(session, &handler->id.clsid);
     unsigned int i, count = 0;
 
     *ids = NULL;
@@ -965,8 +1208,7 @@ unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, 
         else *hr = E_OUTOFMEMORY;
     }
     if (!*ids) count = 0;
-    if (relay_active() && !handler->finished)
-        relay_choice(&handler->clsid, handler->items, handler->item_count);
+    if (SINK_WANTS(handler, choice) && !handler->finished) queue_choice_locked(handler);
     handler_changed_locked(handler);
     unlock(handler);
     if (settings) RegCloseKey(settings);
@@ -992,7 +1234,7 @@ void handler_set_choice(struct handler *handler, const BYTE *choice, unsigned in
             if (item->chosen && session->only_item_count) item_requested(session, &item->id);
         }
     }
-    else WARN("%s: choice of %u items for %u; ignored.\n", debugstr_w(handler->clsid_str), count,
+    else WARN("%s: choice of %u items for %u; ignored.\n", debugstr_w(handler->id.str), count,
               handler->item_count);
     unlock(handler);
 }
@@ -1036,7 +1278,7 @@ BOOL handler_skip_item(struct handler *handler, const GUID *id)
             && (item = handler_find_item_locked(handler, id)) && item->chosen && !is_final(item->status)
             && !item->skip)
     {
-        TRACE("%s: skipping %s.\n", debugstr_w(handler->clsid_str), debugstr_guid(id));
+        TRACE("%s: skipping %s.\n", debugstr_w(handler->id.str), debugstr_guid(id));
         item->skip = TRUE;
         item->cancel = TRUE;
         handler->skips_pending++;
@@ -1058,12 +1300,12 @@ void handler_list(struct handler *handler, struct text *text)
         arch = (sizeof(void *) == 8) != handler->remote ? L"64-bit" : L"32-bit";
     lock(handler);
     if (handler->failed)
-        report_list_error(text, handler->clsid_str, handler->completion_hr, handler->error, arch);
+        report_list_error(text, handler->id.str, handler->completion_hr, handler->error, arch);
     else if (!handler->skipped)
     {
         for (i = 0; i < handler->item_count; i++)
         {
-            report_list_item(text, handler->clsid_str, &handler->items[i].id,
+            report_list_item(text, handler->id.str, &handler->items[i].id,
                              handler->items[i].checked, handler->name, handler->items[i].name, arch);
         }
     }
@@ -1072,7 +1314,7 @@ void handler_list(struct handler *handler, struct text *text)
 
 /* The statuses and progress of the items a worker's handler reported, at
  * most a few times a second however often it called Progress. */
-void handler_set_progress(struct handler *handler, const struct wire_progress *progress,
+void handler_set_progress(struct handler *handler, const struct item_progress *progress,
         unsigned int count)
 {
     unsigned int i;
@@ -1087,7 +1329,7 @@ void handler_set_progress(struct handler *handler, const struct wire_progress *p
         item->status = progress[i].status;
         item->progress = progress[i].value;
         item->progress_max = progress[i].max;
-        TRACE("%s: item %s: status %lu, progress %d of %d.\n", debugstr_w(handler->clsid_str),
+        TRACE("%s: item %s: status %lu, progress %d of %d.\n", debugstr_w(handler->id.str),
               debugstr_guid(&item->id), item->status, item->progress, item->progress_max);
     }
     /* The progress dialog looks at its pace. */
@@ -1106,23 +1348,59 @@ void handler_set_statuses(struct handler *handler, const DWORD *statuses, unsign
     unlock(handler);
 }
 
-/* In a worker: sends what changed since last time (the watchdog's pace). */
-void handler_send_progress(struct handler *handler)
+/* The status texts that changed, then the statuses and progress values
+ * that did, in one event however many Progress calls made them: a worker's
+ * handler reporting a hundred thousand times costs its session a few
+ * messages. */
+static void queue_progress_locked(struct handler *handler)
 {
-    unsigned int i;
+    struct item_progress *progress;
+    struct event *event;
+    unsigned int i, count = 0;
 
-    lock(handler);
-    if (handler->dirty && !handler->finished)
+    if (!handler->dirty) return;
+    handler->dirty = FALSE;
+    if (SINK_WANTS(handler, text))
     {
         for (i = 0; i < handler->item_count; i++)
         {
             if (!handler->items[i].text_dirty) continue;
-            relay_text(&handler->clsid, i, handler->items[i].text ? handler->items[i].text : L"");
             handler->items[i].text_dirty = FALSE;
+            queue_text_locked(handler, EVENT_TEXT, i,
+                              handler->items[i].text ? handler->items[i].text : L"");
         }
-        relay_progress(&handler->clsid, handler->items, handler->item_count);
     }
-    handler->dirty = FALSE;
+    if (!SINK_WANTS(handler, progress)) return;
+    for (i = 0; i < handler->item_count; i++) if (handler->items[i].dirty) count++;
+    if (!count || !(event = queue_event_locked(handler, EVENT_PROGRESS))) return;
+    if (!(progress = malloc(count * sizeof(*progress))))
+    {
+        list_remove(&event->entry);
+        free(event);
+        return;
+    }
+    for (i = count = 0; i < handler->item_count; i++)
+    {
+        struct item *item = &handler->items[i];
+
+        if (!item->dirty) continue;
+        item->dirty = FALSE;
+        progress[count].index = i;
+        progress[count].status = item->status;
+        progress[count].value = item->progress;
+        progress[count].max = item->progress_max;
+        count++;
+    }
+    event->data = progress;
+    event->count = count;
+}
+
+/* What changed since last time, for a sink that follows progress (a
+ * worker's relay), at the watchdog's pace. */
+void handler_tell_progress(struct handler *handler)
+{
+    lock(handler);
+    if (!handler->finished) queue_progress_locked(handler);
     unlock(handler);
 }
 
@@ -1166,7 +1444,7 @@ HRESULT handler_progress(struct handler *handler, const GUID *id, const SYNCMGRP
         ret = E_UNEXPECTED;
     else if (!(item = handler_find_item_locked(handler, id)))
     {
-        WARN("%s: Progress for unknown item %s.\n", debugstr_w(handler->clsid_str),
+        WARN("%s: Progress for unknown item %s.\n", debugstr_w(handler->id.str),
              debugstr_guid(id));
         ret = E_INVALIDARG;
     }
@@ -1210,6 +1488,7 @@ HRESULT handler_log_error(struct handler *handler, DWORD level, const WCHAR *tex
         const struct log_entry *entry)
 {
     struct log_entry *log;
+    struct event *event;
     unsigned int size;
 
     lock(handler);
@@ -1239,8 +1518,17 @@ HRESULT handler_log_error(struct handler *handler, DWORD level, const WCHAR *tex
             handler->log_serial++;
         }
     }
-    if (relay_active()) relay_log(&handler->clsid, level, text, entry);
-    else report_log(level, handler->clsid_str, entry->has_item ? &entry->item : NULL, text);
+    if (SINK_WANTS(handler, log) && (event = queue_event_locked(handler, EVENT_LOG)))
+    {
+        event->value = level;
+        event->log = *entry;
+        event->log.level = level;
+        if (!(event->log.text = copy_string(text)))
+        {
+            list_remove(&event->entry);
+            free(event);
+        }
+    }
     handler_changed_locked(handler);
     unlock(handler);
     return S_OK;
@@ -1249,6 +1537,7 @@ HRESULT handler_log_error(struct handler *handler, DWORD level, const WCHAR *tex
 /* DeleteLogError; GUID_NULL deletes all of this handler's entries. */
 void handler_delete_log_error(struct handler *handler, const GUID *id)
 {
+    struct event *event;
     unsigned int i, j;
 
     lock(handler);
@@ -1265,7 +1554,8 @@ void handler_delete_log_error(struct handler *handler, const GUID *id)
         }
         handler->log_count = j;
         handler->log_serial++;
-        if (relay_active()) relay_delete_log(&handler->clsid, id);
+        if (SINK_WANTS(handler, delete_log) && (event = queue_event_locked(handler, EVENT_DELETE_LOG)))
+            event->id = *id;
         handler_changed_locked(handler);
     }
     unlock(handler);
@@ -1321,7 +1611,7 @@ ULONG handler_take_retry(struct handler *handler, SYNCMGRITEMID *ids, ULONG capa
             continue;
         for (j = 0; j < count; j++) if (IsEqualGUID(&ids[j], &item->id)) break;
         if (j < count) continue;
-        TRACE("%s: retrying %s.\n", debugstr_w(handler->clsid_str), debugstr_guid(&item->id));
+        TRACE("%s: retrying %s.\n", debugstr_w(handler->id.str), debugstr_guid(&item->id));
         item->status = SYNCMGRSTATUS_PENDING;
         item->dirty = handler->dirty = TRUE;
         ids[count++] = item->id;
@@ -1360,7 +1650,7 @@ HRESULT handler_complete(struct handler *handler, enum handler_state pending,
     lock(handler);
     if (handler->state != pending || handler->finished)
     {
-        WARN("%s: %s(%#lx) out of turn (state %u); ignored.\n", debugstr_w(handler->clsid_str),
+        WARN("%s: %s(%#lx) out of turn (state %u); ignored.\n", debugstr_w(handler->id.str),
              what, hr, handler->state);
         ret = E_UNEXPECTED;
     }
@@ -1384,7 +1674,7 @@ HRESULT handler_complete_show_error(struct handler *handler, HRESULT hr, SYNCMGR
     lock(handler);
     if (handler->state != HANDLER_SHOWING_ERROR || handler->finished)
     {
-        WARN("%s: ShowErrorCompleted out of turn; ignored.\n", debugstr_w(handler->clsid_str));
+        WARN("%s: ShowErrorCompleted out of turn; ignored.\n", debugstr_w(handler->id.str));
         ret = E_UNEXPECTED;
     }
     else
@@ -1419,51 +1709,83 @@ static void settle_locked(struct handler *handler, DWORD default_status)
     }
 }
 
-/* Marks the handler finished and prints the result of every chosen item not
- * printed yet, after the error line when it failed (message). A worker
- * sends it all to its session instead. */
+/* The END event: how the handler ended, every item's status, and the
+ * result line of each chosen item not given one yet (after the error line
+ * when it failed, which the sink writes), all in one block. */
+static void queue_end_locked(struct handler *handler, DWORD default_status, HRESULT hr,
+        const WCHAR *message, BOOL show_code)
+{
+    struct session *session = handler->session;
+    struct event *event = &handler->end_event;
+    unsigned int i, count = 0;
+    struct item_result *results;
+    DWORD *statuses;
+    size_t size = 0;
+    WCHAR *name;
+
+    for (i = 0; session->mode == MODE_SYNC && i < handler->item_count; i++)
+    {
+        if (!handler->items[i].chosen || handler->items[i].reported) continue;
+        size += wcslen(handler->items[i].name) + 1;
+        count++;
+    }
+    event->kind = EVENT_END;
+    event->end.hr = hr;
+    event->end.show_code = show_code;
+    event->end.default_status = default_status;
+    event->end.skipped = handler->skipped;
+    if (message && !(event->text = copy_string(message))) event->text = no_message;
+    event->end.message = event->text;
+    if (!(event->data = malloc(handler->item_count * sizeof(*statuses) + count * sizeof(*results)
+            + size * sizeof(WCHAR) + 1)))
+        WARN("%s: out of memory for the results of %u items.\n", debugstr_w(handler->id.str),
+             handler->item_count);
+    else
+    {
+        results = (struct item_result *)event->data;
+        statuses = (DWORD *)(results + count);
+        name = (WCHAR *)(statuses + handler->item_count);
+        for (i = 0, count = 0; i < handler->item_count; i++)
+        {
+            struct item *item = &handler->items[i];
+
+            statuses[i] = item->status;
+            if (session->mode != MODE_SYNC || !item->chosen || item->reported) continue;
+            item->reported = TRUE;
+            if (item->status == SYNCMGRSTATUS_SUCCEEDED) InterlockedIncrement(&session->succeeded);
+            else if (item->status == SYNCMGRSTATUS_SKIPPED) InterlockedIncrement(&session->skipped);
+            else InterlockedIncrement(&session->failed);
+            results[count].id = item->id;
+            results[count].status = item->status;
+            results[count].name = wcscpy(name, item->name);
+            name += wcslen(name) + 1;
+            count++;
+        }
+        event->end.statuses = statuses;
+        event->end.count = handler->item_count;
+        event->end.results = results;
+        event->end.result_count = count;
+    }
+    list_add_tail(&handler->events, &event->entry);
+}
+
+/* Marks the handler finished; its sink is told how it ended, after what
+ * its items last reported. */
 static void end_locked(struct handler *handler, DWORD default_status, HRESULT hr,
         const WCHAR *message, BOOL show_code)
 {
     struct session *session = handler->session;
-    struct text text = { 0 };
-    unsigned int i;
-    DWORD status;
 
     handler->finished = TRUE;
     /* One that ends with its window up gives the dialogs back. */
     handler_modeless_end(handler);
-    TRACE("%s: %s (%#lx).\n", debugstr_w(handler->clsid_str), message ? "failed" : "finished",
+    TRACE("%s: %s (%#lx).\n", debugstr_w(handler->id.str), message ? "failed" : "finished",
           message ? (DWORD)hr : default_status);
     if (session->mode == MODE_SYNC) settle_locked(handler, default_status);
-    if (relay_active())
-    {
-        relay_progress(&handler->clsid, handler->items, handler->item_count);
-        relay_end(&handler->clsid, hr, message, show_code, default_status, handler->skipped,
-                  handler->items, handler->item_count);
-    }
-    else if (message && (session->mode == MODE_LIST || session->mode == MODE_CHOOSE))
+    if (message && (session->mode == MODE_LIST || session->mode == MODE_CHOOSE))
         lstrcpynW(handler->error, message, ARRAYSIZE(handler->error));
-    else if (message)
-        report_error(handler->clsid_str, message, hr, show_code);
-    if (session->mode == MODE_SYNC && !relay_active())
-    {
-        for (i = 0; i < handler->item_count; i++)
-        {
-            struct item *item = &handler->items[i];
-
-            if (!item->chosen || item->reported) continue;
-            item->reported = TRUE;
-            status = item->status;
-            if (status == SYNCMGRSTATUS_SUCCEEDED) InterlockedIncrement(&session->succeeded);
-            else if (status == SYNCMGRSTATUS_SKIPPED) InterlockedIncrement(&session->skipped);
-            else InterlockedIncrement(&session->failed);
-            report_result(&text, status, handler->clsid_str, &item->id, item->name);
-        }
-        /* One write for the handler's lines: a write per line costs a
-         * round trip to the server under Wine, thousands of them per run. */
-        output_text(&text);
-    }
+    queue_progress_locked(handler);
+    queue_end_locked(handler, default_status, hr, message, show_code);
     handler_changed_locked(handler);
     SetEvent(session->finished_event);
 }

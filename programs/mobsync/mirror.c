@@ -180,6 +180,24 @@ static void take_end(struct handler *handler, DWORD type, const BYTE *data, DWOR
 
 /* The icon the worker sent, as an icon of this process; what the trace
  * shows of it is read back from that icon. */
+/* The wire's progress, as the record takes it. */
+static void set_progress(struct handler *handler, const struct wire_progress *wire, unsigned int count)
+{
+    struct item_progress *progress;
+    unsigned int i;
+
+    if (!(progress = malloc(max(count, 1) * sizeof(*progress)))) return;
+    for (i = 0; i < count; i++)
+    {
+        progress[i].index = wire[i].index;
+        progress[i].status = wire[i].status;
+        progress[i].value = wire[i].value;
+        progress[i].max = wire[i].max;
+    }
+    handler_set_progress(handler, progress, count);
+    free(progress);
+}
+
 static void take_icon(struct handler *handler, const BYTE *pixels, DWORD width, DWORD height)
 {
     HICON icon = icon_from_pixels(pixels, width, height);
@@ -274,7 +292,7 @@ BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header, const
         memcpy(&count, data, sizeof(count));
         if (count <= (header->size - sizeof(count)) / sizeof(struct wire_progress)
                 && header->size == sizeof(count) + count * sizeof(struct wire_progress))
-            handler_set_progress(handler, (const struct wire_progress *)(data + sizeof(count)), count);
+            set_progress(handler, (const struct wire_progress *)(data + sizeof(count)), count);
         break;
     case WIRE_LOG:
         if (header->size < sizeof(log)) break;

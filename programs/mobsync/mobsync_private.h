@@ -182,6 +182,94 @@ struct handler_view
 /* A handler's record (handler.c): only handler.c reaches into it. */
 struct handler;
 
+/* What a handler's record tells its session's sink: the item table as a
+ * worker sends it (names point into the same block), the items whose
+ * status or progress changed, and how the handler ended. */
+struct item_info
+{
+    GUID id;
+    const WCHAR *name;
+    DWORD flags;
+    FILETIME last_update;
+    int icon;
+    BOOL checked;
+};
+
+struct item_progress
+{
+    unsigned int index;
+    DWORD status;
+    INT value, max;
+};
+
+struct item_result
+{
+    GUID id;
+    const WCHAR *name;
+    DWORD status;
+};
+
+struct handler_end
+{
+    HRESULT hr;
+    const WCHAR *message;  /* failed: why; NULL when it finished */
+    BOOL show_code;
+    DWORD default_status;
+    BOOL skipped;          /* Initialize returned S_FALSE */
+    const DWORD *statuses; /* every item's, as the record settled it */
+    unsigned int count;
+    const struct item_result *results; /* the result lines due, in item order */
+    unsigned int result_count;
+};
+
+/* Where what the handlers of a session do goes: printed (output.c), sent
+ * to the session a worker works for (relay.c), or shown by a dialog
+ * (dialog.c). The record calls it without its lock, one change at a time
+ * and in the order they were made; an entry left NULL is not wanted, and
+ * the record then makes no copy for it. changed says, coalesced, that
+ * something a handler_view shows may have changed; ask_modeless is asked
+ * whether a handler may show its window (no entry: it may). */
+struct sink;
+
+/* Who a sink is told of. */
+struct handler_id
+{
+    CLSID clsid;
+    WCHAR str[39];         /* the CLSID as output spells it */
+};
+
+struct sink_ops
+{
+    void (*changed)(const struct sink *sink);
+    void (*name)(const struct sink *sink, const struct handler_id *id, const WCHAR *name);
+    void (*icon)(const struct sink *sink, const struct handler_id *id, HICON icon);
+    void (*flags)(const struct sink *sink, const struct handler_id *id, DWORD flags);
+    void (*item_icon)(const struct sink *sink, const struct handler_id *id, unsigned int index,
+            HICON icon);
+    void (*state)(const struct sink *sink, const struct handler_id *id, enum handler_state state);
+    void (*items)(const struct sink *sink, const struct handler_id *id, const struct item_info *items,
+            unsigned int count);
+    void (*choice)(const struct sink *sink, const struct handler_id *id, const BYTE *choice,
+            unsigned int count);
+    void (*progress)(const struct sink *sink, const struct handler_id *id,
+            const struct item_progress *progress, unsigned int count);
+    void (*text)(const struct sink *sink, const struct handler_id *id, unsigned int index,
+            const WCHAR *text);
+    void (*log)(const struct sink *sink, const struct handler_id *id, DWORD level,
+            const struct log_entry *entry);
+    void (*delete_log)(const struct sink *sink, const struct handler_id *id, const GUID *entry);
+    void (*warning)(const struct sink *sink, const struct handler_id *id, const WCHAR *text);
+    void (*modeless_end)(const struct sink *sink, const struct handler_id *id);
+    HRESULT (*ask_modeless)(const struct sink *sink, const struct handler_id *id);
+    void (*end)(const struct sink *sink, const struct handler_id *id, const struct handler_end *end);
+};
+
+struct sink
+{
+    const struct sink_ops *ops;
+    void *context;
+};
+
 /* A synchronization or listing. Made by session_create from options the
  * caller filled in, with its own copies of what they point to; every
  * handler record holds a reference, so that it lives as long as the last
@@ -218,8 +306,9 @@ struct session
     LONG succeeded, failed, skipped, errors;
     BOOL gave_up;          /* a handler was given up on: its thread may still run */
 
-    /* Told, from any thread and with a handler's lock held, that something
-     * a handler_view shows has changed: it must only post a message. */
+    struct sink sink;      /* where what its handlers do goes */
+    /* Told, from any thread, that something a handler_view shows has
+     * changed: it must only post a message. */
     void (*observer)(void *context);
     void *observer_context;
     DWORD timeout_ms, grace_ms;
@@ -357,7 +446,7 @@ extern BOOL settings_write_choice(const struct session *session, const CLSID *ha
 /* summary.c */
 extern int session_report(struct session *session);
 
-/* serve_worker.c */
+/* relay.c */
 extern int run_worker(const WCHAR *channel);
 
 /* worker.c */
@@ -375,31 +464,6 @@ extern void mirror_free(struct mirror *mirror);
 extern void mirror_fail_all(struct mirror *mirror, HRESULT hr, const WCHAR *message);
 extern BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header, const BYTE *data);
 extern BOOL mirror_take_modeless_answer(struct mirror *mirror, struct wire_modeless_answer *answer);
-
-/* relay.c */
-extern void relay_init(HANDLE channel);
-extern BOOL relay_active(void);
-extern void relay_hello(void);
-extern void relay_done(void);
-extern void relay_answer(DWORD serial, unsigned int count);
-extern void relay_name(const CLSID *handler, const WCHAR *name);
-extern void relay_icon(const CLSID *handler, HICON icon);
-extern void relay_warning(const CLSID *handler, const WCHAR *text);
-extern void relay_item_icon(const CLSID *handler, unsigned int index, HICON icon);
-extern void relay_flags(const CLSID *handler, DWORD flags);
-extern void relay_state(const CLSID *handler, DWORD state);
-extern void relay_text(const CLSID *handler, unsigned int index, const WCHAR *text);
-extern void relay_modeless(const CLSID *handler, BOOL enable);
-extern HRESULT relay_ask_modeless(const CLSID *handler);
-extern void relay_modeless_answer(DWORD serial, HRESULT hr);
-extern void relay_items(const CLSID *handler, const struct item *items, unsigned int count);
-extern void relay_choice(const CLSID *handler, const struct item *items, unsigned int count);
-extern void relay_progress(const CLSID *handler, struct item *items, unsigned int count);
-extern void relay_log(const CLSID *handler, DWORD level, const WCHAR *text,
-        const struct log_entry *entry);
-extern void relay_delete_log(const CLSID *handler, const GUID *id);
-extern void relay_end(const CLSID *handler, HRESULT hr, const WCHAR *message, BOOL show_code,
-        DWORD default_status, BOOL skipped, const struct item *items, unsigned int count);
 
 /* wire.c */
 extern BOOL wire_write(HANDLE pipe, const void *data, DWORD size);
@@ -452,7 +516,6 @@ extern BOOL loader_enumerate(struct handler *handler, ISyncMgrSynchronize *sync)
 extern HRESULT callback_create(struct handler *handler, ISyncMgrSynchronizeCallback **callback);
 
 /* handler.c */
-extern void handler_init(void);
 extern struct handler *handler_create(struct session *session, const struct registration *reg);
 extern void handler_addref(struct handler *handler);
 extern void handler_release(struct handler *handler);
@@ -516,10 +579,10 @@ extern HRESULT handler_progress(struct handler *handler, const GUID *id,
         const SYNCMGRPROGRESSITEM *progress, const WCHAR *text);
 extern void handler_set_text(struct handler *handler, unsigned int index, const WCHAR *text);
 extern void handler_set_choice(struct handler *handler, const BYTE *choice, unsigned int count);
-extern void handler_set_progress(struct handler *handler, const struct wire_progress *progress,
+extern void handler_set_progress(struct handler *handler, const struct item_progress *progress,
         unsigned int count);
 extern void handler_set_statuses(struct handler *handler, const DWORD *statuses, unsigned int count);
-extern void handler_send_progress(struct handler *handler);
+extern void handler_tell_progress(struct handler *handler);
 extern HRESULT handler_log_error(struct handler *handler, DWORD level, const WCHAR *text,
         const struct log_entry *entry);
 extern void handler_delete_log_error(struct handler *handler, const GUID *id);
@@ -544,6 +607,7 @@ extern void report_summary(LONG succeeded, LONG failed, LONG skipped);
 extern void report_missing_item(const GUID *item);
 
 /* output.c */
+extern const struct sink console_sink;
 extern void output_init(void);
 extern void output_line(const WCHAR *format, ...);
 extern void output_text(struct text *text);

@@ -44,6 +44,11 @@ struct session *session_create(const struct session *options)
     session->found_items = NULL;
     session->handlers = NULL;
     session->handler_count = 0;
+    if (!session->sink.ops)
+    {
+        session->sink = console_sink;
+        session->sink.context = session;
+    }
     if (!(session->finished_event = CreateEventW(NULL, FALSE, FALSE, NULL))) goto failed;
     if (options->cookie_size)
     {

@@ -1,13 +1,13 @@
 /*
- * mobsync.exe as a worker: what its handlers' records go through, sent to
- * the session that started it instead of printed
+ * mobsync.exe /worker: the other architecture's half of a session, and the
+ * relay that tells the session everything its handlers do
  *
- * In a worker, the record code (handler.c, items.c) calls these where it
- * would print, count or change what the session shows; the session applies
- * each message to its own record of the handler (worker.c), which prints as
- * if the handler had run in its own process. One writer at a time; a
- * message is one WriteFile. When the session is gone there is nobody to
- * work for: the worker ends.
+ * Started by a mobsync.exe of the other architecture (worker.c) with the
+ * two ends of its channel. Reads the session it is to run, runs it for the
+ * handlers named with the same engine as any session, with the relay as its
+ * sink: what they do is sent (wire.h), not printed. Takes /skip, /stop and
+ * the choice dialog's commands from the channel meanwhile. Ends when the
+ * session is over, or at once when the manager that started it is gone.
  *
  * This program is free software; you can redistribute it and/or
  * modify it under the terms of the GNU Lesser General Public
@@ -48,17 +48,12 @@ static HANDLE modeless_event;
 static LONG modeless_serial;
 static HRESULT modeless_hr;
 
-void relay_init(HANDLE handle)
+static void relay_init(HANDLE handle)
 {
     InitializeCriticalSection(&channel_cs);
     InitializeCriticalSection(&modeless_cs);
     modeless_event = CreateEventW(NULL, FALSE, FALSE, NULL);
     channel = handle;
-}
-
-BOOL relay_active(void)
-{
-    return channel != NULL;
 }
 
 struct part
@@ -113,50 +108,52 @@ static DWORD string_size(const WCHAR *str)
     return (wcslen(str) + 1) * sizeof(WCHAR);
 }
 
-void relay_hello(void)
+static void relay_hello(void)
 {
     DWORD pointer_size = sizeof(void *);
 
     send_one(WIRE_HELLO, NULL, &pointer_size, sizeof(pointer_size));
 }
 
-void relay_done(void)
+static void relay_done(void)
 {
     send_one(WIRE_DONE, NULL, NULL, 0);
 }
 
-void relay_answer(DWORD serial, unsigned int count)
+static void relay_answer(DWORD serial, unsigned int count)
 {
     struct wire_answer answer = { serial, count };
 
     send_one(WIRE_ANSWER, NULL, &answer, sizeof(answer));
 }
 
-void relay_name(const CLSID *handler, const WCHAR *name)
+static void relay_name(const struct sink *sink, const struct handler_id *id, const WCHAR *name)
 {
-    send_one(WIRE_NAME, handler, name, string_size(name));
+    send_one(WIRE_NAME, &id->clsid, name, string_size(name));
 }
 
 /* A Wine HICON is a handle of this process only: its pixels cross. */
-void relay_icon(const CLSID *handler, HICON icon)
+static void relay_icon(const struct sink *sink, const struct handler_id *id, HICON icon)
 {
     struct wire_icon size;
     struct part parts[2];
     BYTE *pixels;
 
     if (!icon || !(pixels = icon_to_pixels(icon, &size.width, &size.height))) return;
-    TRACE("%s: icon of %lux%lu pixels, checksum %08lx.\n", debugstr_guid(handler), size.width,
+    TRACE("%s: icon of %lux%lu pixels, checksum %08lx.\n", debugstr_w(id->str),
+          size.width,
           size.height, icon_checksum(pixels, size.width, size.height));
     parts[0].data = &size;
     parts[0].size = sizeof(size);
     parts[1].data = pixels;
     parts[1].size = size.width * size.height * 4;
-    send_parts(WIRE_ICON, handler, parts, 2);
+    send_parts(WIRE_ICON, &id->clsid, parts, 2);
     free(pixels);
 }
 
 /* An item icon, at its index in the handler's table of them. */
-void relay_item_icon(const CLSID *handler, unsigned int index, HICON icon)
+static void relay_item_icon(const struct sink *sink, const struct handler_id *id, unsigned int index,
+        HICON icon)
 {
     struct wire_icon size;
     struct part parts[3];
@@ -170,12 +167,13 @@ void relay_item_icon(const CLSID *handler, unsigned int index, HICON icon)
     parts[1].size = sizeof(size);
     parts[2].data = pixels;
     parts[2].size = size.width * size.height * 4;
-    send_parts(WIRE_ITEM_ICON, handler, parts, 3);
+    send_parts(WIRE_ITEM_ICON, &id->clsid, parts, 3);
     free(pixels);
 }
 
 /* An item's status text, when it changed, at the pace of its progress. */
-void relay_text(const CLSID *handler, unsigned int index, const WCHAR *text)
+static void relay_text(const struct sink *sink, const struct handler_id *id, unsigned int index,
+        const WCHAR *text)
 {
     struct part parts[2];
     DWORD head = index;
@@ -184,21 +182,21 @@ void relay_text(const CLSID *handler, unsigned int index, const WCHAR *text)
     parts[0].size = sizeof(head);
     parts[1].data = text;
     parts[1].size = string_size(text);
-    send_parts(WIRE_TEXT, handler, parts, 2);
+    send_parts(WIRE_TEXT, &id->clsid, parts, 2);
 }
 
 /* EnableModeless(FALSE): the handler's window is gone. */
-void relay_modeless(const CLSID *handler, BOOL enable)
+static void relay_modeless_end(const struct sink *sink, const struct handler_id *id)
 {
-    struct wire_modeless modeless = { enable };
+    struct wire_modeless modeless = { FALSE };
 
-    send_one(WIRE_MODELESS, handler, &modeless, sizeof(modeless));
+    send_one(WIRE_MODELESS, &id->clsid, &modeless, sizeof(modeless));
 }
 
 /* EnableModeless(TRUE): the session decides, so that one handler of
  * either architecture at a time shows its window; S_FALSE when it said no
  * or did not answer in time. */
-HRESULT relay_ask_modeless(const CLSID *handler)
+static HRESULT relay_ask_modeless(const struct sink *sink, const struct handler_id *id)
 {
     struct wire_modeless modeless = { TRUE };
     HRESULT hr = S_FALSE;
@@ -208,13 +206,13 @@ HRESULT relay_ask_modeless(const CLSID *handler)
     ResetEvent(modeless_event);
     modeless_hr = S_FALSE;
     modeless.serial = InterlockedIncrement(&modeless_serial);
-    send_one(WIRE_MODELESS, handler, &modeless, sizeof(modeless));
+    send_one(WIRE_MODELESS, &id->clsid, &modeless, sizeof(modeless));
     if (!WaitForSingleObject(modeless_event, MODELESS_TIMEOUT)) hr = modeless_hr;
     else
     {
         /* Whatever it decides later is given back at once. */
         WARN("The session did not answer EnableModeless in time.\n");
-        relay_modeless(handler, FALSE);
+        relay_modeless_end(sink, id);
     }
     LeaveCriticalSection(&modeless_cs);
     return hr;
@@ -222,31 +220,34 @@ HRESULT relay_ask_modeless(const CLSID *handler)
 
 /* The session's answer, from the thread that reads what it sends; one
  * for a request that stopped waiting counts for nobody. */
-void relay_modeless_answer(DWORD serial, HRESULT hr)
+static void relay_modeless_answer(DWORD serial, HRESULT hr)
 {
     if (serial != (DWORD)InterlockedCompareExchange(&modeless_serial, 0, 0)) return;
     modeless_hr = hr;
     SetEvent(modeless_event);
 }
 
-void relay_flags(const CLSID *handler, DWORD flags)
+static void relay_flags(const struct sink *sink, const struct handler_id *id, DWORD flags)
 {
-    send_one(WIRE_FLAGS, handler, &flags, sizeof(flags));
+    send_one(WIRE_FLAGS, &id->clsid, &flags, sizeof(flags));
 }
 
-void relay_state(const CLSID *handler, DWORD state)
+static void relay_state(const struct sink *sink, const struct handler_id *id, enum handler_state state)
 {
-    send_one(WIRE_STATE, handler, &state, sizeof(state));
+    DWORD value = state;
+
+    send_one(WIRE_STATE, &id->clsid, &value, sizeof(value));
 }
 
-void relay_warning(const CLSID *handler, const WCHAR *text)
+static void relay_warning(const struct sink *sink, const struct handler_id *id, const WCHAR *text)
 {
-    send_one(WIRE_WARNING, handler, text, string_size(text));
+    send_one(WIRE_WARNING, &id->clsid, text, string_size(text));
 }
 
 /* The item table, in parts of ITEMS_PER_MESSAGE; the session takes it when
  * the last part is in. */
-void relay_items(const CLSID *handler, const struct item *items, unsigned int count)
+static void relay_items(const struct sink *sink, const struct handler_id *id,
+        const struct item_info *items, unsigned int count)
 {
     unsigned int first = 0, i, n;
     struct wire_item *batch;
@@ -277,67 +278,54 @@ void relay_items(const CLSID *handler, const struct item *items, unsigned int co
         parts[0].size = sizeof(head);
         parts[1].data = batch;
         parts[1].size = n * sizeof(*batch);
-        send_parts(WIRE_ITEMS, handler, parts, 2);
+        send_parts(WIRE_ITEMS, &id->clsid, parts, 2);
         first += n;
     } while (first < count);
     free(batch);
 }
 
 /* What the user's settings (or /item:) made of each item. */
-void relay_choice(const CLSID *handler, const struct item *items, unsigned int count)
+static void relay_choice(const struct sink *sink, const struct handler_id *id, const BYTE *choice,
+        unsigned int count)
 {
     struct part parts[2];
     DWORD head = count;
-    unsigned int i;
-    BYTE *bits;
 
-    if (!(bits = malloc(max(count, 1))))
-    {
-        ERR("Out of memory for the choice.\n");
-        TerminateProcess(GetCurrentProcess(), 1);
-    }
-    for (i = 0; i < count; i++) bits[i] = (items[i].checked ? 1 : 0) | (items[i].chosen ? 2 : 0);
     parts[0].data = &head;
     parts[0].size = sizeof(head);
-    parts[1].data = bits;
+    parts[1].data = choice;
     parts[1].size = count;
-    send_parts(WIRE_CHOICE, handler, parts, 2);
-    free(bits);
+    send_parts(WIRE_CHOICE, &id->clsid, parts, 2);
 }
 
-/* The items whose status or progress changed since last time, in one
- * message however many Progress calls made them: a handler reporting
- * a hundred thousand times costs a few messages. */
-void relay_progress(const CLSID *handler, struct item *items, unsigned int count)
+/* The items whose status or progress changed, in messages of up to 256. */
+static void relay_progress(const struct sink *sink, const struct handler_id *id,
+        const struct item_progress *progress, unsigned int count)
 {
     struct wire_progress batch[256];
     struct part parts[2];
     unsigned int i, n = 0;
     DWORD head;
 
-    for (i = 0; i <= count; i++)
+    for (i = 0; i < count; i++)
     {
-        if (n == ARRAYSIZE(batch) || (i == count && n))
-        {
-            head = n;
-            parts[0].data = &head;
-            parts[0].size = sizeof(head);
-            parts[1].data = batch;
-            parts[1].size = n * sizeof(*batch);
-            send_parts(WIRE_PROGRESS, handler, parts, 2);
-            n = 0;
-        }
-        if (i == count || !items[i].dirty) continue;
-        items[i].dirty = FALSE;
-        batch[n].index = i;
-        batch[n].status = items[i].status;
-        batch[n].value = items[i].progress;
-        batch[n].max = items[i].progress_max;
-        n++;
+        batch[n].index = progress[i].index;
+        batch[n].status = progress[i].status;
+        batch[n].value = progress[i].value;
+        batch[n].max = progress[i].max;
+        if (++n < ARRAYSIZE(batch) && i + 1 < count) continue;
+        head = n;
+        parts[0].data = &head;
+        parts[0].size = sizeof(head);
+        parts[1].data = batch;
+        parts[1].size = n * sizeof(*batch);
+        send_parts(WIRE_PROGRESS, &id->clsid, parts, 2);
+        n = 0;
     }
 }
 
-void relay_log(const CLSID *handler, DWORD level, const WCHAR *text, const struct log_entry *entry)
+static void relay_log(const struct sink *sink, const struct handler_id *id, DWORD level,
+        const struct log_entry *entry)
 {
     struct wire_log log;
     struct part parts[2];
@@ -349,44 +337,183 @@ void relay_log(const CLSID *handler, DWORD level, const WCHAR *text, const struc
     log.item = entry->item;
     parts[0].data = &log;
     parts[0].size = sizeof(log);
-    parts[1].data = text;
-    parts[1].size = string_size(text);
-    send_parts(WIRE_LOG, handler, parts, 2);
+    parts[1].data = entry->text;
+    parts[1].size = string_size(entry->text);
+    send_parts(WIRE_LOG, &id->clsid, parts, 2);
 }
 
-void relay_delete_log(const CLSID *handler, const GUID *id)
+static void relay_delete_log(const struct sink *sink, const struct handler_id *id, const GUID *entry)
 {
-    send_one(WIRE_DELETE_LOG, handler, id, sizeof(*id));
+    send_one(WIRE_DELETE_LOG, &id->clsid, entry, sizeof(*entry));
 }
 
-/* The handler is finished (message NULL) or failed: with every item's
+/* The handler is finished (no message) or failed: with every item's
  * status as the worker settled it, so that the session prints the same
  * results (an item skipped meanwhile, say). */
-void relay_end(const CLSID *handler, HRESULT hr, const WCHAR *message, BOOL show_code,
-        DWORD default_status, BOOL skipped, const struct item *items, unsigned int count)
+static void relay_end(const struct sink *sink, const struct handler_id *id, const struct handler_end *end)
 {
     struct part parts[3];
-    struct wire_end end;
-    unsigned int i;
-    DWORD *statuses;
+    struct wire_end wire;
 
-    if (!(statuses = malloc(max(count, 1) * sizeof(*statuses))))
+    wire.hr = end->hr;
+    wire.show_code = end->show_code;
+    wire.default_status = end->default_status;
+    wire.skipped = end->skipped;
+    wire.count = end->count;
+    parts[0].data = &wire;
+    parts[0].size = sizeof(wire);
+    parts[1].data = end->statuses;
+    parts[1].size = end->count * sizeof(*end->statuses);
+    parts[2].data = end->message;
+    parts[2].size = end->message ? string_size(end->message) : 0;
+    send_parts(end->message ? WIRE_FAIL : WIRE_FINISH, &id->clsid, parts, 3);
+}
+
+/* A worker's sessions tell their session everything; the dialogs are
+ * there, so nothing here watches the views. */
+static const struct sink_ops relay_sink_ops =
+{
+    .name = relay_name,
+    .icon = relay_icon,
+    .flags = relay_flags,
+    .item_icon = relay_item_icon,
+    .state = relay_state,
+    .items = relay_items,
+    .choice = relay_choice,
+    .progress = relay_progress,
+    .text = relay_text,
+    .log = relay_log,
+    .delete_log = relay_delete_log,
+    .warning = relay_warning,
+    .modeless_end = relay_modeless_end,
+    .ask_modeless = relay_ask_modeless,
+    .end = relay_end,
+};
+
+/* The session's options from WIRE_SESSION; FALSE when they make no sense. */
+static BOOL parse_session(const BYTE *data, DWORD size, struct session *options)
+{
+    struct wire_session head;
+    DWORD need;
+
+    if (size < sizeof(head)) return FALSE;
+    memcpy(&head, data, sizeof(head));
+    if ((head.mode != MODE_LIST && head.mode != MODE_SYNC && head.mode != MODE_CHOOSE)
+            || !head.timeout
+            || head.timeout > MAX_TIMEOUT || head.cookie_size > WIRE_MAX_MESSAGE
+            || head.item_count > WIRE_MAX_MESSAGE / sizeof(GUID)
+            || head.handler_count > WIRE_MAX_MESSAGE / sizeof(CLSID)
+            || wcsnlen(head.choice_key, ARRAYSIZE(head.choice_key)) == ARRAYSIZE(head.choice_key))
+        return FALSE;
+    need = sizeof(head) + head.cookie_size + head.item_count * sizeof(GUID)
+            + head.handler_count * sizeof(CLSID);
+    if (size != need) return FALSE;
+    memset(options, 0, sizeof(*options));
+    options->mode = head.mode;
+    options->flags = head.flags;
+    options->timeout = head.timeout;
+    options->show_errors = head.show_errors != 0;
+    options->keep_handlers = head.keep_handlers != 0;
+    options->choice_default = head.choice_default != 0;
+    wcscpy(options->choice_key, head.choice_key);
+    options->worker = TRUE;
+    options->sink.ops = &relay_sink_ops;
+    data += sizeof(head);
+    options->cookie_size = head.cookie_size;
+    options->cookie = head.cookie_size ? data : NULL;
+    data += head.cookie_size;
+    options->only_item_count = head.item_count;
+    options->only_items = head.item_count ? (const GUID *)data : NULL;
+    data += head.item_count * sizeof(GUID);
+    options->only_handler_count = head.handler_count;
+    options->only_handlers = head.handler_count ? (const CLSID *)data : NULL;
+    return TRUE;
+}
+
+/* /skip and /stop from the session, until the session is gone. */
+static DWORD WINAPI control_thread(void *pipe)
+{
+    struct handler_command command;
+    struct wire_header header;
+    struct wire_control control;
+    struct wire_command wire;
+    BYTE *data;
+
+    while ((data = wire_read(pipe, &header)))
     {
-        ERR("Out of memory for the results.\n");
-        TerminateProcess(GetCurrentProcess(), 1);
+        if (header.type == WIRE_CONTROL && header.size == sizeof(control))
+        {
+            memcpy(&control, data, sizeof(control));
+            relay_answer(control.serial, session_request(control.action,
+                         control.any_handler ? NULL : &control.handler, &control.item));
+        }
+        else if (header.type == WIRE_MODELESS_ANSWER && header.size == sizeof(struct wire_modeless_answer))
+        {
+            const struct wire_modeless_answer *answer = (const struct wire_modeless_answer *)data;
+
+            relay_modeless_answer(answer->serial, answer->hr);
+        }
+        else if (header.type == WIRE_COMMAND && header.size == sizeof(wire))
+        {
+            memcpy(&wire, data, sizeof(wire));
+            command.kind = wire.kind;
+            command.window = (HWND)(ULONG_PTR)wire.window;
+            command.item = wire.item;
+            session_request_command(wire.any_handler ? NULL : &header.handler, &command,
+                                    wire.keep_handlers != 0);
+        }
+        else WARN("Unexpected message %#lx.\n", header.type);
+        free(data);
     }
-    for (i = 0; i < count; i++) statuses[i] = items[i].status;
-    end.hr = hr;
-    end.show_code = show_code;
-    end.default_status = default_status;
-    end.skipped = skipped;
-    end.count = count;
-    parts[0].data = &end;
-    parts[0].size = sizeof(end);
-    parts[1].data = statuses;
-    parts[1].size = count * sizeof(*statuses);
-    parts[2].data = message;
-    parts[2].size = message ? string_size(message) : 0;
-    send_parts(message ? WIRE_FAIL : WIRE_FINISH, handler, parts, 3);
-    free(statuses);
+    /* Nobody is left to work for. */
+    TRACE("The session is gone; ending.\n");
+    TerminateProcess(GetCurrentProcess(), 1);
+    return 0;
+}
+
+/* channel: "IN,OUT", the two inherited handles in hex. */
+int run_worker(const WCHAR *channel)
+{
+    struct session options, *session;
+    struct wire_header header;
+    HANDLE in, out, thread;
+    WCHAR *end;
+    BYTE *data;
+
+    if (!channel) return 2;
+    in = (HANDLE)(ULONG_PTR)wcstoull(channel, &end, 16);
+    if (*end != ',') return 2;
+    out = (HANDLE)(ULONG_PTR)wcstoull(end + 1, &end, 16);
+    if (*end) return 2;
+    /* Nothing the handlers start may hold the channel open. */
+    if (!SetHandleInformation(in, HANDLE_FLAG_INHERIT, 0)
+            || !SetHandleInformation(out, HANDLE_FLAG_INHERIT, 0))
+        return 2;
+    relay_init(out);
+
+    if (!(data = wire_read(in, &header))) return 1;
+    if (header.type != WIRE_SESSION || !parse_session(data, header.size, &options))
+    {
+        ERR("Not a session.\n");
+        free(data);
+        return 2;
+    }
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    session = session_create(&options);
+    free(data);
+    if (!session) return 1;
+    TRACE("Running %u handlers, mode %u, flags %#lx.\n", session->only_handler_count,
+          session->mode, session->flags);
+    relay_hello();
+    /* Requests are read once the session runs, to find it. */
+    if (session_start(session))
+    {
+        if (!(thread = CreateThread(NULL, 0, control_thread, in, 0, NULL))) return 1;
+        CloseHandle(thread);
+        session_finish(session);
+    }
+    relay_done();
+    /* Handlers given up on may still hold threads of ours: no unloading. */
+    TerminateProcess(GetCurrentProcess(), 0);
+    return 0;
 }

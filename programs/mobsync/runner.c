@@ -225,11 +225,8 @@ BOOL loader_get_info(struct handler *handler, ISyncMgrSynchronize *sync)
     CoTaskMemFree(info);
     handler_set_name(handler, copy.wszHandlerName);
     handler_set_flags(handler, copy.SyncMgrHandlerFlags);
-    /* The icon stays the handler's: the record keeps a copy, or a worker
-     * sends its pixels to the session. */
-    if (!copy.hIcon) ;
-    else if (relay_active()) relay_icon(handler_clsid(handler), copy.hIcon);
-    else handler_set_icon(handler, CopyIcon(copy.hIcon));
+    /* The icon stays the handler's: the record keeps a copy. */
+    if (copy.hIcon) handler_set_icon(handler, CopyIcon(copy.hIcon));
     return TRUE;
 }
 

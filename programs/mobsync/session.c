@@ -254,7 +254,7 @@ unsigned int session_watch(struct session *session)
     {
         if (handler_watch(session->handlers[i], now, session->grace_ms)) running++;
         /* A worker sends what its handlers reported at this pace. */
-        if (session->worker) handler_send_progress(session->handlers[i]);
+        handler_tell_progress(session->handlers[i]);
     }
     return running;
 }
