@@ -804,6 +804,30 @@ void handler_set_remote_state(struct handler *handler, enum handler_state state)
     unlock(handler);
 }
 
+/* Whether the handler takes the command now: not once it is finished, nor
+ * Synchronize once it is done; Properties and ShowError only while it is
+ * free for them. */
+static BOOL command_allowed_locked(const struct handler *handler, const struct handler_command *command)
+{
+    if (handler->finished) return FALSE;
+    if (command->kind == COMMAND_SYNC && handler->state == HANDLER_DONE) return FALSE;
+    if (command->kind == COMMAND_PROPERTIES
+            && (handler->state != HANDLER_WAITING || handler->command.kind != COMMAND_NONE))
+    {
+        WARN("%s: busy (state %u); Properties not asked.\n", debugstr_w(handler->id.str),
+             handler->state);
+        return FALSE;
+    }
+    if (command->kind == COMMAND_SHOW_ERROR
+            && (handler->state != HANDLER_DONE || handler->command.kind != COMMAND_NONE))
+    {
+        WARN("%s: busy (state %u); ShowError not asked.\n", debugstr_w(handler->id.str),
+             handler->state);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* Leaves a command for the handler's thread. Properties only while it waits
  * for one; Synchronize and Close replace what it has not taken yet, and
  * Synchronize starts its time limit. FALSE when the handler takes none. */
@@ -813,17 +837,7 @@ BOOL handler_post_command(struct handler *handler, const struct handler_command 
     BOOL ret = FALSE;
 
     lock(handler);
-    if (handler->finished) ;
-    else if (command->kind == COMMAND_PROPERTIES
-            && (handler->state != HANDLER_WAITING || handler->command.kind != COMMAND_NONE))
-        WARN("%s: busy (state %u); Properties not asked.\n", debugstr_w(handler->id.str),
-             handler->state);
-    else if (command->kind == COMMAND_SHOW_ERROR
-            && (handler->state != HANDLER_DONE || handler->command.kind != COMMAND_NONE))
-        WARN("%s: busy (state %u); ShowError not asked.\n", debugstr_w(handler->id.str),
-             handler->state);
-    else if (command->kind == COMMAND_SYNC && handler->state == HANDLER_DONE) ;
-    else
+    if (command_allowed_locked(handler, command))
     {
         TRACE("%s: command %u.\n", debugstr_w(handler->id.str), command->kind);
         /* A worker's handler: the session sends the command on, and this

@@ -338,7 +338,6 @@ int __cdecl wmain(int argc, WCHAR *argv[])
 
     output_init();
     guard_init();
-    session_init();
 
     if ((ret = parse_arguments(argc, argv, &cmd)))
         ret = ret < 0 ? 0 : ret;

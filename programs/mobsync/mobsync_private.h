@@ -28,9 +28,9 @@
 #include "objbase.h"
 #include "mobsync.h"
 #include "mobsync_registry.h"
+#include "wine/list.h"
 #include "mobsync_guard.h"
 #include "control.h"
-#include "wire.h"
 
 /* Default time a handler gets to finish its work, in seconds (/timeout). */
 #define DEFAULT_TIMEOUT 300
@@ -315,7 +315,8 @@ struct session
     HWND control;
     BOOL keep_handlers;    /* the progress dialog shows it: each handler, once done,
                               stays for ShowError until the dialog closes */
-    struct session *next_running; /* session.c's list of running sessions */
+    struct list running_entry; /* in session.c's list of running sessions */
+    BOOL running;
 };
 
 /* A table of items and the status texts they hold. */
@@ -351,12 +352,6 @@ struct registration
     DWORD register_flags;  /* SYNCMGRREGISTERFLAG_*: the events it registered for */
 };
 
-/* What a session's control window may do with a request. */
-struct control_ops
-{
-    unsigned int (*skip)(void *context, const GUID *handler, const GUID *item);
-    unsigned int (*stop)(void *context, const GUID *handler);
-};
 
 /* main.c → serve_worker.c, queue.c → session.c → launch.c → worker.c →
  * mirror.c, runner.c → loader.c, callback.c → handler.c → errorlog.c, items.c,
@@ -374,7 +369,6 @@ extern unsigned int session_command(struct session *session, struct handler *tar
         const struct handler_command *command);
 extern int session_finish(struct session *session);
 extern int session_end(struct session *session);
-extern void session_init(void);
 extern unsigned int session_request(enum control_action action, const GUID *handler,
         const GUID *item);
 extern unsigned int session_skip(struct session *session, const GUID *clsid, const GUID *id);
@@ -457,17 +451,6 @@ extern unsigned int worker_control(struct worker *worker, enum control_action ac
 extern void worker_finish(struct worker *worker);
 extern void worker_command(struct worker *worker, const CLSID *handler,
         const struct handler_command *command);
-
-/* mirror.c */
-extern struct mirror *mirror_create(struct handler **handlers, unsigned int count, DWORD deadline);
-extern void mirror_free(struct mirror *mirror);
-extern void mirror_fail_all(struct mirror *mirror, HRESULT hr, const WCHAR *message);
-extern BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header, const BYTE *data);
-extern BOOL mirror_take_modeless_answer(struct mirror *mirror, struct wire_modeless_answer *answer);
-
-/* wire.c */
-extern BOOL wire_write(HANDLE pipe, const void *data, DWORD size);
-extern BYTE *wire_read(HANDLE pipe, struct wire_header *header);
 
 /* icon.c */
 extern BYTE *icon_to_pixels(HICON icon, DWORD *width, DWORD *height);
@@ -636,8 +619,6 @@ extern void prune_item_settings(const CLSID *clsid, BOOL (*keep)(const GUID *ite
 
 /* control.c */
 extern HWND message_window_create(const WCHAR *class_name, WNDPROC proc, void *data);
-extern HWND control_create(const struct control_ops *ops, void *context);
-extern void control_destroy(HWND window);
 extern unsigned int control_send(enum control_action action, const GUID *handlers,
         unsigned int handler_count, const GUID *item, unsigned int *sessions);
 

@@ -31,6 +31,13 @@
 #include "resource.h"
 
 static CRITICAL_SECTION output_cs;
+static CRITICAL_SECTION_DEBUG output_cs_debug =
+{
+    0, 0, &output_cs,
+    { &output_cs_debug.ProcessLocksList, &output_cs_debug.ProcessLocksList },
+      0, 0, 0, 0, 0
+};
+static CRITICAL_SECTION output_cs = { &output_cs_debug, -1, 0, 0, 0, 0 };
 static HANDLE out;
 static BOOL console;
 
@@ -38,7 +45,6 @@ void output_init(void)
 {
     DWORD mode;
 
-    InitializeCriticalSection(&output_cs);
     out = GetStdHandle(STD_OUTPUT_HANDLE);
     console = GetConsoleMode(out, &mode);
 }

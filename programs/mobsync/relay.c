@@ -29,6 +29,7 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "wire.h"
 #include "wine/debug.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
@@ -41,17 +42,29 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
 static HANDLE channel;
 static CRITICAL_SECTION channel_cs;
+static CRITICAL_SECTION_DEBUG channel_cs_debug =
+{
+    0, 0, &channel_cs,
+    { &channel_cs_debug.ProcessLocksList, &channel_cs_debug.ProcessLocksList },
+      0, 0, 0, 0, 0
+};
+static CRITICAL_SECTION channel_cs = { &channel_cs_debug, -1, 0, 0, 0, 0 };
 
 /* The EnableModeless(TRUE) waiting for the session's answer: one at a time. */
 static CRITICAL_SECTION modeless_cs;
+static CRITICAL_SECTION_DEBUG modeless_cs_debug =
+{
+    0, 0, &modeless_cs,
+    { &modeless_cs_debug.ProcessLocksList, &modeless_cs_debug.ProcessLocksList },
+      0, 0, 0, 0, 0
+};
+static CRITICAL_SECTION modeless_cs = { &modeless_cs_debug, -1, 0, 0, 0, 0 };
 static HANDLE modeless_event;
 static LONG modeless_serial;
 static HRESULT modeless_hr;
 
 static void relay_init(HANDLE handle)
 {
-    InitializeCriticalSection(&channel_cs);
-    InitializeCriticalSection(&modeless_cs);
     modeless_event = CreateEventW(NULL, FALSE, FALSE, NULL);
     channel = handle;
 }

@@ -25,17 +25,12 @@ struct request
 #define PROGRESS_JOIN_CLASS L"mobsync.progress"
 #define PROGRESS_JOIN_MAGIC 0x6d736a6e /* COPYDATASTRUCT.dwData */
 
-/* request_file.c */
+/* request.c */
 extern BOOL request_read(const WCHAR *path, struct request *request);
 extern BOOL request_options(const struct request *request, struct session *options);
 extern BOOL request_starts_sync(const struct request *request);
 extern BOOL request_save(const struct request *request, const WCHAR *folder, WCHAR *path);
 extern BOOL request_claim(const WCHAR *path, struct request *request);
 extern BOOL request_offer(const WCHAR *path);
-
-/* request.c */
-extern BOOL request_shows_window(const struct request *request);
-extern BOOL request_run(struct request *request, BOOL windows, int *ret);
-extern BOOL request_start_window(const WCHAR *path);
 
 #endif /* __MOBSYNC_REQUEST_PRIVATE_H */

@@ -36,6 +36,7 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "wine/list.h"
 #include "resource.h"
 #include "winreg.h"
 #include "winuser.h"
@@ -88,20 +89,20 @@ unsigned int session_stop(struct session *session, const GUID *clsid)
     return asked;
 }
 
-static unsigned int control_skip(void *context, const GUID *clsid, const GUID *id)
-{
-    return session_skip(context, clsid, id);
-}
-
-static unsigned int control_stop(void *context, const GUID *clsid)
-{
-    return session_stop(context, clsid);
-}
-
 /* The sessions running in this process, all started and ended on the main
  * thread: usually one; more when requests joined an open progress dialog. */
+static struct list running = LIST_INIT(running);
 static CRITICAL_SECTION running_cs;
-static struct session *running;
+/* Initialized as Wine's own static sections are; mingw-w64's headers have
+ * no room for its name. An idle run's input watch may take it before any
+ * session runs. */
+static CRITICAL_SECTION_DEBUG running_cs_debug =
+{
+    0, 0, &running_cs,
+    { &running_cs_debug.ProcessLocksList, &running_cs_debug.ProcessLocksList },
+      0, 0, 0, 0, 0
+};
+static CRITICAL_SECTION running_cs = { &running_cs_debug, -1, 0, 0, 0, 0 };
 static LONG cancel_requests;
 
 /* Ctrl+C or Ctrl+Break: the first asks every handler to stop through
@@ -114,7 +115,7 @@ static BOOL WINAPI console_ctrl(DWORD type)
     if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT) return FALSE;
     if (InterlockedIncrement(&cancel_requests) > 1) return FALSE;
     EnterCriticalSection(&running_cs);
-    for (session = running; session; session = session->next_running)
+    LIST_FOR_EACH_ENTRY(session, &running, struct session, running_entry)
     {
         session_stop(session, NULL);
         ret = TRUE;
@@ -131,7 +132,7 @@ unsigned int session_request(enum control_action action, const GUID *handler, co
     unsigned int ret = 0;
 
     EnterCriticalSection(&running_cs);
-    for (session = running; session; session = session->next_running)
+    LIST_FOR_EACH_ENTRY(session, &running, struct session, running_entry)
     {
         if (action == CONTROL_SKIP) ret += session_skip(session, handler, item);
         else if (action == CONTROL_STOP) ret += session_stop(session, handler);
@@ -149,7 +150,7 @@ void session_request_command(const CLSID *clsid, const struct handler_command *c
 
     if (command->kind <= COMMAND_NONE || command->kind > COMMAND_SHOW_ERROR) return;
     EnterCriticalSection(&running_cs);
-    for (session = running; session; session = session->next_running)
+    LIST_FOR_EACH_ENTRY(session, &running, struct session, running_entry)
     {
         /* Before any of its handlers synchronizes, as the session's own. */
         if (command->kind == COMMAND_SYNC) session->keep_handlers = keep;
@@ -165,18 +166,10 @@ void session_request_command(const CLSID *clsid, const struct handler_command *c
     LeaveCriticalSection(&running_cs);
 }
 
-/* Before any session runs: an idle run's input watch may ask for them
- * first. */
-void session_init(void)
-{
-    InitializeCriticalSection(&running_cs);
-}
-
 /* Adds the session to the running ones (running set) or takes it out. */
 static void set_running(struct session *session, BOOL set)
 {
     static BOOL initialized;
-    struct session **p;
 
     if (!initialized)
     {
@@ -185,13 +178,9 @@ static void set_running(struct session *session, BOOL set)
         initialized = TRUE;
     }
     EnterCriticalSection(&running_cs);
-    for (p = &running; *p && *p != session; p = &(*p)->next_running) ;
-    if (set && !*p)
-    {
-        session->next_running = running;
-        running = session;
-    }
-    else if (!set && *p) *p = session->next_running;
+    if (set && !session->running) list_add_head(&running, &session->running_entry);
+    else if (!set && session->running) list_remove(&session->running_entry);
+    session->running = set;
     LeaveCriticalSection(&running_cs);
 }
 
@@ -277,14 +266,89 @@ static void watch_handlers(struct session *session)
     }
 }
 
+/* How long a sender waits for a session that does not answer, in ms. */
+#define SEND_TIMEOUT 10000
+
+/* Runs on the session's main thread, which serves the window while it waits
+ * for the handlers. Anything may be sent here: only a request of exactly
+ * the right form is taken. */
+static LRESULT CALLBACK control_proc(HWND window, UINT msg, WPARAM wparam, LPARAM lparam)
+{
+    struct session *session;
+    const COPYDATASTRUCT *data;
+    struct control_request request;
+    const GUID *clsid;
+
+    if (msg != WM_COPYDATA) return DefWindowProcW(window, msg, wparam, lparam);
+
+    session = (struct session *)GetWindowLongPtrW(window, GWLP_USERDATA);
+    data = (const COPYDATASTRUCT *)lparam;
+    if (!session || !data || data->dwData != CONTROL_MAGIC || data->cbData != sizeof(request)
+            || !data->lpData)
+    {
+        WARN("Ignoring a WM_COPYDATA that is not a request.\n");
+        return 0;
+    }
+    memcpy(&request, data->lpData, sizeof(request));
+    if (request.size != sizeof(request))
+    {
+        WARN("Ignoring a request of size %lu.\n", request.size);
+        return 0;
+    }
+    clsid = IsEqualGUID(&request.handler, &GUID_NULL) ? NULL : &request.handler;
+    TRACE("action %lu, handler %s, item %s.\n", request.action, debugstr_guid(clsid),
+          debugstr_guid(&request.item));
+    switch (request.action)
+    {
+    case CONTROL_SKIP: return session_skip(session, clsid, &request.item);
+    case CONTROL_STOP: return session_stop(session, clsid);
+    }
+    WARN("Unknown action %lu.\n", request.action);
+    return 0;
+}
+
+/* A message-only window of its own class (registered at the first call),
+ * data in its GWLP_USERDATA; NULL, said on the mobsync channel, when it
+ * cannot be made. The control windows and the progress dialog's join
+ * window are such. */
+HWND message_window_create(const WCHAR *class_name, WNDPROC proc, void *data)
+{
+    WNDCLASSW wc = { 0 };
+    HWND window;
+
+    wc.lpfnWndProc = proc;
+    wc.hInstance = GetModuleHandleW(NULL);
+    wc.lpszClassName = class_name;
+    if (!RegisterClassW(&wc) && GetLastError() != ERROR_CLASS_ALREADY_EXISTS)
+    {
+        WARN("Cannot register %s: error %lu.\n", debugstr_w(class_name), GetLastError());
+        return NULL;
+    }
+    if (!(window = CreateWindowExW(0, class_name, NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL,
+                                   GetModuleHandleW(NULL), NULL)))
+    {
+        WARN("Cannot create a %s window: error %lu.\n", debugstr_w(class_name), GetLastError());
+        return NULL;
+    }
+    SetWindowLongPtrW(window, GWLP_USERDATA, (LONG_PTR)data);
+    return window;
+}
+
+static void control_destroy(HWND window)
+{
+    if (!window) return;
+    /* Requests from now on find no window, or one that takes nothing. */
+    SetWindowLongPtrW(window, GWLP_USERDATA, 0);
+    DestroyWindow(window);
+}
+
 /* The control window, which takes /skip and /stop, for a session that
  * synchronizes; a worker's requests come through its session. */
 static void start_control(struct session *session)
 {
-    static const struct control_ops control_ops = { control_skip, control_stop };
-
-    if (session->mode == MODE_SYNC && !session->worker && !session->control)
-        session->control = control_create(&control_ops, session);
+    if (session->mode != MODE_SYNC || session->worker || session->control) return;
+    if (!(session->control = message_window_create(CONTROL_WINDOW_CLASS, control_proc, session)))
+        WARN("/skip and /stop will not reach this session.\n");
 }
 
 /* The handlers loaded and started; FALSE when that could not be done. */
@@ -434,110 +498,6 @@ void launch_handlers(struct session *session, DWORD timeout_ms)
         handler_set_thread(handler, thread, GetTickCount() + timeout_ms);
         ResumeThread(thread);
     }
-}
-
-/* How long a sender waits for a session that does not answer, in ms. */
-#define SEND_TIMEOUT 10000
-
-/* What a window passes its requests on to. */
-struct control
-{
-    const struct control_ops *ops;
-    void *context;
-};
-
-/* Runs on the session's main thread, which serves the window while it waits
- * for the handlers. Anything may be sent here: only a request of exactly
- * the right form is taken. */
-static LRESULT CALLBACK control_proc(HWND window, UINT msg, WPARAM wparam, LPARAM lparam)
-{
-    const struct control *control;
-    const COPYDATASTRUCT *data;
-    struct control_request request;
-    const GUID *clsid;
-
-    if (msg != WM_COPYDATA) return DefWindowProcW(window, msg, wparam, lparam);
-
-    control = (const struct control *)GetWindowLongPtrW(window, GWLP_USERDATA);
-    data = (const COPYDATASTRUCT *)lparam;
-    if (!control || !data || data->dwData != CONTROL_MAGIC || data->cbData != sizeof(request)
-            || !data->lpData)
-    {
-        WARN("Ignoring a WM_COPYDATA that is not a request.\n");
-        return 0;
-    }
-    memcpy(&request, data->lpData, sizeof(request));
-    if (request.size != sizeof(request))
-    {
-        WARN("Ignoring a request of size %lu.\n", request.size);
-        return 0;
-    }
-    clsid = IsEqualGUID(&request.handler, &GUID_NULL) ? NULL : &request.handler;
-    TRACE("action %lu, handler %s, item %s.\n", request.action, debugstr_guid(clsid),
-          debugstr_guid(&request.item));
-    switch (request.action)
-    {
-    case CONTROL_SKIP: return control->ops->skip(control->context, clsid, &request.item);
-    case CONTROL_STOP: return control->ops->stop(control->context, clsid);
-    }
-    WARN("Unknown action %lu.\n", request.action);
-    return 0;
-}
-
-/* A message-only window of its own class (registered at the first call),
- * data in its GWLP_USERDATA; NULL, said on the mobsync channel, when it
- * cannot be made. The control windows and the progress dialog's join
- * window are such. */
-HWND message_window_create(const WCHAR *class_name, WNDPROC proc, void *data)
-{
-    WNDCLASSW wc = { 0 };
-    HWND window;
-
-    wc.lpfnWndProc = proc;
-    wc.hInstance = GetModuleHandleW(NULL);
-    wc.lpszClassName = class_name;
-    if (!RegisterClassW(&wc) && GetLastError() != ERROR_CLASS_ALREADY_EXISTS)
-    {
-        WARN("Cannot register %s: error %lu.\n", debugstr_w(class_name), GetLastError());
-        return NULL;
-    }
-    if (!(window = CreateWindowExW(0, class_name, NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL,
-                                   GetModuleHandleW(NULL), NULL)))
-    {
-        WARN("Cannot create a %s window: error %lu.\n", debugstr_w(class_name), GetLastError());
-        return NULL;
-    }
-    SetWindowLongPtrW(window, GWLP_USERDATA, (LONG_PTR)data);
-    return window;
-}
-
-/* A session's control window; requests go to ops, with context. */
-HWND control_create(const struct control_ops *ops, void *context)
-{
-    struct control *control;
-    HWND window;
-
-    if (!(control = malloc(sizeof(*control)))) return NULL;
-    control->ops = ops;
-    control->context = context;
-    if (!(window = message_window_create(CONTROL_WINDOW_CLASS, control_proc, control)))
-    {
-        WARN("/skip and /stop will not reach this session.\n");
-        free(control);
-        return NULL;
-    }
-    return window;
-}
-
-void control_destroy(HWND window)
-{
-    struct control *control;
-
-    if (!window) return;
-    /* Requests from now on find no window, or one that takes nothing. */
-    control = (struct control *)SetWindowLongPtrW(window, GWLP_USERDATA, 0);
-    DestroyWindow(window);
-    free(control);
 }
 
 /* Sends the request to every running session, once per handler named (or

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "mobsync_private.h"
+#include "wire.h"
 #include "wine/debug.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);

@@ -158,4 +158,8 @@ struct wire_end
     DWORD count;           /* statuses that follow, one DWORD per item */
 };
 
+/* wire.c */
+extern BOOL wire_write(HANDLE pipe, const void *data, DWORD size);
+extern BYTE *wire_read(HANDLE pipe, struct wire_header *header);
+
 #endif /* __MOBSYNC_WIRE_H */
