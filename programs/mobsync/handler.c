@@ -339,22 +339,60 @@ static CRITICAL_SECTION_DEBUG live_cs_debug =
 };
 static CRITICAL_SECTION live_cs = { &live_cs_debug, -1, 0, 0, 0, 0 };
 
+/* A record still in the list may be on its way out (its last reference
+ * gone, not yet unlisted): it is left alone. */
+static BOOL addref_unless_dying(struct handler *handler)
+{
+    LONG ref;
+
+    do
+    {
+        if (!(ref = handler->refcount)) return FALSE;
+    } while (InterlockedCompareExchange(&handler->refcount, ref + 1, ref) != ref);
+    return TRUE;
+}
+
 /* A crash on a thread of a handler's own, at an address in module: fails
  * every unfinished handler of that DLL (when two share one, there is no
  * telling which the thread worked for). FALSE when none is a handler's. */
 BOOL handler_fail_by_module(HMODULE module, HRESULT hr, const WCHAR *message)
 {
-    struct handler *handler;
-    BOOL found = FALSE;
+    struct handler *handler, *batch[16];
+    unsigned int i, count;
+    BOOL found = FALSE, full;
 
-    EnterCriticalSection(&live_cs);
-    LIST_FOR_EACH_ENTRY(handler, &live_handlers, struct handler, live_entry)
+    /* Failed in batches outside live_cs, since failing tells the sink; the
+     * records are read under their bare sections, which tell nothing. */
+    do
     {
-        if (!handler_has_module(handler, module)) continue;
-        handler_fail(handler, hr, message);
-        found = TRUE;
-    }
-    LeaveCriticalSection(&live_cs);
+        count = 0;
+        full = FALSE;
+        EnterCriticalSection(&live_cs);
+        LIST_FOR_EACH_ENTRY(handler, &live_handlers, struct handler, live_entry)
+        {
+            BOOL mine, unfinished;
+
+            EnterCriticalSection(&handler->cs);
+            mine = handler->module == module;
+            unfinished = !handler->finished;
+            LeaveCriticalSection(&handler->cs);
+            if (!mine) continue;
+            found = TRUE;
+            if (!unfinished) continue;
+            if (count == ARRAYSIZE(batch))
+            {
+                full = TRUE;
+                break;
+            }
+            if (addref_unless_dying(handler)) batch[count++] = handler;
+        }
+        LeaveCriticalSection(&live_cs);
+        for (i = 0; i < count; i++)
+        {
+            handler_fail(batch[i], hr, message);
+            handler_release(batch[i]);
+        }
+    } while (full);
     return found;
 }
 
@@ -505,16 +543,6 @@ void handler_set_module(struct handler *handler, HMODULE module)
     lock(handler);
     handler->module = module;
     unlock(handler);
-}
-
-BOOL handler_has_module(struct handler *handler, HMODULE module)
-{
-    BOOL ret;
-
-    lock(handler);
-    ret = handler->module == module;
-    unlock(handler);
-    return ret;
 }
 
 BOOL handler_finished(struct handler *handler)

@@ -516,7 +516,6 @@ extern HANDLE handler_completion_event(const struct handler *handler);
 extern HANDLE handler_control_event(const struct handler *handler);
 extern void handler_set_name(struct handler *handler, const WCHAR *name);
 extern void handler_set_module(struct handler *handler, HMODULE module);
-extern BOOL handler_has_module(struct handler *handler, HMODULE module);
 extern BOOL handler_fail_by_module(HMODULE module, HRESULT hr, const WCHAR *message);
 extern BOOL handler_finished(struct handler *handler);
 extern void handler_finish(struct handler *handler, DWORD default_status);
