@@ -70,31 +70,31 @@ struct agent_idle
 #define IDLE_WATCH_MS 250
 
 /* Whether Synchronization Settings chose any item for the event or
- * schedule whose choice the session names. */
-static BOOL chosen(struct session *session)
+ * schedule whose choice the options name. */
+static BOOL chosen(const struct session_options *options)
 {
     struct registration *list;
     unsigned int count = 0;
 
-    if (SUCCEEDED(read_registrations(session, &list, &count))) free(list);
+    if (SUCCEEDED(read_registrations(options, &list, &count))) free(list);
     return count != 0;
 }
 
 static BOOL agent_event_chosen(DWORD register_flag)
 {
-    struct session session = { 0 };
+    struct session_options options = { 0 };
 
-    session.event_filter = TRUE;
-    session.event_register_flag = register_flag;
-    settings_event(&session, register_flag);
-    return settings_event_on(&session) && chosen(&session);
+    options.event_filter = TRUE;
+    options.event_register_flag = register_flag;
+    settings_event(&options, register_flag);
+    return settings_event_on(&options) && chosen(&options);
 }
 
 static BOOL agent_schedule_chosen(const WCHAR *name)
 {
-    struct session session = { 0 };
+    struct session_options options = { 0 };
 
-    return settings_schedule(&session, name) && chosen(&session);
+    return settings_schedule(&options, name) && chosen(&options);
 }
 
 /* Starts a run: what it prints goes to <Local AppData>\mobsync\KIND.txt,

@@ -80,9 +80,9 @@ static BOOL display_usable(void)
  * code, and whether a handler was given up on. *shown is FALSE when no
  * window could be shown: then nothing was run, and the caller synchronizes
  * without windows. */
-int run_choice(const struct session *options, BOOL minimized, BOOL *shown, BOOL *gave_up)
+int run_choice(const struct session_options *options, BOOL minimized, BOOL *shown, BOOL *gave_up)
 {
-    struct session choose = *options;
+    struct session_options choose = *options;
     BOOL shown_progress;
     struct choice choice;
     WCHAR message[256];
@@ -92,10 +92,9 @@ int run_choice(const struct session *options, BOOL minimized, BOOL *shown, BOOL 
     *shown = *gave_up = FALSE;
     memset(&choice, 0, sizeof(choice));
     choose.mode = MODE_CHOOSE;
-    choose.observer = dialog_observer;
-    choose.observer_context = NULL;
     if (!display_usable() || !(choice.session = session_create(&choose)))
         goto no_display;
+    choice.session->observer = dialog_observer;
     if (!choice_create_window(&choice))
     {
         session_release(choice.session);
@@ -131,7 +130,7 @@ int run_choice(const struct session *options, BOOL minimized, BOOL *shown, BOOL 
 
         command.kind = choice.result == IDC_CHOICE_SYNC ? COMMAND_SYNC : COMMAND_RELEASE;
         /* Synchronizing keeps each handler, once done, for ShowError. */
-        if (command.kind == COMMAND_SYNC) choice.session->keep_handlers = TRUE;
+        if (command.kind == COMMAND_SYNC) choice.session->options.keep_handlers = TRUE;
         session_command(choice.session, NULL, &command);
     }
     dialog_observe(NULL);

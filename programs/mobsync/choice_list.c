@@ -180,15 +180,15 @@ static void rebuild(struct choice *choice, unsigned int index)
 static void read_stored_states(const struct session *session, struct choice_handler *ch)
 {
     HKEY settings = open_item_settings(handler_clsid(ch->handler));
-    HKEY choice = settings_open_choice(session, handler_clsid(ch->handler));
+    HKEY choice = settings_open_choice(&session->options, handler_clsid(ch->handler));
     unsigned int i;
 
     for (i = 0; i < ch->view.item_count; i++)
     {
         read_item_state(settings, &ch->view.items[i].id, &ch->view.items[i].checked);
         /* Asked before an event: what its settings chose. */
-        if (session->choice_key[0])
-            ch->view.items[i].checked = settings_chosen(session, choice, &ch->view.items[i].id);
+        if (session->options.choice_key[0])
+            ch->view.items[i].checked = settings_chosen(&session->options, choice, &ch->view.items[i].id);
     }
     if (settings) RegCloseKey(settings);
     if (choice) RegCloseKey(choice);
@@ -303,10 +303,10 @@ static BOOL write_state(const struct session *session, struct choice_handler *ch
 {
     unsigned int i;
 
-    if (!session->choice_key[0])
+    if (!session->options.choice_key[0])
         return write_item_state(handler_clsid(ch->handler), &ch->view.items[index].id, checked);
     for (i = 0; i < ch->view.item_count; i++)
-        if (!settings_write_choice(session, handler_clsid(ch->handler), &ch->view.items[i].id,
+        if (!settings_write_choice(&session->options, handler_clsid(ch->handler), &ch->view.items[i].id,
                                    i == index ? checked : ch->view.items[i].checked))
             return FALSE;
     return TRUE;

@@ -72,13 +72,13 @@ static void open_setup(struct choice *choice)
     unsigned int i;
     size_t size;
 
-    size = 16 + session->only_handler_count * 50;
+    size = 16 + session->options.only_handler_count * 50;
     if (!(line = malloc(size * sizeof(WCHAR)))) return;
     end = line + swprintf(line, size, L"/setup");
-    for (i = 0; i < session->only_handler_count; i++)
+    for (i = 0; i < session->options.only_handler_count; i++)
     {
         wcscpy(end, L" /handler:");
-        guid_to_string(&session->only_handlers[i], end + wcslen(end));
+        guid_to_string(&session->options.only_handlers[i], end + wcslen(end));
         end += wcslen(end);
     }
     spawn_mobsync(line, NULL, NULL);

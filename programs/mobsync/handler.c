@@ -235,25 +235,26 @@ static void free_event(struct event *event)
 
 static void tell(struct handler *handler, struct event *event)
 {
-    const struct sink *sink = sink_of(handler);
-    const struct sink_ops *ops = sink->ops;
+    const struct sink_ops *ops = sink_of(handler)->ops;
+    const struct session *session = handler->session;
+    const struct handler_id *id = &handler->id;
 
     switch (event->kind)
     {
-    case EVENT_NAME: ops->name(sink, &handler->id, event->text); break;
-    case EVENT_ICON: ops->icon(sink, &handler->id, event->icon); break;
-    case EVENT_FLAGS: ops->flags(sink, &handler->id, event->value); break;
-    case EVENT_ITEM_ICON: ops->item_icon(sink, &handler->id, event->value, event->icon); break;
-    case EVENT_STATE: ops->state(sink, &handler->id, event->value); break;
-    case EVENT_ITEMS: ops->items(sink, &handler->id, event->data, event->count); break;
-    case EVENT_CHOICE: ops->choice(sink, &handler->id, event->data, event->count); break;
-    case EVENT_PROGRESS: ops->progress(sink, &handler->id, event->data, event->count); break;
-    case EVENT_TEXT: ops->text(sink, &handler->id, event->value, event->text); break;
-    case EVENT_LOG: ops->log(sink, &handler->id, event->value, &event->log); break;
-    case EVENT_DELETE_LOG: ops->delete_log(sink, &handler->id, &event->id); break;
-    case EVENT_WARNING: ops->warning(sink, &handler->id, event->text); break;
-    case EVENT_MODELESS: ops->modeless_end(sink, &handler->id); break;
-    case EVENT_END: if (ops->end) ops->end(sink, &handler->id, &event->end); break;
+    case EVENT_NAME: ops->name(session, id, event->text); break;
+    case EVENT_ICON: ops->icon(session, id, event->icon); break;
+    case EVENT_FLAGS: ops->flags(session, id, event->value); break;
+    case EVENT_ITEM_ICON: ops->item_icon(session, id, event->value, event->icon); break;
+    case EVENT_STATE: ops->state(session, id, event->value); break;
+    case EVENT_ITEMS: ops->items(session, id, event->data, event->count); break;
+    case EVENT_CHOICE: ops->choice(session, id, event->data, event->count); break;
+    case EVENT_PROGRESS: ops->progress(session, id, event->data, event->count); break;
+    case EVENT_TEXT: ops->text(session, id, event->value, event->text); break;
+    case EVENT_LOG: ops->log(session, id, event->value, &event->log); break;
+    case EVENT_DELETE_LOG: ops->delete_log(session, id, &event->id); break;
+    case EVENT_WARNING: ops->warning(session, id, event->text); break;
+    case EVENT_MODELESS: ops->modeless_end(session, id); break;
+    case EVENT_END: if (ops->end) ops->end(session, id, &event->end); break;
     }
 }
 
@@ -285,7 +286,7 @@ static void tell_sink(struct handler *handler)
         tell(handler, LIST_ENTRY(entry, struct event, entry));
         free_event(LIST_ENTRY(entry, struct event, entry));
     }
-    if (changed && sink->ops->changed) sink->ops->changed(sink);
+    if (changed && sink->ops->changed) sink->ops->changed(session);
     if (changed && session->observer) session->observer(session->observer_context);
     handler->tell_owner = 0;
     LeaveCriticalSection(&handler->tell_cs);
@@ -561,7 +562,7 @@ static void give_up_locked(struct handler *handler)
     struct session *session = handler->session;
     WCHAR message[256];
 
-    format_message(message, ARRAYSIZE(message), IDS_TIMED_OUT, session->timeout);
+    format_message(message, ARRAYSIZE(message), IDS_TIMED_OUT, session->options.timeout);
     WARN("%s timed out.\n", debugstr_w(handler->id.str));
     handler->given_up = TRUE;
     session->gave_up = TRUE;
@@ -594,7 +595,7 @@ BOOL handler_watch(struct handler *handler, DWORD now, DWORD grace_ms)
     /* Done, it waits for the progress dialog: its results are in. A worker
      * goes on serving it until the session it works for releases it. */
     else if (!handler->timed && handler->state == HANDLER_DONE)
-        running = !handler->finished && handler->session->worker;
+        running = !handler->finished && handler->session->options.worker;
     else if (!handler->finished)
     {
         if ((LONG)(now - handler->deadline) >= 0) give_up_locked(handler);
@@ -710,7 +711,7 @@ HRESULT handler_enable_modeless(struct handler *handler, BOOL enable)
     }
     else
     {
-        if (!(session->flags & SYNCMGRFLAG_MAYBOTHERUSER)) return S_FALSE;
+        if (!(session->options.flags & SYNCMGRFLAG_MAYBOTHERUSER)) return S_FALSE;
         /* Under the lock its end takes too: one that ended holds nothing. */
         lock(handler);
         owner = handler->finished ? NULL
@@ -725,7 +726,7 @@ HRESULT handler_enable_modeless(struct handler *handler, BOOL enable)
         unlock(handler);
         /* In a worker, the session's dialogs have the say too. */
         if (sink_of(handler)->ops->ask_modeless
-                && sink_of(handler)->ops->ask_modeless(sink_of(handler), &handler->id) != S_OK)
+                && sink_of(handler)->ops->ask_modeless(handler->session, &handler->id) != S_OK)
         {
             InterlockedCompareExchangePointer((void **)&modeless_owner, NULL, handler);
             TRACE("%s: the session said no; S_FALSE.\n", debugstr_w(handler->id.str));
@@ -1205,9 +1206,9 @@ static BOOL item_requested(struct session *session, const GUID *id)
 {
     unsigned int i;
 
-    for (i = 0; i < session->only_item_count; i++)
+    for (i = 0; i < session->options.only_item_count; i++)
     {
-        if (!IsEqualGUID(&session->only_items[i], id)) continue;
+        if (!IsEqualGUID(&session->options.only_items[i], id)) continue;
         InterlockedExchange(&session->found_items[i], TRUE);
         return TRUE;
     }
@@ -1222,7 +1223,7 @@ unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, 
 {
     struct session *session = handler->session;
     HKEY settings = open_item_settings(&handler->id.clsid);
-    HKEY choice = settings_open_choice(session, &handler->id.clsid);
+    HKEY choice = settings_open_choice(&session->options, &handler->id.clsid);
     unsigned int i, count = 0;
 
     *ids = NULL;
@@ -1234,9 +1235,9 @@ unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, 
 
         read_item_state(settings, &item->id, &item->checked);
         /* An event or a schedule: what Synchronization Settings chose. */
-        if (session->choice_key[0]) item->checked = settings_chosen(session, choice, &item->id);
-        if (session->mode != MODE_SYNC) continue;
-        if (session->only_item_count) item->chosen = item_requested(session, &item->id);
+        if (session->options.choice_key[0]) item->checked = settings_chosen(&session->options, choice, &item->id);
+        if (session->options.mode != MODE_SYNC) continue;
+        if (session->options.only_item_count) item->chosen = item_requested(session, &item->id);
         else item->chosen = item->checked;
         if (item->chosen) count++;
     }
@@ -1272,8 +1273,8 @@ void handler_set_choice(struct handler *handler, const BYTE *choice, unsigned in
             struct item *item = &handler->items[i];
 
             item->checked = (choice[i] & 1) != 0;
-            item->chosen = (choice[i] & 2) != 0 && session->mode == MODE_SYNC;
-            if (item->chosen && session->only_item_count) item_requested(session, &item->id);
+            item->chosen = (choice[i] & 2) != 0 && session->options.mode == MODE_SYNC;
+            if (item->chosen && session->options.only_item_count) item_requested(session, &item->id);
         }
     }
     else WARN("%s: choice of %u items for %u; ignored.\n", debugstr_w(handler->id.str), count,
@@ -1338,7 +1339,7 @@ void handler_list(struct handler *handler, struct text *text)
     const WCHAR *arch = NULL;
     unsigned int i;
 
-    if (handler->session->show_arch)
+    if (handler->session->options.show_arch)
         arch = (sizeof(void *) == 8) != handler->remote ? L"64-bit" : L"32-bit";
     lock(handler);
     if (handler->failed)
@@ -1765,7 +1766,7 @@ static void queue_end_locked(struct handler *handler, DWORD default_status, HRES
     size_t size = 0;
     WCHAR *name;
 
-    for (i = 0; session->mode == MODE_SYNC && i < handler->item_count; i++)
+    for (i = 0; session->options.mode == MODE_SYNC && i < handler->item_count; i++)
     {
         if (!handler->items[i].chosen || handler->items[i].reported) continue;
         size += wcslen(handler->items[i].name) + 1;
@@ -1792,7 +1793,7 @@ static void queue_end_locked(struct handler *handler, DWORD default_status, HRES
             struct item *item = &handler->items[i];
 
             statuses[i] = item->status;
-            if (session->mode != MODE_SYNC || !item->chosen || item->reported) continue;
+            if (session->options.mode != MODE_SYNC || !item->chosen || item->reported) continue;
             item->reported = TRUE;
             if (item->status == SYNCMGRSTATUS_SUCCEEDED) InterlockedIncrement(&session->succeeded);
             else if (item->status == SYNCMGRSTATUS_SKIPPED) InterlockedIncrement(&session->skipped);
@@ -1823,8 +1824,8 @@ static void end_locked(struct handler *handler, DWORD default_status, HRESULT hr
     handler_modeless_end(handler);
     TRACE("%s: %s (%#lx).\n", debugstr_w(handler->id.str), message ? "failed" : "finished",
           message ? (DWORD)hr : default_status);
-    if (session->mode == MODE_SYNC) settle_locked(handler, default_status);
-    if (message && (session->mode == MODE_LIST || session->mode == MODE_CHOOSE))
+    if (session->options.mode == MODE_SYNC) settle_locked(handler, default_status);
+    if (message && (session->options.mode == MODE_LIST || session->options.mode == MODE_CHOOSE))
         lstrcpynW(handler->error, message, ARRAYSIZE(handler->error));
     queue_progress_locked(handler);
     queue_end_locked(handler, default_status, hr, message, show_code);

@@ -80,7 +80,7 @@ static int run_control(enum control_action action, const GUID *handlers, unsigne
 /* What the command line asks for. */
 struct command
 {
-    struct session options;  /* for a session */
+    struct session_options options; /* for a session */
     GUID *handlers, *items;  /* /handler:, /item: */
     unsigned int handler_count, item_count;
     BOOL have_command, invoke, session_options;
@@ -97,7 +97,7 @@ struct command
 /* A switch that sets the command (one at most); FALSE if it is none. */
 static BOOL parse_command(struct command *cmd, const WCHAR *name, const WCHAR *value)
 {
-    struct session *options = &cmd->options;
+    struct session_options *options = &cmd->options;
 
     options->event_filter = FALSE;
     if (!wcsicmp(name, L"list") && !value)

@@ -229,7 +229,7 @@ struct handler_end
  * the record then makes no copy for it. changed says, coalesced, that
  * something a handler_view shows may have changed; ask_modeless is asked
  * whether a handler may show its window (no entry: it may). */
-struct sink;
+struct session;
 
 /* Who a sink is told of. */
 struct handler_id
@@ -240,28 +240,28 @@ struct handler_id
 
 struct sink_ops
 {
-    void (*changed)(const struct sink *sink);
-    void (*name)(const struct sink *sink, const struct handler_id *id, const WCHAR *name);
-    void (*icon)(const struct sink *sink, const struct handler_id *id, HICON icon);
-    void (*flags)(const struct sink *sink, const struct handler_id *id, DWORD flags);
-    void (*item_icon)(const struct sink *sink, const struct handler_id *id, unsigned int index,
+    void (*changed)(const struct session *session);
+    void (*name)(const struct session *session, const struct handler_id *id, const WCHAR *name);
+    void (*icon)(const struct session *session, const struct handler_id *id, HICON icon);
+    void (*flags)(const struct session *session, const struct handler_id *id, DWORD flags);
+    void (*item_icon)(const struct session *session, const struct handler_id *id, unsigned int index,
             HICON icon);
-    void (*state)(const struct sink *sink, const struct handler_id *id, enum handler_state state);
-    void (*items)(const struct sink *sink, const struct handler_id *id, const struct item_info *items,
+    void (*state)(const struct session *session, const struct handler_id *id, enum handler_state state);
+    void (*items)(const struct session *session, const struct handler_id *id, const struct item_info *items,
             unsigned int count);
-    void (*choice)(const struct sink *sink, const struct handler_id *id, const BYTE *choice,
+    void (*choice)(const struct session *session, const struct handler_id *id, const BYTE *choice,
             unsigned int count);
-    void (*progress)(const struct sink *sink, const struct handler_id *id,
+    void (*progress)(const struct session *session, const struct handler_id *id,
             const struct item_progress *progress, unsigned int count);
-    void (*text)(const struct sink *sink, const struct handler_id *id, unsigned int index,
+    void (*text)(const struct session *session, const struct handler_id *id, unsigned int index,
             const WCHAR *text);
-    void (*log)(const struct sink *sink, const struct handler_id *id, DWORD level,
+    void (*log)(const struct session *session, const struct handler_id *id, DWORD level,
             const struct log_entry *entry);
-    void (*delete_log)(const struct sink *sink, const struct handler_id *id, const GUID *entry);
-    void (*warning)(const struct sink *sink, const struct handler_id *id, const WCHAR *text);
-    void (*modeless_end)(const struct sink *sink, const struct handler_id *id);
-    HRESULT (*ask_modeless)(const struct sink *sink, const struct handler_id *id);
-    void (*end)(const struct sink *sink, const struct handler_id *id, const struct handler_end *end);
+    void (*delete_log)(const struct session *session, const struct handler_id *id, const GUID *entry);
+    void (*warning)(const struct session *session, const struct handler_id *id, const WCHAR *text);
+    void (*modeless_end)(const struct session *session, const struct handler_id *id);
+    HRESULT (*ask_modeless)(const struct session *session, const struct handler_id *id);
+    void (*end)(const struct session *session, const struct handler_id *id, const struct handler_end *end);
 };
 
 struct sink
@@ -270,34 +270,41 @@ struct sink
     void *context;
 };
 
-/* A synchronization or listing. Made by session_create from options the
- * caller filled in, with its own copies of what they point to; every
- * handler record holds a reference, so that it lives as long as the last
- * thread that may use it. */
-struct session
+/* What a command line, a program's request or the session a worker works
+ * for asks: the caller's, pointing to the caller's memory. */
+struct session_options
 {
-    LONG refcount;
     enum session_mode mode;
     DWORD flags;           /* SYNCMGRFLAG_* given to Initialize */
     const BYTE *cookie;
     DWORD cookie_size;
     DWORD timeout;         /* seconds */
     BOOL show_errors;      /* call ShowError for every error with jump text */
-
     const CLSID *only_handlers;
     unsigned int only_handler_count;
     const GUID *only_items;
     unsigned int only_item_count;
-    LONG *found_items;     /* per only_items: a handler enumerated it */
     BOOL event_filter;     /* only handlers registered for this event */
     DWORD event_register_flag;
     WCHAR choice_key[MAX_PATH]; /* under HKCU, the event's or schedule's choice
-                                   (settings.c); empty: the check states */
+                                   (registry.c); empty: the check states */
     BOOL choice_default;   /* there, a handler without a subkey: all chosen */
-
     BOOL show_arch;        /* /list /arch: each line says the handler's architecture */
-    BOOL worker;           /* run for another mobsync.exe (serve_worker.c): its handlers
-                              are given, and what they do is sent to it, not printed */
+    BOOL worker;           /* run for another mobsync.exe (relay.c): its handlers are
+                              given, and what they do is sent to it, not printed */
+    BOOL keep_handlers;    /* the progress dialog shows it: each handler, once done,
+                              stays for ShowError until the dialog closes */
+};
+
+/* A synchronization or listing, made by session_create from options, which
+ * it copies once, with what they point to; every handler record holds a
+ * reference, so that it lives as long as the last thread that may use it. */
+struct session
+{
+    LONG refcount;
+    struct session_options options; /* pointing into copies */
+    void *copies;          /* the cookie, handlers and items options point to */
+    LONG *found_items;     /* per options.only_items: a handler enumerated it */
 
     struct handler **handlers; /* while the session runs */
     struct worker *other;  /* the other architecture's worker, while the session runs */
@@ -313,8 +320,6 @@ struct session
     void *observer_context;
     DWORD timeout_ms, grace_ms;
     HWND control;
-    BOOL keep_handlers;    /* the progress dialog shows it: each handler, once done,
-                              stays for ShowError until the dialog closes */
     struct list running_entry; /* in session.c's list of running sessions */
     BOOL running;
 };
@@ -417,24 +422,24 @@ extern BOOL schedule_next(const struct schedule *schedule, ULONGLONG now, ULONGL
 extern ULONGLONG current_time(void);
 
 /* setup.c */
-extern int run_setup(const struct session *options);
+extern int run_setup(const struct session_options *options);
 
 /* registry.c: the settings store */
 extern BOOL schedule_name_valid(const WCHAR *name);
-extern BOOL settings_event(struct session *session, DWORD register_flag);
-extern BOOL settings_schedule(struct session *session, const WCHAR *name);
-extern BOOL settings_ask(const struct session *session);
-extern BOOL settings_event_on(const struct session *session);
-extern HKEY settings_open_choice(const struct session *session, const CLSID *handler);
-extern BOOL settings_chosen(const struct session *session, HKEY key, const GUID *item);
-extern BOOL settings_may_choose(const struct session *session, const CLSID *handler);
+extern BOOL settings_event(struct session_options *options, DWORD register_flag);
+extern BOOL settings_schedule(struct session_options *options, const WCHAR *name);
+extern BOOL settings_ask(const struct session_options *options);
+extern BOOL settings_event_on(const struct session_options *options);
+extern HKEY settings_open_choice(const struct session_options *options, const CLSID *handler);
+extern BOOL settings_chosen(const struct session_options *options, HKEY key, const GUID *item);
+extern BOOL settings_may_choose(const struct session_options *options, const CLSID *handler);
 extern HKEY settings_open_handler(const WCHAR *choice_key, const CLSID *handler);
 extern BOOL settings_item_chosen(HKEY key, const GUID *item, BOOL default_chosen);
 extern BOOL settings_write_item(const WCHAR *choice_key, const CLSID *handler, const GUID *item,
         BOOL chosen);
 extern DWORD settings_read_value(const WCHAR *key_name, const WCHAR *name, DWORD default_value);
 extern BOOL settings_write_value(const WCHAR *key_name, const WCHAR *name, DWORD value);
-extern BOOL settings_write_choice(const struct session *session, const CLSID *handler,
+extern BOOL settings_write_choice(const struct session_options *options, const CLSID *handler,
         const GUID *item, BOOL chosen);
 
 /* summary.c */
@@ -458,7 +463,7 @@ extern HICON icon_from_pixels(const BYTE *pixels, DWORD width, DWORD height);
 extern DWORD icon_checksum(const BYTE *pixels, DWORD width, DWORD height);
 
 /* lifetime.c */
-extern struct session *session_create(const struct session *options);
+extern struct session *session_create(const struct session_options *options);
 extern void session_addref(struct session *session);
 extern void session_release(struct session *session);
 
@@ -469,7 +474,7 @@ extern int run_progress(struct session *session, BOOL *shown);
 
 /* choice.c */
 extern BOOL choice_wanted(void);
-extern int run_choice(const struct session *options, BOOL minimized, BOOL *shown, BOOL *gave_up);
+extern int run_choice(const struct session_options *options, BOOL minimized, BOOL *shown, BOOL *gave_up);
 
 /* queue.c */
 extern int run_invoke_server(void);
@@ -606,7 +611,7 @@ extern void guid_to_string(const GUID *guid, WCHAR *str);
 extern BOOL string_to_guid(const WCHAR *str, GUID *guid);
 
 /* registry.c */
-extern HRESULT read_registrations(const struct session *session, struct registration **list,
+extern HRESULT read_registrations(const struct session_options *options, struct registration **list,
         unsigned int *count);
 extern BOOL read_inproc_server(const CLSID *clsid, BOOL other_view, WCHAR *path,
         BOOL *single_threaded);

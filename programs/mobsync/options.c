@@ -1,10 +1,11 @@
 /*
  * mobsync.exe: a session's memory, from its options to its last reference
  *
- * A session is made from the options of its command or request, with its
- * own copies of what they point to. Every handler record holds a
- * reference, so the session lives as long as the last handler thread
- * that may use it: one given up on keeps its own cookie, never another's.
+ * A session is made from what its command line, request or worker's
+ * session message asks (struct session_options), copied once with what
+ * they point to. Every handler record holds a reference, so the session
+ * lives as long as the last handler thread that may use it: one given up
+ * on keeps its own cookie, never another's.
  *
  * This program is free software; you can redistribute it and/or
  * modify it under the terms of the GNU Lesser General Public
@@ -29,45 +30,37 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-/* A session made from the options: its own copies of the cookie and of the
- * handlers and items asked for, one reference for the caller. */
-struct session *session_create(const struct session *options)
+/* A session made from the options, copied once with what they point to
+ * (the cookie, the handlers and items asked for) in one block of its own;
+ * one reference for the caller. */
+struct session *session_create(const struct session_options *options)
 {
+    size_t cookie_size = options->cookie_size;
+    size_t handlers_size = options->only_handler_count * sizeof(CLSID);
+    size_t items_size = options->only_item_count * sizeof(GUID);
     struct session *session;
+    BYTE *copies = NULL;
 
     if (!(session = calloc(1, sizeof(*session)))) return NULL;
-    *session = *options;
     session->refcount = 1;
-    session->cookie = NULL;
-    session->only_handlers = NULL;
-    session->only_items = NULL;
-    session->found_items = NULL;
-    session->handlers = NULL;
-    session->handler_count = 0;
-    if (!session->sink.ops)
-    {
-        session->sink = console_sink;
-        session->sink.context = session;
-    }
+    session->options = *options;
+    session->sink = console_sink;
     if (!(session->finished_event = CreateEventW(NULL, FALSE, FALSE, NULL))) goto failed;
-    if (options->cookie_size)
+    if (cookie_size + handlers_size + items_size)
     {
-        if (!(session->cookie = malloc(options->cookie_size))) goto failed;
-        memcpy((BYTE *)session->cookie, options->cookie, options->cookie_size);
+        if (!(copies = malloc(cookie_size + handlers_size + items_size))) goto failed;
+        session->copies = copies;
     }
-    if (options->only_handler_count)
-    {
-        if (!(session->only_handlers = malloc(options->only_handler_count * sizeof(CLSID)))) goto failed;
-        memcpy((CLSID *)session->only_handlers, options->only_handlers,
-               options->only_handler_count * sizeof(CLSID));
-    }
-    if (options->only_item_count)
-    {
-        if (!(session->only_items = malloc(options->only_item_count * sizeof(GUID)))
-                || !(session->found_items = calloc(options->only_item_count, sizeof(LONG))))
-            goto failed;
-        memcpy((GUID *)session->only_items, options->only_items, options->only_item_count * sizeof(GUID));
-    }
+    if (options->only_item_count
+            && !(session->found_items = calloc(options->only_item_count, sizeof(LONG))))
+        goto failed;
+    /* The GUIDs first, aligned as malloc aligns; the cookie's bytes last. */
+    session->options.only_handlers = handlers_size
+            ? memcpy(copies, options->only_handlers, handlers_size) : NULL;
+    session->options.only_items = items_size
+            ? memcpy(copies + handlers_size, options->only_items, items_size) : NULL;
+    session->options.cookie = cookie_size
+            ? memcpy(copies + handlers_size + items_size, options->cookie, cookie_size) : NULL;
     return session;
 
 failed:
@@ -89,9 +82,7 @@ void session_release(struct session *session)
     TRACE("session %p destroyed.\n", session);
     free(session->handlers);
     if (session->finished_event) CloseHandle(session->finished_event);
-    free((BYTE *)session->cookie);
-    free((CLSID *)session->only_handlers);
-    free((GUID *)session->only_items);
+    free(session->copies);
     free(session->found_items);
     free(session);
 }

@@ -310,25 +310,25 @@ BOOL string_to_guid(const WCHAR *str, GUID *guid)
 
 /* The console sink: warnings and result lines for a synchronization, log
  * lines whatever the session does (docs/engine.md, "Output"). */
-static void console_warning(const struct sink *sink, const struct handler_id *id, const WCHAR *text)
+static void console_warning(const struct session *session, const struct handler_id *id, const WCHAR *text)
 {
-    if (((const struct session *)sink->context)->mode == MODE_SYNC) report_warning(id->str, text);
+    if (session->options.mode == MODE_SYNC) report_warning(id->str, text);
 }
 
-static void console_log(const struct sink *sink, const struct handler_id *id, DWORD level,
+static void console_log(const struct session *session, const struct handler_id *id, DWORD level,
         const struct log_entry *entry)
 {
     report_log(level, id->str, entry->has_item ? &entry->item : NULL, entry->text);
 }
 
 /* Listing and choosing keep a handler's error for its place in the list. */
-static void console_end(const struct sink *sink, const struct handler_id *id, const struct handler_end *end)
+static void console_end(const struct session *session, const struct handler_id *id, const struct handler_end *end)
 {
     const WCHAR *clsid = id->str;
     struct text text = { 0 };
     unsigned int i;
 
-    if (((const struct session *)sink->context)->mode != MODE_SYNC) return;
+    if (session->options.mode != MODE_SYNC) return;
     if (end->message) report_error(clsid, end->message, end->hr, end->show_code);
     for (i = 0; i < end->result_count; i++)
         report_result(&text, end->results[i].status, clsid, &end->results[i].id, end->results[i].name);

@@ -93,7 +93,8 @@ static DWORD keep_progress_level(void)
  * appended, unless everything is done already. TRUE when it was taken. */
 static BOOL join_request(struct progress *progress, const COPYDATASTRUCT *data)
 {
-    struct session options, *session, **sessions;
+    struct session_options options;
+    struct session *session, **sessions;
     struct request request;
     const WCHAR *path;
 
@@ -127,7 +128,7 @@ static BOOL join_request(struct progress *progress, const COPYDATASTRUCT *data)
     }
     TRACE("Request from process %#lx joins: %s, %lu bytes of cookie.\n", request.header.sender_pid,
           debugstr_guid(&request.header.clsid), request.header.cookie_size);
-    session->keep_handlers = TRUE;
+    session->options.keep_handlers = TRUE;
     session->observer = dialog_observer;
     if (!session_start(session))
     {

@@ -52,7 +52,8 @@ static BOOL request_shows_window(const struct request *request)
  * exit code. */
 static BOOL request_run(struct request *request, BOOL windows, int *ret)
 {
-    struct session options, *session;
+    struct session_options options;
+    struct session *session;
     BOOL gave_up, shown;
     int code;
 
@@ -76,7 +77,7 @@ static BOOL request_run(struct request *request, BOOL windows, int *ret)
     }
     shown = FALSE;
     /* STARTSYNC: the person sees how it goes. */
-    session->keep_handlers = windows;
+    session->options.keep_handlers = windows;
     if (windows && session_start(session)) *ret = run_progress(session, &shown);
     else if (windows) *ret = 1;
     if (windows && !shown && session->handlers) *ret = session_finish(session);

@@ -59,15 +59,15 @@ static DWORD read_register_flags(HKEY key)
     return value & SYNCMGRREGISTERFLAGS_MASK;
 }
 
-static BOOL selected(const struct session *session, const CLSID *clsid, DWORD flags)
+static BOOL selected(const struct session_options *options, const CLSID *clsid, DWORD flags)
 {
     unsigned int i;
 
-    if (session->event_filter && !(flags & session->event_register_flag)) return FALSE;
-    if (!settings_may_choose(session, clsid)) return FALSE;
-    if (!session->only_handler_count) return TRUE;
-    for (i = 0; i < session->only_handler_count; i++)
-        if (IsEqualCLSID(&session->only_handlers[i], clsid)) return TRUE;
+    if (options->event_filter && !(flags & options->event_register_flag)) return FALSE;
+    if (!settings_may_choose(options, clsid)) return FALSE;
+    if (!options->only_handler_count) return TRUE;
+    for (i = 0; i < options->only_handler_count; i++)
+        if (IsEqualCLSID(&options->only_handlers[i], clsid)) return TRUE;
     return FALSE;
 }
 
@@ -104,7 +104,7 @@ static HRESULT add_registration(struct registration **list, unsigned int *count,
 #define OWN_VIEW   KEY_WOW64_32KEY
 #endif
 
-static HRESULT read_handlers(const struct session *session, HKEY root, REGSAM view,
+static HRESULT read_handlers(const struct session_options *options, HKEY root, REGSAM view,
         struct registration **list, unsigned int *count)
 {
     WCHAR name[MAX_PATH];
@@ -126,7 +126,7 @@ static HRESULT read_handlers(const struct session *session, HKEY root, REGSAM vi
         if (RegOpenKeyExW(key, name, 0, KEY_QUERY_VALUE, &handler_key)) continue;
         flags = read_register_flags(handler_key);
         RegCloseKey(handler_key);
-        if (selected(session, &clsid, flags)) hr = add_registration(list, count, &clsid, flags);
+        if (selected(options, &clsid, flags)) hr = add_registration(list, count, &clsid, flags);
     }
     RegCloseKey(key);
     return hr;
@@ -135,7 +135,7 @@ static HRESULT read_handlers(const struct session *session, HKEY root, REGSAM vi
 /* The handlers registered that the session wants (its event, the handlers
  * it names), each CLSID once, then those it names that are not registered
  * (registered FALSE), so that they are reported. */
-HRESULT read_registrations(const struct session *session, struct registration **list,
+HRESULT read_registrations(const struct session_options *options, struct registration **list,
         unsigned int *count)
 {
     unsigned int i, j, registered;
@@ -145,34 +145,34 @@ HRESULT read_registrations(const struct session *session, struct registration **
     *count = 0;
     /* A worker runs the handlers its session names, as registered in its own
      * view: the manager that started it has read the registry. */
-    if (session->worker)
+    if (options->worker)
     {
-        if (session->only_handler_count
-                && !(*list = calloc(session->only_handler_count, sizeof(**list))))
+        if (options->only_handler_count
+                && !(*list = calloc(options->only_handler_count, sizeof(**list))))
             return E_OUTOFMEMORY;
-        for (i = 0; i < session->only_handler_count; i++)
+        for (i = 0; i < options->only_handler_count; i++)
         {
-            (*list)[i].clsid = session->only_handlers[i];
+            (*list)[i].clsid = options->only_handlers[i];
             (*list)[i].registered = TRUE;
             read_inproc_server(&(*list)[i].clsid, FALSE, (*list)[i].server,
                                &(*list)[i].single_threaded);
         }
-        *count = session->only_handler_count;
+        *count = options->only_handler_count;
         return S_OK;
     }
     /* Both views, each CLSID once: whichever mobsync.exe runs, it sees the
      * handlers of both architectures. */
-    if (FAILED(hr = read_handlers(session, HKEY_LOCAL_MACHINE, OWN_VIEW, list, count))
-            || FAILED(hr = read_handlers(session, HKEY_LOCAL_MACHINE, OTHER_VIEW, list, count))
-            || FAILED(hr = read_handlers(session, HKEY_CURRENT_USER, 0, list, count)))
+    if (FAILED(hr = read_handlers(options, HKEY_LOCAL_MACHINE, OWN_VIEW, list, count))
+            || FAILED(hr = read_handlers(options, HKEY_LOCAL_MACHINE, OTHER_VIEW, list, count))
+            || FAILED(hr = read_handlers(options, HKEY_CURRENT_USER, 0, list, count)))
         goto failed;
     registered = *count;
-    for (i = 0; i < session->only_handler_count; i++)
+    for (i = 0; i < options->only_handler_count; i++)
     {
         for (j = 0; j < registered; j++)
-            if (IsEqualCLSID(&(*list)[j].clsid, &session->only_handlers[i])) break;
+            if (IsEqualCLSID(&(*list)[j].clsid, &options->only_handlers[i])) break;
         if (j < registered) continue;
-        if (FAILED(hr = add_registration(list, count, &session->only_handlers[i], 0))) goto failed;
+        if (FAILED(hr = add_registration(list, count, &options->only_handlers[i], 0))) goto failed;
         if (*count > registered) (*list)[*count - 1].registered = FALSE;
     }
     for (i = 0; i < *count; i++)
@@ -290,8 +290,8 @@ void prune_item_settings(const CLSID *clsid, BOOL (*keep)(const GUID *item, void
 }
 
 /* The key of the event a SYNCMGRREGISTERFLAG_* stands for, in
- * session->choice_key; FALSE for none. */
-BOOL settings_event(struct session *session, DWORD register_flag)
+ * options->choice_key; FALSE for none. */
+BOOL settings_event(struct session_options *options, DWORD register_flag)
 {
     const WCHAR *name;
 
@@ -302,8 +302,8 @@ BOOL settings_event(struct session *session, DWORD register_flag)
     case SYNCMGRREGISTERFLAG_IDLE: name = L"Idle"; break;
     default: return FALSE;
     }
-    swprintf(session->choice_key, ARRAYSIZE(session->choice_key), L"%ls\\%ls", MOBSYNC_EVENTS_KEY, name);
-    session->choice_default = TRUE;
+    swprintf(options->choice_key, ARRAYSIZE(options->choice_key), L"%ls\\%ls", MOBSYNC_EVENTS_KEY, name);
+    options->choice_default = TRUE;
     return TRUE;
 }
 
@@ -315,19 +315,19 @@ BOOL schedule_name_valid(const WCHAR *name)
     return len && len <= MOBSYNC_MAX_SCHEDULE_NAME && !wcschr(name, '\\');
 }
 
-/* The key of the schedule named name, in session->choice_key: FALSE when
+/* The key of the schedule named name, in options->choice_key: FALSE when
  * the name cannot be one (empty, too long, a backslash) or no such
  * schedule is stored. */
-BOOL settings_schedule(struct session *session, const WCHAR *name)
+BOOL settings_schedule(struct session_options *options, const WCHAR *name)
 {
     HKEY key;
 
     if (!schedule_name_valid(name)) return FALSE;
-    swprintf(session->choice_key, ARRAYSIZE(session->choice_key), L"%ls\\%ls", MOBSYNC_SCHEDULES_KEY, name);
-    session->choice_default = FALSE;
-    if (RegOpenKeyExW(HKEY_CURRENT_USER, session->choice_key, 0, KEY_QUERY_VALUE, &key))
+    swprintf(options->choice_key, ARRAYSIZE(options->choice_key), L"%ls\\%ls", MOBSYNC_SCHEDULES_KEY, name);
+    options->choice_default = FALSE;
+    if (RegOpenKeyExW(HKEY_CURRENT_USER, options->choice_key, 0, KEY_QUERY_VALUE, &key))
     {
-        session->choice_key[0] = 0;
+        options->choice_key[0] = 0;
         return FALSE;
     }
     RegCloseKey(key);
@@ -346,18 +346,18 @@ static DWORD read_dword(HKEY key, const WCHAR *name, DWORD default_value)
 
 /* Whether the session's event is turned on in Synchronization Settings
  * (its REG_DWORD Enabled, 1 when absent); a session for no event is. */
-BOOL settings_event_on(const struct session *session)
+BOOL settings_event_on(const struct session_options *options)
 {
-    if (!session->event_filter || !session->choice_key[0]) return TRUE;
-    return settings_read_value(session->choice_key, L"Enabled", 1) != 0;
+    if (!options->event_filter || !options->choice_key[0]) return TRUE;
+    return settings_read_value(options->choice_key, L"Enabled", 1) != 0;
 }
 
 /* "Ask me before synchronizing the items": the REG_DWORD Ask of the
  * session's event, 0 when absent. */
-BOOL settings_ask(const struct session *session)
+BOOL settings_ask(const struct session_options *options)
 {
-    if (!session->choice_key[0]) return FALSE;
-    return settings_read_value(session->choice_key, L"Ask", 0) != 0;
+    if (!options->choice_key[0]) return FALSE;
+    return settings_read_value(options->choice_key, L"Ask", 0) != 0;
 }
 
 /* The handler's subkey of a choice (an event's or a schedule's key under
@@ -375,9 +375,9 @@ HKEY settings_open_handler(const WCHAR *choice_key, const CLSID *handler)
 }
 
 /* The handler's subkey of the session's choice, or NULL: not configured. */
-HKEY settings_open_choice(const struct session *session, const CLSID *handler)
+HKEY settings_open_choice(const struct session_options *options, const CLSID *handler)
 {
-    return settings_open_handler(session->choice_key, handler);
+    return settings_open_handler(options->choice_key, handler);
 }
 
 /* Whether an item is chosen in a handler's subkey; for a handler never
@@ -393,22 +393,22 @@ BOOL settings_item_chosen(HKEY key, const GUID *item, BOOL default_chosen)
 
 /* Whether the item is chosen: by its value in the handler's subkey, or, for
  * a handler never configured (key NULL), by the session's default. */
-BOOL settings_chosen(const struct session *session, HKEY key, const GUID *item)
+BOOL settings_chosen(const struct session_options *options, HKEY key, const GUID *item)
 {
-    return settings_item_chosen(key, item, session->choice_default);
+    return settings_item_chosen(key, item, options->choice_default);
 }
 
 /* Whether the session may choose any item of the handler: loading one it
  * chooses nothing of would only bother it. */
-BOOL settings_may_choose(const struct session *session, const CLSID *handler)
+BOOL settings_may_choose(const struct session_options *options, const CLSID *handler)
 {
     WCHAR name[64];
     DWORD i, len, type, value, size;
     BOOL ret = FALSE;
     HKEY key;
 
-    if (!session->choice_key[0]) return TRUE;
-    if (!(key = settings_open_choice(session, handler))) return session->choice_default;
+    if (!options->choice_key[0]) return TRUE;
+    if (!(key = settings_open_choice(options, handler))) return options->choice_default;
     for (i = 0; !ret; i++)
     {
         len = ARRAYSIZE(name);
@@ -446,10 +446,10 @@ BOOL settings_write_item(const WCHAR *choice_key, const CLSID *handler, const GU
 
 /* What the person checked in the choice dialog of a run that asked first,
  * kept as the event's choice. */
-BOOL settings_write_choice(const struct session *session, const CLSID *handler, const GUID *item,
+BOOL settings_write_choice(const struct session_options *options, const CLSID *handler, const GUID *item,
         BOOL chosen)
 {
-    return settings_write_item(session->choice_key, handler, item, chosen);
+    return settings_write_item(options->choice_key, handler, item, chosen);
 }
 
 /* A REG_DWORD of a key under HKCU, default_value when absent or not one. */

@@ -140,13 +140,13 @@ static void relay_answer(DWORD serial, unsigned int count)
     send_one(WIRE_ANSWER, NULL, &answer, sizeof(answer));
 }
 
-static void relay_name(const struct sink *sink, const struct handler_id *id, const WCHAR *name)
+static void relay_name(const struct session *session, const struct handler_id *id, const WCHAR *name)
 {
     send_one(WIRE_NAME, &id->clsid, name, string_size(name));
 }
 
 /* A Wine HICON is a handle of this process only: its pixels cross. */
-static void relay_icon(const struct sink *sink, const struct handler_id *id, HICON icon)
+static void relay_icon(const struct session *session, const struct handler_id *id, HICON icon)
 {
     struct wire_icon size;
     struct part parts[2];
@@ -165,7 +165,7 @@ static void relay_icon(const struct sink *sink, const struct handler_id *id, HIC
 }
 
 /* An item icon, at its index in the handler's table of them. */
-static void relay_item_icon(const struct sink *sink, const struct handler_id *id, unsigned int index,
+static void relay_item_icon(const struct session *session, const struct handler_id *id, unsigned int index,
         HICON icon)
 {
     struct wire_icon size;
@@ -185,7 +185,7 @@ static void relay_item_icon(const struct sink *sink, const struct handler_id *id
 }
 
 /* An item's status text, when it changed, at the pace of its progress. */
-static void relay_text(const struct sink *sink, const struct handler_id *id, unsigned int index,
+static void relay_text(const struct session *session, const struct handler_id *id, unsigned int index,
         const WCHAR *text)
 {
     struct part parts[2];
@@ -199,7 +199,7 @@ static void relay_text(const struct sink *sink, const struct handler_id *id, uns
 }
 
 /* EnableModeless(FALSE): the handler's window is gone. */
-static void relay_modeless_end(const struct sink *sink, const struct handler_id *id)
+static void relay_modeless_end(const struct session *session, const struct handler_id *id)
 {
     struct wire_modeless modeless = { FALSE };
 
@@ -209,7 +209,7 @@ static void relay_modeless_end(const struct sink *sink, const struct handler_id 
 /* EnableModeless(TRUE): the session decides, so that one handler of
  * either architecture at a time shows its window; S_FALSE when it said no
  * or did not answer in time. */
-static HRESULT relay_ask_modeless(const struct sink *sink, const struct handler_id *id)
+static HRESULT relay_ask_modeless(const struct session *session, const struct handler_id *id)
 {
     struct wire_modeless modeless = { TRUE };
     HRESULT hr = S_FALSE;
@@ -225,7 +225,7 @@ static HRESULT relay_ask_modeless(const struct sink *sink, const struct handler_
     {
         /* Whatever it decides later is given back at once. */
         WARN("The session did not answer EnableModeless in time.\n");
-        relay_modeless_end(sink, id);
+        relay_modeless_end(session, id);
     }
     LeaveCriticalSection(&modeless_cs);
     return hr;
@@ -240,26 +240,26 @@ static void relay_modeless_answer(DWORD serial, HRESULT hr)
     SetEvent(modeless_event);
 }
 
-static void relay_flags(const struct sink *sink, const struct handler_id *id, DWORD flags)
+static void relay_flags(const struct session *session, const struct handler_id *id, DWORD flags)
 {
     send_one(WIRE_FLAGS, &id->clsid, &flags, sizeof(flags));
 }
 
-static void relay_state(const struct sink *sink, const struct handler_id *id, enum handler_state state)
+static void relay_state(const struct session *session, const struct handler_id *id, enum handler_state state)
 {
     DWORD value = state;
 
     send_one(WIRE_STATE, &id->clsid, &value, sizeof(value));
 }
 
-static void relay_warning(const struct sink *sink, const struct handler_id *id, const WCHAR *text)
+static void relay_warning(const struct session *session, const struct handler_id *id, const WCHAR *text)
 {
     send_one(WIRE_WARNING, &id->clsid, text, string_size(text));
 }
 
 /* The item table, in parts of ITEMS_PER_MESSAGE; the session takes it when
  * the last part is in. */
-static void relay_items(const struct sink *sink, const struct handler_id *id,
+static void relay_items(const struct session *session, const struct handler_id *id,
         const struct item_info *items, unsigned int count)
 {
     unsigned int first = 0, i, n;
@@ -298,7 +298,7 @@ static void relay_items(const struct sink *sink, const struct handler_id *id,
 }
 
 /* What the user's settings (or /item:) made of each item. */
-static void relay_choice(const struct sink *sink, const struct handler_id *id, const BYTE *choice,
+static void relay_choice(const struct session *session, const struct handler_id *id, const BYTE *choice,
         unsigned int count)
 {
     struct part parts[2];
@@ -312,7 +312,7 @@ static void relay_choice(const struct sink *sink, const struct handler_id *id, c
 }
 
 /* The items whose status or progress changed, in messages of up to 256. */
-static void relay_progress(const struct sink *sink, const struct handler_id *id,
+static void relay_progress(const struct session *session, const struct handler_id *id,
         const struct item_progress *progress, unsigned int count)
 {
     struct wire_progress batch[256];
@@ -337,7 +337,7 @@ static void relay_progress(const struct sink *sink, const struct handler_id *id,
     }
 }
 
-static void relay_log(const struct sink *sink, const struct handler_id *id, DWORD level,
+static void relay_log(const struct session *session, const struct handler_id *id, DWORD level,
         const struct log_entry *entry)
 {
     struct wire_log log;
@@ -355,7 +355,7 @@ static void relay_log(const struct sink *sink, const struct handler_id *id, DWOR
     send_parts(WIRE_LOG, &id->clsid, parts, 2);
 }
 
-static void relay_delete_log(const struct sink *sink, const struct handler_id *id, const GUID *entry)
+static void relay_delete_log(const struct session *session, const struct handler_id *id, const GUID *entry)
 {
     send_one(WIRE_DELETE_LOG, &id->clsid, entry, sizeof(*entry));
 }
@@ -363,7 +363,7 @@ static void relay_delete_log(const struct sink *sink, const struct handler_id *i
 /* The handler is finished (no message) or failed: with every item's
  * status as the worker settled it, so that the session prints the same
  * results (an item skipped meanwhile, say). */
-static void relay_end(const struct sink *sink, const struct handler_id *id, const struct handler_end *end)
+static void relay_end(const struct session *session, const struct handler_id *id, const struct handler_end *end)
 {
     struct part parts[3];
     struct wire_end wire;
@@ -404,7 +404,7 @@ static const struct sink_ops relay_sink_ops =
 };
 
 /* The session's options from WIRE_SESSION; FALSE when they make no sense. */
-static BOOL parse_session(const BYTE *data, DWORD size, struct session *options)
+static BOOL parse_session(const BYTE *data, DWORD size, struct session_options *options)
 {
     struct wire_session head;
     DWORD need;
@@ -430,7 +430,6 @@ static BOOL parse_session(const BYTE *data, DWORD size, struct session *options)
     options->choice_default = head.choice_default != 0;
     wcscpy(options->choice_key, head.choice_key);
     options->worker = TRUE;
-    options->sink.ops = &relay_sink_ops;
     data += sizeof(head);
     options->cookie_size = head.cookie_size;
     options->cookie = head.cookie_size ? data : NULL;
@@ -487,7 +486,8 @@ static DWORD WINAPI control_thread(void *pipe)
 /* channel: "IN,OUT", the two inherited handles in hex. */
 int run_worker(const WCHAR *channel)
 {
-    struct session options, *session;
+    struct session_options options;
+    struct session *session;
     struct wire_header header;
     HANDLE in, out, thread;
     WCHAR *end;
@@ -515,8 +515,9 @@ int run_worker(const WCHAR *channel)
     session = session_create(&options);
     free(data);
     if (!session) return 1;
-    TRACE("Running %u handlers, mode %u, flags %#lx.\n", session->only_handler_count,
-          session->mode, session->flags);
+    session->sink.ops = &relay_sink_ops;
+    TRACE("Running %u handlers, mode %u, flags %#lx.\n", session->options.only_handler_count,
+          session->options.mode, session->options.flags);
     relay_hello();
     /* Requests are read once the session runs, to find it. */
     if (session_start(session))

@@ -104,7 +104,7 @@ static DWORD invoke_timeout(void)
 
 /* The session a request asks for, in options (whose cookie points into the
  * request); FALSE for a kind this manager does not know. */
-BOOL request_options(const struct request *request, struct session *options)
+BOOL request_options(const struct request *request, struct session_options *options)
 {
     memset(options, 0, sizeof(*options));
     options->mode = MODE_SYNC;

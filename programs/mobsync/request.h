@@ -27,7 +27,7 @@ struct request
 
 /* request.c */
 extern BOOL request_read(const WCHAR *path, struct request *request);
-extern BOOL request_options(const struct request *request, struct session *options);
+extern BOOL request_options(const struct request *request, struct session_options *options);
 extern BOOL request_starts_sync(const struct request *request);
 extern BOOL request_save(const struct request *request, const WCHAR *folder, WCHAR *path);
 extern BOOL request_claim(const WCHAR *path, struct request *request);

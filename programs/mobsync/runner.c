@@ -96,7 +96,7 @@ static BOOL initialize(struct handler *handler, ISyncMgrSynchronize *sync)
     HRESULT hr;
 
     if (handler_finished(handler)) return FALSE;
-    hr = ISyncMgrSynchronize_Initialize(sync, 0, session->flags, session->cookie_size, session->cookie);
+    hr = ISyncMgrSynchronize_Initialize(sync, 0, session->options.flags, session->options.cookie_size, session->options.cookie);
     if (hr == S_FALSE)
     {
         TRACE("%s does not take part.\n", debugstr_w(handler_clsid_str(handler)));
@@ -129,7 +129,7 @@ static BOOL run_with_callback(struct handler *handler, ISyncMgrSynchronize *sync
         return TRUE;
     }
     ISyncMgrSynchronize_SetProgressCallback(sync, callback);
-    if (handler_session(handler)->mode == MODE_CHOOSE) ret = choosing_serve(handler, sync);
+    if (handler_session(handler)->options.mode == MODE_CHOOSE) ret = choosing_serve(handler, sync);
     else ret = step_synchronize(handler, sync, ids, count) && step_serve_results(handler, sync);
     if (!ret)
     {
@@ -160,7 +160,7 @@ static void run_handler(struct handler *handler)
     handler_set_module(handler, handler_module(handler));
     if (!initialize(handler, sync) || !loader_enumerate(handler, sync)) goto done;
 
-    if (handler_session(handler)->mode == MODE_CHOOSE)
+    if (handler_session(handler)->options.mode == MODE_CHOOSE)
     {
         if (!run_with_callback(handler, sync, NULL, 0)) return; /* given up on */
         goto done;
@@ -317,7 +317,7 @@ static BOOL add_item(struct handler *handler, struct item **items, unsigned int 
  * is complete, so that nobody else ever sees it change. */
 static HRESULT read_items(struct handler *handler, ISyncMgrEnumItems *enumerator)
 {
-    struct icon_table icons = { .wanted = handler_session(handler)->mode == MODE_CHOOSE };
+    struct icon_table icons = { .wanted = handler_session(handler)->options.mode == MODE_CHOOSE };
     struct item *items = NULL;
     unsigned int count = 0, size = 0, i;
     SYNCMGRITEM *batch;
@@ -542,7 +542,7 @@ BOOL step_synchronize(struct handler *handler, ISyncMgrSynchronize *sync,
                 || (step = call_and_wait(handler, sync, FALSE, ids, count, &hr)) != STEP_GO_ON)
             return step != STEP_GIVEN_UP;
         retry = FALSE;
-        if (session->show_errors && attempt < MAX_RETRIES
+        if (session->options.show_errors && attempt < MAX_RETRIES
                 && show_errors(handler, sync, &retry) == STEP_GIVEN_UP)
             return FALSE;
         if (!retry) break;
@@ -554,7 +554,7 @@ BOOL step_synchronize(struct handler *handler, ISyncMgrSynchronize *sync,
         if (!count) break;
     }
     /* The progress dialog keeps it for ShowError until it closes. */
-    if (session->keep_handlers) handler_done(handler, hr == S_OK ? SYNCMGRSTATUS_SUCCEEDED : SYNCMGRSTATUS_FAILED);
+    if (session->options.keep_handlers) handler_done(handler, hr == S_OK ? SYNCMGRSTATUS_SUCCEEDED : SYNCMGRSTATUS_FAILED);
     else handler_finish(handler, hr == S_OK ? SYNCMGRSTATUS_SUCCEEDED : SYNCMGRSTATUS_FAILED);
     return TRUE;
 }
@@ -622,7 +622,7 @@ BOOL step_serve_results(struct handler *handler, ISyncMgrSynchronize *sync)
     struct handler_command command;
 
     /* Failed, it is released as usual. */
-    if (!handler_session(handler)->keep_handlers || handler_finished(handler)) return TRUE;
+    if (!handler_session(handler)->options.keep_handlers || handler_finished(handler)) return TRUE;
     for (;;)
     {
         if (!step_wait_command(handler, &command)) return FALSE;

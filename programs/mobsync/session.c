@@ -153,7 +153,7 @@ void session_request_command(const CLSID *clsid, const struct handler_command *c
     LIST_FOR_EACH_ENTRY(session, &running, struct session, running_entry)
     {
         /* Before any of its handlers synchronizes, as the session's own. */
-        if (command->kind == COMMAND_SYNC) session->keep_handlers = keep;
+        if (command->kind == COMMAND_SYNC) session->options.keep_handlers = keep;
         for (i = 0; i < session->handler_count; i++)
         {
             struct handler *handler = session->handlers[i];
@@ -207,7 +207,7 @@ static HRESULT load_handlers(struct session *session)
     unsigned int i, count;
     HRESULT hr;
 
-    if (FAILED(hr = read_registrations(session, &list, &count))) return hr;
+    if (FAILED(hr = read_registrations(&session->options, &list, &count))) return hr;
     if (count && !(session->handlers = calloc(count, sizeof(*session->handlers))))
     {
         free(list);
@@ -228,7 +228,7 @@ static HRESULT load_handlers(struct session *session)
     free(list);
     qsort(session->handlers, session->handler_count, sizeof(*session->handlers), compare_handlers);
     TRACE("session %p: %u handlers, time limit %lu s.\n", session, session->handler_count,
-          session->timeout);
+          session->options.timeout);
     return hr;
 }
 
@@ -346,7 +346,7 @@ static void control_destroy(HWND window)
  * synchronizes; a worker's requests come through its session. */
 static void start_control(struct session *session)
 {
-    if (session->mode != MODE_SYNC || session->worker || session->control) return;
+    if (session->options.mode != MODE_SYNC || session->options.worker || session->control) return;
     if (!(session->control = message_window_create(CONTROL_WINDOW_CLASS, control_proc, session)))
         WARN("/skip and /stop will not reach this session.\n");
 }
@@ -363,7 +363,7 @@ BOOL session_start(struct session *session)
 
     /* Before the handlers start: a request may come as soon as they do. */
     start_control(session);
-    session->timeout_ms = session->timeout > MAXDWORD / 2000 ? MAXDWORD / 2 : session->timeout * 1000;
+    session->timeout_ms = session->options.timeout > MAXDWORD / 2000 ? MAXDWORD / 2 : session->options.timeout * 1000;
     /* A handler is asked to cancel a little before it is given up on. */
     session->grace_ms = min(5000, session->timeout_ms / 4);
     launch_handlers(session, session->timeout_ms);
@@ -379,9 +379,9 @@ unsigned int session_command(struct session *session, struct handler *target,
     unsigned int i, taken = 0;
     BOOL remote = FALSE;
 
-    if (command->kind == COMMAND_SYNC && session->mode == MODE_CHOOSE)
+    if (command->kind == COMMAND_SYNC && session->options.mode == MODE_CHOOSE)
     {
-        session->mode = MODE_SYNC;
+        session->options.mode = MODE_SYNC;
         start_control(session);
     }
     for (i = 0; i < session->handler_count; i++)
@@ -549,16 +549,16 @@ int session_report(struct session *session)
 {
     unsigned int i;
 
-    if (session->worker || session->mode == MODE_CHOOSE) return 0;
-    if (session->mode == MODE_LIST)
+    if (session->options.worker || session->options.mode == MODE_CHOOSE) return 0;
+    if (session->options.mode == MODE_LIST)
     {
         print_list(session);
         return session->errors ? 1 : 0;
     }
-    for (i = 0; i < session->only_item_count; i++)
+    for (i = 0; i < session->options.only_item_count; i++)
     {
         if (session->found_items[i]) continue;
-        report_missing_item(&session->only_items[i]);
+        report_missing_item(&session->options.only_items[i]);
         session->errors++;
     }
     report_summary(session->succeeded, session->failed, session->skipped);

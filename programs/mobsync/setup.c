@@ -300,11 +300,11 @@ static INT_PTR CALLBACK dialog_proc(HWND window, UINT msg, WPARAM wparam, LPARAM
 /* Synchronization Settings for the handlers options names (all when it
  * names none), until OK or Cancel; 1 when it could not be shown or its
  * handlers not started. */
-int run_setup(const struct session *options)
+int run_setup(const struct session_options *options)
 {
     INITCOMMONCONTROLSEX controls = { sizeof(controls), ICC_LISTVIEW_CLASSES | ICC_TAB_CLASSES | ICC_DATE_CLASSES };
     struct handler_command command = { COMMAND_RELEASE };
-    struct session settings = *options;
+    struct session_options settings = *options;
     struct setup setup;
     WCHAR message[256];
     int ret = 1;
@@ -313,10 +313,9 @@ int run_setup(const struct session *options)
     memset(&setup, 0, sizeof(setup));
     settings.mode = MODE_CHOOSE;
     settings.flags = SYNCMGRFLAG_SETTINGS;
-    settings.observer = dialog_observer;
-    settings.observer_context = NULL;
     InitCommonControlsEx(&controls);
     if (!(setup.session = session_create(&settings))) return 1;
+    setup.session->observer = dialog_observer;
     if (!CreateDialogParamW(GetModuleHandleW(NULL), MAKEINTRESOURCEW(IDD_SETUP), NULL, dialog_proc,
                             (LPARAM)&setup))
     {

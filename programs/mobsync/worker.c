@@ -409,17 +409,17 @@ static BOOL send_session(struct worker *worker, struct handler **handlers, unsig
     BYTE *buffer, *p;
     BOOL ret;
 
-    options.mode = session->mode;
-    options.flags = session->flags;
-    options.timeout = session->timeout;
-    options.show_errors = session->show_errors;
-    options.keep_handlers = session->keep_handlers;
-    options.cookie_size = session->cookie_size;
-    options.item_count = session->only_item_count;
+    options.mode = session->options.mode;
+    options.flags = session->options.flags;
+    options.timeout = session->options.timeout;
+    options.show_errors = session->options.show_errors;
+    options.keep_handlers = session->options.keep_handlers;
+    options.cookie_size = session->options.cookie_size;
+    options.item_count = session->options.only_item_count;
     options.handler_count = count;
     /* The store is per user, the same for both architectures. */
-    options.choice_default = session->choice_default;
-    memcpy(options.choice_key, session->choice_key, sizeof(options.choice_key));
+    options.choice_default = session->options.choice_default;
+    memcpy(options.choice_key, session->options.choice_key, sizeof(options.choice_key));
     header.size = sizeof(options) + options.cookie_size + options.item_count * sizeof(GUID)
             + options.handler_count * sizeof(CLSID);
     if (!(buffer = malloc(sizeof(header) + header.size))) return FALSE;
@@ -428,9 +428,9 @@ static BOOL send_session(struct worker *worker, struct handler **handlers, unsig
     p += sizeof(header);
     memcpy(p, &options, sizeof(options));
     p += sizeof(options);
-    if (options.cookie_size) memcpy(p, session->cookie, options.cookie_size);
+    if (options.cookie_size) memcpy(p, session->options.cookie, options.cookie_size);
     p += options.cookie_size;
-    if (options.item_count) memcpy(p, session->only_items, options.item_count * sizeof(GUID));
+    if (options.item_count) memcpy(p, session->options.only_items, options.item_count * sizeof(GUID));
     p += options.item_count * sizeof(GUID);
     for (i = 0; i < count; i++, p += sizeof(CLSID)) memcpy(p, handler_clsid(handlers[i]), sizeof(CLSID));
     ret = wire_write(worker->to_worker, buffer, sizeof(header) + header.size);
@@ -670,7 +670,7 @@ void worker_command(struct worker *worker, const CLSID *handler,
     if (handler) message.header.handler = *handler;
     message.command.window = (ULONG_PTR)command->window;
     message.command.item = command->item;
-    message.command.keep_handlers = worker->session->keep_handlers;
+    message.command.keep_handlers = worker->session->options.keep_handlers;
     if (command->kind == COMMAND_SYNC || command->kind == COMMAND_RELEASE)
         worker->deadline = GetTickCount() + worker->session->timeout_ms + WORKER_MARGIN;
     if (!send_message(worker, &message, sizeof(message)))
