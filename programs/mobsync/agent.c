@@ -35,6 +35,7 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "schedules.h"
 #include "resource.h"
 #include "winternl.h"
 #include "wine/debug.h"
@@ -326,7 +327,7 @@ struct agent
 
 /* What the agent has to do: the logoff run, idle runs, a schedule that is
  * still to run. 0: nothing, it need not run. */
-DWORD agent_needs(void)
+static DWORD agent_needs(void)
 {
     DWORD needs = 0;
 

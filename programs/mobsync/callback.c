@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "mobsync_private.h"
+#include "handler.h"
 #include "wine/debug.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 
 #include "mobsync_private.h"
+#include "handler.h"
 #include "choice.h"
 
 /* One copy per handler of the session, made the first time it has them;

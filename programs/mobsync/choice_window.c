@@ -27,6 +27,7 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "handler.h"
 #include "choice.h"
 #include "resource.h"
 #include "winreg.h"

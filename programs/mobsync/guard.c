@@ -29,6 +29,7 @@
  */
 
 #include "mobsync_private.h"
+#include "handler.h"
 #include "resource.h"
 #include "wine/debug.h"
 

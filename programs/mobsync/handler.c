@@ -44,6 +44,7 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "handler.h"
 #include "wine/list.h"
 #include "resource.h"
 #include "winreg.h"
@@ -689,7 +690,7 @@ BOOL handler_modeless_shown(void)
 }
 
 /* A handler that ends with its window up gives the dialogs back. */
-void handler_modeless_end(struct handler *handler)
+static void handler_modeless_end(struct handler *handler)
 {
     InterlockedCompareExchangePointer((void **)&modeless_owner, NULL, handler);
 }

@@ -39,16 +39,6 @@
 /* The longest time limit taken, from /timeout or InvokeTimeout: a week. */
 #define MAX_TIMEOUT (7 * 24 * 3600)
 
-/* How many items one handler may enumerate before the rest are dropped. */
-#define MAX_ITEMS 1000000
-
-/* How long past a session's time limit a worker that stops answering is
- * waited for, in ms: its own watchdog reports first. */
-#define WORKER_MARGIN 10000
-
-/* How many times a handler may ask for its items to be synchronized again. */
-#define MAX_RETRIES 3
-
 enum session_mode
 {
     MODE_LIST,
@@ -56,214 +46,12 @@ enum session_mode
     MODE_CHOOSE,   /* Items to Synchronize: loaded, then as the person says */
 };
 
-struct item
-{
-    SYNCMGRITEMID id;
-    BOOL chosen;
-    BOOL checked;
-    WCHAR name[MAX_SYNCMGRITEMNAME];
-    DWORD status;          /* last SYNCMGRSTATUS the handler reported */
-    BOOL reported;         /* its result line was printed */
-    LONG cancel;           /* Progress answers S_SYNCMGR_CANCELITEM */
-    BOOL skip;             /* someone asked to skip it (mobsync /skip) */
-    BOOL skip_sent;        /* SetItemStatus(SKIPPED) was called for it */
-    INT progress, progress_max; /* the last iProgValue and iMaxValue reported */
-    BOOL dirty;            /* in a worker: changed since last sent to the session */
-    DWORD flags;           /* SYNCMGRITEM_* */
-    FILETIME last_update;  /* with SYNCMGRITEM_LASTUPDATETIME */
-    int icon;              /* into the handler's item icons; -1: none */
-    WCHAR *text;           /* the last lpcStatusText reported, or NULL */
-    BOOL text_dirty;       /* in a worker: text changed since last sent */
-};
-
-/* The longest status text kept from Progress, in characters. */
-#define MAX_STATUS_TEXT 255
-
-/* Most distinct item icons a handler's record keeps; items with others
- * show none. */
-#define MAX_ITEM_ICONS 64
-
-struct log_entry
-{
-    SYNCMGRERRORID id;
-    SYNCMGRITEMID item;
-    DWORD flags;
-    BOOL has_item;
-    DWORD level;           /* SYNCMGRLOGLEVEL_* */
-    WCHAR *text;           /* the record's copy, for the progress dialog */
-};
-
-enum handler_state
-{
-    HANDLER_LOADING,       /* Initialize .. EnumSyncMgrItems */
-    HANDLER_PREPARING,     /* PrepareForSync called, completion pending */
-    HANDLER_PREPARED,
-    HANDLER_SYNCHRONIZING, /* Synchronize called, completion pending */
-    HANDLER_SYNCHRONIZED,
-    HANDLER_SHOWING_ERROR, /* ShowError called, completion pending */
-    HANDLER_RELEASED,      /* SetProgressCallback(NULL) sent: no more callbacks */
-    HANDLER_WAITING,       /* choosing: loaded, waits for a command; no time limit */
-    HANDLER_SHOWING_PROPERTIES, /* ShowProperties called, completion pending */
-    HANDLER_DONE,          /* its results are in; kept for the progress dialog's
-                              ShowError until it closes; no time limit */
-};
-
-/* What the person in the choice dialog asks of a handler (command.c). */
-enum command_kind
-{
-    COMMAND_NONE,
-    COMMAND_PROPERTIES,    /* ShowProperties(window, item) */
-    COMMAND_SYNC,          /* synchronize the checked items */
-    COMMAND_RELEASE,       /* the dialog closed: release the handler */
-    COMMAND_SHOW_ERROR,    /* ShowError(window, item): a Result double-clicked */
-};
-
-struct handler_command
-{
-    enum command_kind kind;
-    HWND window;
-    GUID item;             /* GUID_NULL: the handler's own properties */
-};
-
-/* What the choice dialog shows of a handler: a copy, made under its lock
- * (handler_view), that the dialog owns. */
-enum view_state
-{
-    VIEW_LOADING,
-    VIEW_READY,            /* waiting for the person */
-    VIEW_BUSY,             /* showing its properties */
-    VIEW_FAILED,           /* error says why */
-    VIEW_ABSENT,           /* does not take part (Initialize S_FALSE), or released */
-    VIEW_DONE,             /* synchronized, kept for ShowError */
-};
-
-struct item_view
-{
-    GUID id;
-    WCHAR name[MAX_SYNCMGRITEMNAME];
-    BOOL checked;
-    BOOL chosen;
-    DWORD flags;
-    FILETIME last_update;
-    int icon;
-    DWORD status;
-    INT progress, progress_max;
-    WCHAR *text;           /* a copy of its status text, or NULL */
-};
-
-struct log_view
-{
-    DWORD level;
-    DWORD flags;
-    BOOL has_item;
-    GUID id, item;
-    WCHAR *text;
-};
-
-struct handler_view
-{
-    LONG generation;       /* changes whenever anything below may have */
-    enum view_state state;
-    WCHAR name[64];        /* its name, or its CLSID while it has none */
-    WCHAR error[256];
-    HRESULT hr;
-    DWORD flags;           /* SYNCMGRHANDLER_* */
-    HICON icon;            /* copies: the view's */
-    HICON *item_icons;
-    unsigned int item_icon_count;
-    struct item_view *items;
-    unsigned int item_count;
-    struct log_view *log;      /* every LogError entry not deleted */
-    unsigned int log_count;
-    LONG log_serial;           /* changes when the log does */
-    BOOL done;                 /* finished: every result is in */
-};
-
-/* A handler's record (handler.c): only handler.c reaches into it. */
+/* A handler's record (handler.c, handler.h): only handler.c reaches into it. */
 struct handler;
+struct handler_command;
+struct sink_ops;
 
-/* What a handler's record tells its session's sink: the item table as a
- * worker sends it (names point into the same block), the items whose
- * status or progress changed, and how the handler ended. */
-struct item_info
-{
-    GUID id;
-    const WCHAR *name;
-    DWORD flags;
-    FILETIME last_update;
-    int icon;
-    BOOL checked;
-};
-
-struct item_progress
-{
-    unsigned int index;
-    DWORD status;
-    INT value, max;
-};
-
-struct item_result
-{
-    GUID id;
-    const WCHAR *name;
-    DWORD status;
-};
-
-struct handler_end
-{
-    HRESULT hr;
-    const WCHAR *message;  /* failed: why; NULL when it finished */
-    BOOL show_code;
-    DWORD default_status;
-    BOOL skipped;          /* Initialize returned S_FALSE */
-    const DWORD *statuses; /* every item's, as the record settled it */
-    unsigned int count;
-    const struct item_result *results; /* the result lines due, in item order */
-    unsigned int result_count;
-};
-
-/* Where what the handlers of a session do goes: printed (output.c), sent
- * to the session a worker works for (relay.c), or shown by a dialog
- * (dialog.c). The record calls it without its lock, one change at a time
- * and in the order they were made; an entry left NULL is not wanted, and
- * the record then makes no copy for it. changed says, coalesced, that
- * something a handler_view shows may have changed; ask_modeless is asked
- * whether a handler may show its window (no entry: it may). */
-struct session;
-
-/* Who a sink is told of. */
-struct handler_id
-{
-    CLSID clsid;
-    WCHAR str[39];         /* the CLSID as output spells it */
-};
-
-struct sink_ops
-{
-    void (*changed)(const struct session *session);
-    void (*name)(const struct session *session, const struct handler_id *id, const WCHAR *name);
-    void (*icon)(const struct session *session, const struct handler_id *id, HICON icon);
-    void (*flags)(const struct session *session, const struct handler_id *id, DWORD flags);
-    void (*item_icon)(const struct session *session, const struct handler_id *id, unsigned int index,
-            HICON icon);
-    void (*state)(const struct session *session, const struct handler_id *id, enum handler_state state);
-    void (*items)(const struct session *session, const struct handler_id *id, const struct item_info *items,
-            unsigned int count);
-    void (*choice)(const struct session *session, const struct handler_id *id, const BYTE *choice,
-            unsigned int count);
-    void (*progress)(const struct session *session, const struct handler_id *id,
-            const struct item_progress *progress, unsigned int count);
-    void (*text)(const struct session *session, const struct handler_id *id, unsigned int index,
-            const WCHAR *text);
-    void (*log)(const struct session *session, const struct handler_id *id, DWORD level,
-            const struct log_entry *entry);
-    void (*delete_log)(const struct session *session, const struct handler_id *id, const GUID *entry);
-    void (*warning)(const struct session *session, const struct handler_id *id, const WCHAR *text);
-    void (*modeless_end)(const struct session *session, const struct handler_id *id);
-    HRESULT (*ask_modeless)(const struct session *session, const struct handler_id *id);
-    void (*end)(const struct session *session, const struct handler_id *id, const struct handler_end *end);
-};
-
+/* Where what the handlers of a session do goes (handler.h). */
 struct sink
 {
     const struct sink_ops *ops;
@@ -324,22 +112,6 @@ struct session
     BOOL running;
 };
 
-/* A table of items and the status texts they hold. */
-static inline void free_items(struct item *items, unsigned int count)
-{
-    unsigned int i;
-
-    for (i = 0; items && i < count; i++) free(items[i].text);
-    free(items);
-}
-
-/* An item's status that is a result: later reports do not change it. */
-static inline BOOL is_final(DWORD status)
-{
-    return status == SYNCMGRSTATUS_SUCCEEDED || status == SYNCMGRSTATUS_FAILED
-            || status == SYNCMGRSTATUS_SKIPPED || status == SYNCMGRSTATUS_STOPPED;
-}
-
 struct text
 {
     WCHAR *data;
@@ -358,13 +130,23 @@ struct registration
 };
 
 
-/* main.c → serve_worker.c, queue.c → session.c → launch.c → worker.c →
- * mirror.c, runner.c → loader.c, callback.c → handler.c → errorlog.c, items.c,
- * results.c, completion.c → relay.c, report.c → icon.c, wire.c, output.c;
- * lifetime.c, registry.c, guard.c and control.c are below whoever calls
- * them. No file calls one that calls it back (tools/check_calls.py). */
+/* Calls go one way, from the top of docs/engine.md's table down: no file
+ * calls one that calls it back (tools/check_calls.py, make lint). */
 
-/* session.c */
+/* main.c's commands, each run by its area: queue.c (/invoke, /window:),
+ * relay.c (/worker), agent.c (/agent and what starts it) */
+extern int run_invoke_server(void);
+extern int run_window_request(const WCHAR *path);
+extern int run_worker(const WCHAR *channel);
+extern int run_agent(void);
+extern int stop_agent(void);
+extern void agent_start_if_needed(void);
+extern void idle_watch_start(void);
+
+/* session.c, options.c: a session, from its options to its summary */
+extern struct session *session_create(const struct session_options *options);
+extern void session_addref(struct session *session);
+extern void session_release(struct session *session);
 extern int run_session(struct session *session);
 extern BOOL session_start(struct session *session);
 extern void session_request_command(const CLSID *clsid, const struct handler_command *command,
@@ -373,58 +155,29 @@ extern unsigned int session_watch(struct session *session);
 extern unsigned int session_command(struct session *session, struct handler *target,
         const struct handler_command *command);
 extern int session_finish(struct session *session);
-extern int session_end(struct session *session);
 extern unsigned int session_request(enum control_action action, const GUID *handler,
         const GUID *item);
 extern unsigned int session_skip(struct session *session, const GUID *clsid, const GUID *id);
-extern unsigned int session_stop(struct session *session, const GUID *clsid);
+extern HWND message_window_create(const WCHAR *class_name, WNDPROC proc, void *data);
+extern unsigned int control_send(enum control_action action, const GUID *handlers,
+        unsigned int handler_count, const GUID *item, unsigned int *sessions);
 
-/* launch.c */
-extern void launch_handlers(struct session *session, DWORD timeout_ms);
-
-/* A stored schedule (schedules.c). */
-enum schedule_recurrence
-{
-    SCHEDULE_ONCE, SCHEDULE_DAILY, SCHEDULE_WEEKDAYS, SCHEDULE_EVERY_DAYS
-};
-
-struct schedule
-{
-    WCHAR name[MOBSYNC_MAX_SCHEDULE_NAME + 1];
-    FILETIME start;        /* UTC */
-    DWORD recurrence;      /* enum schedule_recurrence */
-    DWORD days;            /* SCHEDULE_EVERY_DAYS: 1 to 365 */
-    BOOL has_start;        /* Start is stored (otherwise start is now) */
-    ULONGLONG last_run;    /* FILETIME, UTC: the time due of its last run, or when
-                              it was saved; times due before it are done */
-};
-
-/* agent.c, agent_runs.c */
-extern int run_agent(void);
-extern int stop_agent(void);
-extern DWORD agent_needs(void);
-extern void agent_start_if_needed(void);
-extern void idle_watch_start(void);
-
-/* spawn.c */
-extern BOOL spawn_mobsync(const WCHAR *args, const WCHAR *output, HANDLE *process);
-extern BOOL spawn_output_path(const WCHAR *kind, WCHAR *path, unsigned int size);
-
-/* schedules.c */
-extern void schedule_key(const WCHAR *name, WCHAR *key, unsigned int size);
-extern BOOL schedule_read(const WCHAR *name, struct schedule *schedule);
-extern struct schedule *schedule_read_all(unsigned int *count);
-extern BOOL schedule_write(const struct schedule *schedule);
-extern BOOL schedule_delete(const WCHAR *name);
-extern BOOL schedule_mark_run(const WCHAR *name, ULONGLONG due);
-extern BOOL schedule_due(const struct schedule *schedule, ULONGLONG now, ULONGLONG *due);
-extern BOOL schedule_next(const struct schedule *schedule, ULONGLONG now, ULONGLONG *next);
-extern ULONGLONG current_time(void);
-
-/* setup.c */
+/* The dialogs: choice.c, progress.c, setup.c */
+extern BOOL choice_wanted(void);
+extern int run_choice(const struct session_options *options, BOOL minimized, BOOL *shown, BOOL *gave_up);
+extern void dialog_observer(void *context);
+extern void dialog_observe(HWND window);
+extern int run_progress(struct session *session, BOOL *shown);
 extern int run_setup(const struct session_options *options);
 
-/* registry.c: the settings store */
+/* registry.c: the registered handlers, the check states, the settings store */
+extern HRESULT read_registrations(const struct session_options *options, struct registration **list,
+        unsigned int *count);
+extern HKEY open_item_settings(const CLSID *handler);
+extern void read_item_state(HKEY settings, const GUID *item, BOOL *checked);
+extern BOOL write_item_state(const CLSID *handler, const GUID *item, BOOL checked);
+extern void prune_item_settings(const CLSID *clsid, BOOL (*keep)(const GUID *item, void *context),
+        void *context);
 extern BOOL schedule_name_valid(const WCHAR *name);
 extern BOOL settings_event(struct session_options *options, DWORD register_flag);
 extern BOOL settings_schedule(struct session_options *options, const WCHAR *name);
@@ -432,7 +185,6 @@ extern BOOL settings_ask(const struct session_options *options);
 extern BOOL settings_event_on(const struct session_options *options);
 extern HKEY settings_open_choice(const struct session_options *options, const CLSID *handler);
 extern BOOL settings_chosen(const struct session_options *options, HKEY key, const GUID *item);
-extern BOOL settings_may_choose(const struct session_options *options, const CLSID *handler);
 extern HKEY settings_open_handler(const WCHAR *choice_key, const CLSID *handler);
 extern BOOL settings_item_chosen(HKEY key, const GUID *item, BOOL default_chosen);
 extern BOOL settings_write_item(const WCHAR *choice_key, const CLSID *handler, const GUID *item,
@@ -442,191 +194,31 @@ extern BOOL settings_write_value(const WCHAR *key_name, const WCHAR *name, DWORD
 extern BOOL settings_write_choice(const struct session_options *options, const CLSID *handler,
         const GUID *item, BOOL chosen);
 
-/* summary.c */
-extern int session_report(struct session *session);
-
-/* relay.c */
-extern int run_worker(const WCHAR *channel);
-
-/* worker.c */
-extern struct worker *worker_start(struct session *session, struct handler **handlers,
-        unsigned int count, DWORD deadline);
-extern unsigned int worker_control(struct worker *worker, enum control_action action,
-        const GUID *handler, const GUID *item);
-extern void worker_finish(struct worker *worker);
-extern void worker_command(struct worker *worker, const CLSID *handler,
-        const struct handler_command *command);
-
-/* icon.c */
-extern BYTE *icon_to_pixels(HICON icon, DWORD *width, DWORD *height);
-extern HICON icon_from_pixels(const BYTE *pixels, DWORD width, DWORD height);
-extern DWORD icon_checksum(const BYTE *pixels, DWORD width, DWORD height);
-
-/* lifetime.c */
-extern struct session *session_create(const struct session_options *options);
-extern void session_addref(struct session *session);
-extern void session_release(struct session *session);
-
-/* progress.c */
-extern void dialog_observer(void *context);
-extern void dialog_observe(HWND window);
-extern int run_progress(struct session *session, BOOL *shown);
-
-/* choice.c */
-extern BOOL choice_wanted(void);
-extern int run_choice(const struct session_options *options, BOOL minimized, BOOL *shown, BOOL *gave_up);
-
-/* queue.c */
-extern int run_invoke_server(void);
-
-/* request.c */
-extern int run_window_request(const WCHAR *path);
-
-/* runner.c */
-extern DWORD WINAPI runner_thread(void *handler);
-extern void runner_start_main_apartment(void);
-
-/* choosing.c */
-extern BOOL choosing_serve(struct handler *handler, ISyncMgrSynchronize *sync);
-
-/* steps.c */
-extern BOOL step_wait_completion(struct handler *handler, ISyncMgrSynchronize *sync);
-extern BOOL step_wait_command(struct handler *handler, struct handler_command *command);
-extern BOOL step_serve_results(struct handler *handler, ISyncMgrSynchronize *sync);
-extern BOOL step_synchronize(struct handler *handler, ISyncMgrSynchronize *sync,
-        SYNCMGRITEMID *ids, ULONG count);
-
-/* loader.c */
-extern BOOL loader_get_info(struct handler *handler, ISyncMgrSynchronize *sync);
-extern BOOL loader_enumerate(struct handler *handler, ISyncMgrSynchronize *sync);
-
-/* callback.c */
-extern HRESULT callback_create(struct handler *handler, ISyncMgrSynchronizeCallback **callback);
-
-/* handler.c */
-extern struct handler *handler_create(struct session *session, const struct registration *reg);
-extern void handler_addref(struct handler *handler);
-extern void handler_release(struct handler *handler);
-extern const CLSID *handler_clsid(const struct handler *handler);
-extern const WCHAR *handler_clsid_str(const struct handler *handler);
-extern struct session *handler_session(const struct handler *handler);
-extern const WCHAR *handler_server(const struct handler *handler);
-extern BOOL handler_single_threaded(const struct handler *handler);
-extern BOOL handler_remote(const struct handler *handler);
-extern DWORD handler_register_flags(const struct handler *handler);
-extern void handler_set_icon(struct handler *handler, HICON icon);
-extern void handler_fail_relayed(struct handler *handler, HRESULT hr, const WCHAR *message,
-        BOOL show_code);
-extern HANDLE handler_completion_event(const struct handler *handler);
-extern HANDLE handler_control_event(const struct handler *handler);
-extern void handler_set_name(struct handler *handler, const WCHAR *name);
-extern void handler_set_module(struct handler *handler, HMODULE module);
-extern BOOL handler_fail_by_module(HMODULE module, HRESULT hr, const WCHAR *message);
-extern BOOL handler_finished(struct handler *handler);
-extern void handler_finish(struct handler *handler, DWORD default_status);
-extern void handler_done(struct handler *handler, DWORD default_status);
-extern DWORD handler_default_status(struct handler *handler);
-extern void handler_skip(struct handler *handler);
-extern void handler_fail(struct handler *handler, HRESULT hr, const WCHAR *message);
-extern void handler_fail_call(struct handler *handler, UINT message_id, HRESULT hr);
-extern void handler_warn(struct handler *handler, const WCHAR *text);
-extern BOOL handler_watch(struct handler *handler, DWORD now, DWORD grace_ms);
-extern void handler_set_thread(struct handler *handler, HANDLE thread, DWORD deadline);
-extern void handler_wait_thread(struct handler *handler);
-extern BOOL handler_stop(struct handler *handler);
-extern void handler_drop_lock(struct handler *handler);
-
-/* command.c */
-extern HRESULT handler_enable_modeless(struct handler *handler, BOOL enable);
-extern BOOL handler_modeless_shown(void);
-extern void handler_modeless_end(struct handler *handler);
-extern void handler_set_flags(struct handler *handler, DWORD flags);
-extern void handler_set_item_icons(struct handler *handler, HICON *icons, unsigned int count);
-extern void handler_set_item_icon(struct handler *handler, unsigned int index, HICON icon);
-extern void handler_set_remote_state(struct handler *handler, enum handler_state state);
-extern BOOL handler_post_command(struct handler *handler, const struct handler_command *command);
-extern BOOL handler_take_command(struct handler *handler, struct handler_command *command);
-extern BOOL handler_view(struct handler *handler, LONG generation, struct handler_view *view);
-extern void handler_view_free(struct handler_view *view);
-
-/* completion.c */
-extern void handler_set_state(struct handler *handler, enum handler_state state);
-extern HRESULT handler_completion_hr(struct handler *handler);
-extern HRESULT handler_complete(struct handler *handler, enum handler_state pending,
-        enum handler_state next, HRESULT hr, const char *what);
-extern HRESULT handler_complete_show_error(struct handler *handler, HRESULT hr,
-        SYNCMGRITEMID *ids, ULONG count);
-
-/* items.c */
-extern BOOL handler_has_item(struct handler *handler, const GUID *id);
-extern unsigned int handler_item_count(struct handler *handler);
-extern HRESULT handler_set_items(struct handler *handler, struct item *items, unsigned int count);
-extern unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, HRESULT *hr);
-extern HRESULT handler_progress(struct handler *handler, const GUID *id,
-        const SYNCMGRPROGRESSITEM *progress, const WCHAR *text);
-extern void handler_set_text(struct handler *handler, unsigned int index, const WCHAR *text);
-extern void handler_set_choice(struct handler *handler, const BYTE *choice, unsigned int count);
-extern void handler_set_progress(struct handler *handler, const struct item_progress *progress,
-        unsigned int count);
-extern void handler_set_statuses(struct handler *handler, const DWORD *statuses, unsigned int count);
-extern void handler_tell_progress(struct handler *handler);
-extern HRESULT handler_log_error(struct handler *handler, DWORD level, const WCHAR *text,
-        const struct log_entry *entry);
-extern void handler_delete_log_error(struct handler *handler, const GUID *id);
-extern BOOL handler_next_error(struct handler *handler, SYNCMGRERRORID *id);
-extern BOOL handler_wants_retry(struct handler *handler);
-extern ULONG handler_take_retry(struct handler *handler, SYNCMGRITEMID *ids, ULONG capacity);
-extern unsigned int handler_take_skips(struct handler *handler, SYNCMGRITEMID *ids, unsigned int max);
-extern BOOL handler_skip_item(struct handler *handler, const GUID *id);
-extern void handler_list(struct handler *handler, struct text *text);
-
-/* report.c */
-extern void report_result(struct text *text, DWORD status, const WCHAR *handler, const GUID *item,
-        const WCHAR *name);
-extern void report_error(const WCHAR *handler, const WCHAR *message, HRESULT hr, BOOL show_code);
-extern void report_warning(const WCHAR *handler, const WCHAR *text);
-extern void report_log(DWORD level, const WCHAR *handler, const GUID *item, const WCHAR *text);
+/* output.c: the writer, every line's format, messages, GUIDs as text */
+extern const struct sink console_sink;
+extern void output_init(void);
+extern void output_text(struct text *text);
+extern void output_write(HANDLE handle, const WCHAR *text);
+extern void print_message(UINT id, const WCHAR *arg);
+extern void print_error(UINT id, const WCHAR *arg);
+extern void copy_name(WCHAR *dst, const WCHAR *src, unsigned int size);
+extern const WCHAR *load_message(UINT id, WCHAR *buffer, unsigned int size);
+extern void format_message(WCHAR *buffer, unsigned int size, UINT id, ...);
 extern void report_list_item(struct text *text, const WCHAR *handler, const GUID *item, BOOL checked,
         const WCHAR *handler_name, const WCHAR *item_name, const WCHAR *arch);
 extern void report_list_error(struct text *text, const WCHAR *handler, HRESULT hr,
         const WCHAR *message, const WCHAR *arch);
 extern void report_summary(LONG succeeded, LONG failed, LONG skipped);
 extern void report_missing_item(const GUID *item);
-
-/* output.c */
-extern const struct sink console_sink;
-extern void output_init(void);
-extern void output_line(const WCHAR *format, ...);
-extern void output_text(struct text *text);
-extern void output_write(HANDLE handle, const WCHAR *text);
-extern void print_message(UINT id, const WCHAR *arg);
-extern void print_error(UINT id, const WCHAR *arg);
-extern void text_append(struct text *text, const WCHAR *format, ...);
-extern void copy_name(WCHAR *dst, const WCHAR *src, unsigned int size);
-extern const WCHAR *load_message(UINT id, WCHAR *buffer, unsigned int size);
-extern void format_message(WCHAR *buffer, unsigned int size, UINT id, ...);
-
-/* guid.c */
 extern void guid_to_string(const GUID *guid, WCHAR *str);
 extern BOOL string_to_guid(const WCHAR *str, GUID *guid);
 
-/* registry.c */
-extern HRESULT read_registrations(const struct session_options *options, struct registration **list,
-        unsigned int *count);
-extern BOOL read_inproc_server(const CLSID *clsid, BOOL other_view, WCHAR *path,
-        BOOL *single_threaded);
-extern HKEY open_item_settings(const CLSID *handler);
-extern void read_item_state(HKEY settings, const GUID *item, BOOL *checked);
-extern BOOL write_item_state(const CLSID *handler, const GUID *item, BOOL checked);
-extern void prune_item_settings(const CLSID *clsid, BOOL (*keep)(const GUID *item, void *context),
-        void *context);
-
-/* control.c */
-extern HWND message_window_create(const WCHAR *class_name, WNDPROC proc, void *data);
-extern unsigned int control_send(enum control_action action, const GUID *handlers,
-        unsigned int handler_count, const GUID *item, unsigned int *sessions);
-
-/* guard.c */
+/* spawn.c, icon.c, guard.c */
+extern BOOL spawn_mobsync(const WCHAR *args, const WCHAR *output, HANDLE *process);
+extern BOOL spawn_output_path(const WCHAR *kind, WCHAR *path, unsigned int size);
+extern BYTE *icon_to_pixels(HICON icon, DWORD *width, DWORD *height);
+extern HICON icon_from_pixels(const BYTE *pixels, DWORD width, DWORD height);
+extern DWORD icon_checksum(const BYTE *pixels, DWORD width, DWORD height);
 extern void guard_init(void);
 extern void guard_enter(struct handler *handler);
 extern void guard_leave(void);

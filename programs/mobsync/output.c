@@ -28,6 +28,7 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "handler.h"
 #include "resource.h"
 
 static CRITICAL_SECTION output_cs;
@@ -101,7 +102,7 @@ void print_error(UINT id, const WCHAR *arg)
 }
 
 /* Writes one line; the format gives it without its line feed. */
-void output_line(const WCHAR *format, ...)
+static void output_line(const WCHAR *format, ...)
 {
     WCHAR buffer[4096];
     va_list args;
@@ -119,7 +120,7 @@ void output_line(const WCHAR *format, ...)
 }
 
 /* Collects lines, to be written at once by output_text. */
-void text_append(struct text *text, const WCHAR *format, ...)
+static void text_append(struct text *text, const WCHAR *format, ...)
 {
     WCHAR buffer[4096];
     va_list args;
@@ -217,7 +218,7 @@ static const WCHAR *level_name(DWORD level)
 }
 
 /* "STATUS\t{HANDLER}\t{ITEM}\tNAME", collected to be written at once. */
-void report_result(struct text *text, DWORD status, const WCHAR *handler, const GUID *item,
+static void report_result(struct text *text, DWORD status, const WCHAR *handler, const GUID *item,
         const WCHAR *name)
 {
     WCHAR item_str[39];
@@ -227,19 +228,19 @@ void report_result(struct text *text, DWORD status, const WCHAR *handler, const 
 }
 
 /* "error\t{HANDLER}\t-\tMESSAGE", with " (0xHRESULT)" when show_code. */
-void report_error(const WCHAR *handler, const WCHAR *message, HRESULT hr, BOOL show_code)
+static void report_error(const WCHAR *handler, const WCHAR *message, HRESULT hr, BOOL show_code)
 {
     if (show_code) output_line(L"error\t%ls\t-\t%ls (0x%08lX)", handler, message, hr);
     else output_line(L"error\t%ls\t-\t%ls", handler, message);
 }
 
-void report_warning(const WCHAR *handler, const WCHAR *text)
+static void report_warning(const WCHAR *handler, const WCHAR *text)
 {
     output_line(L"warning\t%ls\t-\t%ls", handler, text);
 }
 
 /* What a handler logged: "LEVEL\t{HANDLER}\t{ITEM} or -\tTEXT". */
-void report_log(DWORD level, const WCHAR *handler, const GUID *item, const WCHAR *text)
+static void report_log(DWORD level, const WCHAR *handler, const GUID *item, const WCHAR *text)
 {
     WCHAR item_str[39];
 

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "mobsync_private.h"
+#include "handler.h"
 #include "progress.h"
 #include "request.h"
 #include "winreg.h"

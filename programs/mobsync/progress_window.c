@@ -27,6 +27,7 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "handler.h"
 #include "progress.h"
 #include "resource.h"
 #include "wine/debug.h"

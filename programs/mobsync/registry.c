@@ -46,6 +46,10 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
+static BOOL read_inproc_server(const CLSID *clsid, BOOL other_view, WCHAR *path,
+        BOOL *single_threaded);
+static BOOL settings_may_choose(const struct session_options *options, const CLSID *handler);
+
 #define HANDLERS_KEY MOBSYNC_HANDLERS_KEY
 #define ITEMS_KEY    MOBSYNC_ITEMS_KEY
 
@@ -199,7 +203,7 @@ failed:
  * the other one: the path of its DLL (expanded; empty when there is none)
  * and whether it lives in any apartment (a ThreadingModel) or only the main
  * one. FALSE when the view has no such key. */
-BOOL read_inproc_server(const CLSID *clsid, BOOL other_view, WCHAR *path, BOOL *single_threaded)
+static BOOL read_inproc_server(const CLSID *clsid, BOOL other_view, WCHAR *path, BOOL *single_threaded)
 {
     WCHAR key_name[80], value[MAX_PATH], model[32];
     DWORD size = sizeof(value), type;
@@ -400,7 +404,7 @@ BOOL settings_chosen(const struct session_options *options, HKEY key, const GUID
 
 /* Whether the session may choose any item of the handler: loading one it
  * chooses nothing of would only bother it. */
-BOOL settings_may_choose(const struct session_options *options, const CLSID *handler)
+static BOOL settings_may_choose(const struct session_options *options, const CLSID *handler)
 {
     WCHAR name[64];
     DWORD i, len, type, value, size;

@@ -29,6 +29,7 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "handler.h"
 #include "wire.h"
 #include "wine/debug.h"
 

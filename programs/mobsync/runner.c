@@ -39,10 +39,18 @@
 #include <string.h>
 
 #include "mobsync_private.h"
+#include "handler.h"
 #include "resource.h"
 #include "wine/debug.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
+
+static BOOL loader_enumerate(struct handler *handler, ISyncMgrSynchronize *sync);
+static BOOL loader_get_info(struct handler *handler, ISyncMgrSynchronize *sync);
+static BOOL step_synchronize(struct handler *handler, ISyncMgrSynchronize *sync,
+        SYNCMGRITEMID *ids, ULONG count);
+static BOOL step_serve_results(struct handler *handler, ISyncMgrSynchronize *sync);
+static BOOL choosing_serve(struct handler *handler, ISyncMgrSynchronize *sync);
 
 static DWORD WINAPI main_apartment_thread(void *ready)
 {
@@ -206,7 +214,7 @@ DWORD WINAPI runner_thread(void *arg)
 #define ENUM_BATCH 64
 
 /* GetHandlerInfo: the handler's name into its record. */
-BOOL loader_get_info(struct handler *handler, ISyncMgrSynchronize *sync)
+static BOOL loader_get_info(struct handler *handler, ISyncMgrSynchronize *sync)
 {
     SYNCMGRHANDLERINFO *info = NULL, copy;
     WCHAR message[256];
@@ -393,7 +401,7 @@ static BOOL keep_item(const GUID *item, void *handler)
 
 /* EnumSyncMgrItems, the items into the record, and the settings of items
  * gone dropped: TRUE when that worked. */
-BOOL loader_enumerate(struct handler *handler, ISyncMgrSynchronize *sync)
+static BOOL loader_enumerate(struct handler *handler, ISyncMgrSynchronize *sync)
 {
     ISyncMgrEnumItems *items = NULL;
     WCHAR message[256];
@@ -443,7 +451,7 @@ static void pass_on_skips(struct handler *handler, ISyncMgrSynchronize *sync)
 /* Waits, serving the apartment, until the pending call completes, passing
  * on skip requests meanwhile. FALSE when the handler is finished meanwhile
  * (given up on, crashed): then nothing more is asked of it. */
-BOOL step_wait_completion(struct handler *handler, ISyncMgrSynchronize *sync)
+static BOOL step_wait_completion(struct handler *handler, ISyncMgrSynchronize *sync)
 {
     HANDLE events[2] = { handler_completion_event(handler), handler_control_event(handler) };
     MSG msg;
@@ -526,7 +534,7 @@ static enum step show_errors(struct handler *handler, ISyncMgrSynchronize *sync,
 /* PrepareForSync and Synchronize for the given items, with ShowError and a
  * retry when asked. FALSE when the handler was finished meanwhile (given
  * up on, crashed): no more calls into it. */
-BOOL step_synchronize(struct handler *handler, ISyncMgrSynchronize *sync,
+static BOOL step_synchronize(struct handler *handler, ISyncMgrSynchronize *sync,
         SYNCMGRITEMID *ids, ULONG count)
 {
     struct session *session = handler_session(handler);
@@ -561,7 +569,7 @@ BOOL step_synchronize(struct handler *handler, ISyncMgrSynchronize *sync,
 
 /* Waits, serving the apartment, for what the person in the choice dialog
  * asks (Items to Synchronize, Synchronizing). FALSE when the handler is finished meanwhile. */
-BOOL step_wait_command(struct handler *handler, struct handler_command *command)
+static BOOL step_wait_command(struct handler *handler, struct handler_command *command)
 {
     HANDLE event = handler_control_event(handler);
     MSG msg;
@@ -617,7 +625,7 @@ static BOOL show_error(struct handler *handler, ISyncMgrSynchronize *sync,
 /* Done, the handler waits for Synchronizing to close, showing its errors
  * when asked; released, its results are written. FALSE when the handler
  * was finished meanwhile: no more calls into it. */
-BOOL step_serve_results(struct handler *handler, ISyncMgrSynchronize *sync)
+static BOOL step_serve_results(struct handler *handler, ISyncMgrSynchronize *sync)
 {
     struct handler_command command;
 
@@ -675,7 +683,7 @@ static BOOL show_properties(struct handler *handler, ISyncMgrSynchronize *sync,
 
 /* Items to Synchronize: the handler waits for the person, who may look at
  * its properties, and then either synchronizes or closes the dialog. */
-BOOL choosing_serve(struct handler *handler, ISyncMgrSynchronize *sync)
+static BOOL choosing_serve(struct handler *handler, ISyncMgrSynchronize *sync)
 {
     struct handler_command command;
     SYNCMGRITEMID *ids;

@@ -22,6 +22,7 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "schedules.h"
 #include "winreg.h"
 #include "shlwapi.h"
 #include "wine/debug.h"

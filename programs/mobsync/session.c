@@ -36,6 +36,8 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "worker.h"
+#include "handler.h"
 #include "wine/list.h"
 #include "resource.h"
 #include "winreg.h"
@@ -43,6 +45,10 @@
 #include "wine/debug.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
+
+static int session_report(struct session *session);
+static void launch_handlers(struct session *session, DWORD timeout_ms);
+static int session_end(struct session *session);
 
 static int __cdecl compare_handlers(const void *a, const void *b)
 {
@@ -73,7 +79,7 @@ unsigned int session_skip(struct session *session, const GUID *clsid, const GUID
 /* mobsync /stop and Ctrl+C: what the Stop button does. Every handler still
  * at work is answered S_SYNCMGR_CANCELALL by Progress from now on. Gives the
  * number of handlers asked. */
-unsigned int session_stop(struct session *session, const GUID *clsid)
+static unsigned int session_stop(struct session *session, const GUID *clsid)
 {
     unsigned int i, asked = 0;
 
@@ -410,7 +416,7 @@ int session_finish(struct session *session)
 
 /* Once every handler is done (the watchdog says so): the handlers released,
  * the results reported; gives the exit code. */
-int session_end(struct session *session)
+static int session_end(struct session *session)
 {
     unsigned int i;
     int ret;
@@ -467,7 +473,7 @@ static void start_worker(struct session *session, DWORD timeout_ms)
 
 /* A thread for every handler of this architecture not failed already, each
  * with its deadline; the worker first. */
-void launch_handlers(struct session *session, DWORD timeout_ms)
+static void launch_handlers(struct session *session, DWORD timeout_ms)
 {
     WCHAR message[256];
     unsigned int i;
@@ -545,7 +551,7 @@ static void print_list(struct session *session)
 
 /* Once every handler is done: gives the exit code. A worker's session and
  * a choice dialog closed without synchronizing say nothing. */
-int session_report(struct session *session)
+static int session_report(struct session *session)
 {
     unsigned int i;
 

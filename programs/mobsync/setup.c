@@ -30,6 +30,8 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "schedules.h"
+#include "handler.h"
 #include "setup.h"
 #include "resource.h"
 #include "winreg.h"

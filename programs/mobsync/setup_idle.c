@@ -21,6 +21,7 @@
  */
 
 #include "mobsync_private.h"
+#include "handler.h"
 #include "setup.h"
 #include "resource.h"
 

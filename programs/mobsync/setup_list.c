@@ -26,6 +26,7 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "handler.h"
 #include "setup.h"
 #include "resource.h"
 #include "winreg.h"

@@ -35,6 +35,8 @@
 #include <wchar.h>
 
 #include "mobsync_private.h"
+#include "worker.h"
+#include "handler.h"
 #include "wire.h"
 #include "resource.h"
 #include "wine/debug.h"
