@@ -11,10 +11,7 @@
 #ifndef __MOBSYNC_CHOICE_H
 #define __MOBSYNC_CHOICE_H
 
-#include "progress.h"
-#include "layout.h"
-
-#define WATCH_TIMER 1
+#include "dialog.h"
 
 /* A handler as the dialog shows it: its rows are contiguous, in the
  * session's order (by CLSID). */

@@ -416,8 +416,6 @@ extern void session_addref(struct session *session);
 extern void session_release(struct session *session);
 
 /* progress.c */
-extern void dialog_observer(void *context);
-extern void dialog_observe(HWND window);
 extern int run_progress(struct session *session, BOOL *shown);
 
 /* choice.c */
