@@ -4,8 +4,9 @@
  * Items to Synchronize, Synchronizing and Synchronization Settings each run
  * on the main thread, modeless, with a loop of their own until the person
  * is done. Here: the session's observer, which only posts one message to
- * the open dialog; that loop; the resizing; columns and cells of list
- * views.
+ * the open dialog; that loop; the resizing; the copies of the session's
+ * handlers two of them show; rows of list views; times as the user reads
+ * them.
  *
  * This program is free software; you can redistribute it and/or
  * modify it under the terms of the GNU Lesser General Public
@@ -22,6 +23,7 @@
  * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
  */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "mobsync_private.h"
@@ -115,6 +117,80 @@ void layout_min_track(const struct layout *layout, MINMAXINFO *info)
     info->ptMinTrackSize.y = layout->min_track.cy;
 }
 
+/* One copy per handler of the session, made the first time it has them;
+ * FALSE when they could not be made. Only the dialog's own thread touches
+ * them. */
+BOOL dialog_handlers_make(const struct session *session, struct dialog_handler **handlers,
+        unsigned int *count)
+{
+    unsigned int i;
+
+    if (*handlers || !session->handler_count) return TRUE;
+    if (!(*handlers = calloc(session->handler_count, sizeof(**handlers)))) return FALSE;
+    *count = session->handler_count;
+    for (i = 0; i < *count; i++)
+    {
+        (*handlers)[i].handler = session->handlers[i];
+        (*handlers)[i].view.generation = -1;
+        (*handlers)[i].icon = -1;
+    }
+    return TRUE;
+}
+
+/* The view's icons into the image list, over the handler's earlier ones. */
+static void take_icons(HIMAGELIST images, struct dialog_handler *dh)
+{
+    unsigned int i;
+    int *icons;
+
+    if (dh->view.icon) dh->icon = ImageList_ReplaceIcon(images, dh->icon, dh->view.icon);
+    if (dh->view.item_icon_count > dh->item_icon_count)
+    {
+        if (!(icons = realloc(dh->item_icons, dh->view.item_icon_count * sizeof(*icons)))) return;
+        for (i = dh->item_icon_count; i < dh->view.item_icon_count; i++) icons[i] = -1;
+        dh->item_icons = icons;
+        dh->item_icon_count = dh->view.item_icon_count;
+    }
+    for (i = 0; i < dh->view.item_icon_count; i++)
+        if (dh->view.item_icons[i])
+            dh->item_icons[i] = ImageList_ReplaceIcon(images, dh->item_icons[i],
+                                                      dh->view.item_icons[i]);
+}
+
+/* The handler's view copied again if it changed, its icons with it: TRUE
+ * when it did. */
+BOOL dialog_handler_update(struct dialog_handler *dh, HIMAGELIST images)
+{
+    struct handler_view view;
+
+    if (!handler_view(dh->handler, dh->view.generation, &view)) return FALSE;
+    handler_view_free(&dh->view);
+    dh->view = view;
+    take_icons(images, dh);
+    return TRUE;
+}
+
+/* How many of them have not answered yet. */
+unsigned int dialog_handlers_loading(const struct dialog_handler *handlers, unsigned int count)
+{
+    unsigned int i, loading = 0;
+
+    for (i = 0; i < count; i++) if (handlers[i].view.state == VIEW_LOADING) loading++;
+    return loading;
+}
+
+void dialog_handlers_free(struct dialog_handler *handlers, unsigned int count)
+{
+    unsigned int i;
+
+    for (i = 0; i < count; i++)
+    {
+        handler_view_free(&handlers[i].view);
+        free(handlers[i].item_icons);
+    }
+    free(handlers);
+}
+
 /* A report list's columns, their widths in dialog units so that they
  * follow the font. */
 void list_add_columns(HWND list, HWND dialog, const UINT *names, const int *units,
@@ -138,6 +214,38 @@ void list_add_columns(HWND list, HWND dialog, const UINT *names, const int *unit
     }
 }
 
+/* A row of a list with check boxes (box: its state image, 0 none). */
+void list_insert_row(HWND list, int row, const WCHAR *text, int image, int indent, int box,
+        const WCHAR *column2)
+{
+    LVITEMW item;
+
+    memset(&item, 0, sizeof(item));
+    item.mask = LVIF_TEXT | LVIF_IMAGE | LVIF_INDENT | LVIF_STATE;
+    item.iItem = row;
+    item.pszText = (WCHAR *)text;
+    item.iImage = image >= 0 ? image : I_IMAGENONE;
+    item.iIndent = indent;
+    item.state = INDEXTOSTATEIMAGEMASK(box);
+    item.stateMask = LVIS_STATEIMAGEMASK;
+    SendMessageW(list, LVM_INSERTITEMW, 0, (LPARAM)&item);
+    /* Inserted, a row of a list with check boxes may be given one. */
+    SendMessageW(list, LVM_SETITEMSTATE, row, (LPARAM)&item);
+    if (!column2) return;
+    item.iSubItem = 1;
+    item.pszText = (WCHAR *)column2;
+    SendMessageW(list, LVM_SETITEMTEXTW, row, (LPARAM)&item);
+}
+
+void list_set_box(HWND list, int row, int box)
+{
+    LVITEMW item;
+
+    item.state = INDEXTOSTATEIMAGEMASK(box);
+    item.stateMask = LVIS_STATEIMAGEMASK;
+    SendMessageW(list, LVM_SETITEMSTATE, row, (LPARAM)&item);
+}
+
 void list_set_text(HWND list, int row, int column, const WCHAR *text)
 {
     LVITEMW item;
@@ -146,4 +254,20 @@ void list_set_text(HWND list, int row, int column, const WCHAR *text)
     item.iSubItem = column;
     item.pszText = (WCHAR *)text;
     SendMessageW(list, LVM_SETITEMTEXTW, row, (LPARAM)&item);
+}
+
+/* A UTC time as the user reads it: short date and time, local; the time
+ * formatted with time_flags (TIME_NOSECONDS, say). */
+void format_local_time(const FILETIME *time, DWORD time_flags, WCHAR *buffer, unsigned int size)
+{
+    SYSTEMTIME utc, local;
+    int len;
+
+    buffer[0] = 0;
+    if (!FileTimeToSystemTime(time, &utc) || !SystemTimeToTzSpecificLocalTime(NULL, &utc, &local))
+        return;
+    len = GetDateFormatW(LOCALE_USER_DEFAULT, DATE_SHORTDATE, &local, NULL, buffer, size);
+    if (len <= 0 || (unsigned int)len >= size) return;
+    buffer[len - 1] = ' ';
+    GetTimeFormatW(LOCALE_USER_DEFAULT, time_flags, &local, NULL, buffer + len, size - len);
 }

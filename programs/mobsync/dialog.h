@@ -29,6 +29,11 @@
 /* Each dialog runs its session's watchdog on this timer, every 100 ms. */
 #define WATCH_TIMER 1
 
+/* Check box states, as list view state images. */
+#define BOX_NONE      0
+#define BOX_UNCHECKED 1
+#define BOX_CHECKED   2
+
 /* A control that moves with the right or bottom edge, or grows with it. */
 struct anchor
 {
@@ -47,6 +52,26 @@ struct layout
     SIZE min_track;            /* the window size that goes with it */
 };
 
+/* A handler as Items to Synchronize and Synchronization Settings show it:
+ * the last view copied out of its record, and its icons in the dialog's
+ * image list. Items to Synchronize keeps its rows contiguous, in the
+ * session's order (by CLSID). */
+struct dialog_handler
+{
+    struct handler *handler;
+    struct handler_view view;  /* the copy shown */
+    unsigned int first_row, row_count;
+    int icon;                  /* in the image list; -1: none yet */
+    int *item_icons;           /* the view's item icons in the image list */
+    unsigned int item_icon_count;
+};
+
+/* Loaded, and its items may be listed and chosen. */
+static inline BOOL view_ready(const struct handler_view *view)
+{
+    return view->state == VIEW_READY || view->state == VIEW_BUSY;
+}
+
 extern LONG dialog_refresh_pending;
 
 extern void dialog_observer(void *context);
@@ -58,8 +83,20 @@ extern void layout_init(struct layout *layout, HWND window, const struct anchor 
 extern void layout_apply(const struct layout *layout, HWND window, int width, int height);
 extern void layout_min_track(const struct layout *layout, MINMAXINFO *info);
 
+extern BOOL dialog_handlers_make(const struct session *session, struct dialog_handler **handlers,
+        unsigned int *count);
+extern BOOL dialog_handler_update(struct dialog_handler *dh, HIMAGELIST images);
+extern unsigned int dialog_handlers_loading(const struct dialog_handler *handlers,
+        unsigned int count);
+extern void dialog_handlers_free(struct dialog_handler *handlers, unsigned int count);
+
 extern void list_add_columns(HWND list, HWND dialog, const UINT *names, const int *units,
         unsigned int count);
+extern void list_insert_row(HWND list, int row, const WCHAR *text, int image, int indent, int box,
+        const WCHAR *column2);
+extern void list_set_box(HWND list, int row, int box);
 extern void list_set_text(HWND list, int row, int column, const WCHAR *text);
+extern void format_local_time(const FILETIME *time, DWORD time_flags, WCHAR *buffer,
+        unsigned int size);
 
 #endif /* __MOBSYNC_DIALOG_H */

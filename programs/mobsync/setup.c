@@ -74,14 +74,14 @@ static const struct anchor anchors[] =
 
 /* Logon/Logoff shows one choice: a handler registered for logon is read
  * from logon's, one only for logoff from logoff's; saved, both get it. */
-static HKEY open_logon(void *context, const struct choice_handler *ch, BOOL *default_chosen)
+static HKEY open_logon(void *context, const struct dialog_handler *ch, BOOL *default_chosen)
 {
     *default_chosen = TRUE;
     return settings_open_handler(handler_register_flags(ch->handler) & SYNCMGRREGISTERFLAG_CONNECT
                                  ? LOGON_KEY : LOGOFF_KEY, handler_clsid(ch->handler));
 }
 
-static HKEY open_idle(void *context, const struct choice_handler *ch, BOOL *default_chosen)
+static HKEY open_idle(void *context, const struct dialog_handler *ch, BOOL *default_chosen)
 {
     *default_chosen = TRUE;
     return settings_open_handler(IDLE_KEY, handler_clsid(ch->handler));
@@ -139,7 +139,7 @@ static BOOL save(struct setup *setup)
 
 static void update_controls(struct setup *setup)
 {
-    unsigned int loading = choice_handlers_loading(setup->handlers, setup->count);
+    unsigned int loading = dialog_handlers_loading(setup->handlers, setup->count);
     WCHAR text[256];
 
     if (loading)
@@ -158,9 +158,9 @@ static void refresh(struct setup *setup)
     BOOL changed = FALSE;
     unsigned int i;
 
-    if (!choice_handlers_make(setup->session, &setup->handlers, &setup->count)) return;
+    if (!dialog_handlers_make(setup->session, &setup->handlers, &setup->count)) return;
     for (i = 0; i < setup->count; i++)
-        if (choice_handler_update(&setup->handlers[i], setup->images)) changed = TRUE;
+        if (dialog_handler_update(&setup->handlers[i], setup->images)) changed = TRUE;
     if (changed)
     {
         item_list_refresh(&setup->logon, setup, FALSE);
@@ -346,7 +346,7 @@ int run_setup(const struct session *options)
     DestroyWindow(setup.window);
     item_list_free(&setup.logon);
     item_list_free(&setup.idle);
-    choice_handlers_free(setup.handlers, setup.count);
+    dialog_handlers_free(setup.handlers, setup.count);
     if (setup.images) ImageList_Destroy(setup.images);
     session_finish(setup.session);
     session_release(setup.session);

@@ -11,7 +11,7 @@
 #ifndef __MOBSYNC_SETUP_H
 #define __MOBSYNC_SETUP_H
 
-#include "choice.h"
+#include "dialog.h"
 
 /* A list of handlers' items with check boxes, kept in memory until saved:
  * a tab's, or a schedule's. Its rows are rebuilt from the dialog's views. */
@@ -33,7 +33,7 @@ struct item_list
     BOOL filling, changed;
     /* The handler's subkey of the store it is read from (NULL: not
      * configured), and what an item of a handler not configured is. */
-    HKEY (*open)(void *context, const struct choice_handler *ch, BOOL *default_chosen);
+    HKEY (*open)(void *context, const struct dialog_handler *ch, BOOL *default_chosen);
     void *context;
 };
 
@@ -43,7 +43,7 @@ struct setup
     HWND window, tabs;
     HIMAGELIST images;
     int default_icon, error_icon;
-    struct choice_handler *handlers;
+    struct dialog_handler *handlers;
     unsigned int count;
     struct item_list logon, idle;
     struct item_list *editing; /* the schedule editor's, while it is open */

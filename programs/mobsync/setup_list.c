@@ -33,10 +33,6 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-#define BOX_NONE      0
-#define BOX_UNCHECKED 1
-#define BOX_CHECKED   2
-
 void item_list_init(struct item_list *list, struct setup *setup, HWND control)
 {
     LVCOLUMNW column;
@@ -73,7 +69,7 @@ static BOOL ready(const struct handler_view *view)
 
 /* On this list: a handler registered for its events that failed, or that
  * is loaded, not hidden, and has items. */
-static BOOL listed(const struct item_list *list, const struct choice_handler *ch)
+static BOOL listed(const struct item_list *list, const struct dialog_handler *ch)
 {
     if (list->register_flags && !(handler_register_flags(ch->handler) & list->register_flags))
         return FALSE;
@@ -83,7 +79,7 @@ static BOOL listed(const struct item_list *list, const struct choice_handler *ch
 
 /* The handler's items as its view has them now: those the list knew keep
  * what the person chose, the others are read from the store. */
-static void take_items(struct item_list *list, const struct choice_handler *ch, struct list_handler *lh)
+static void take_items(struct item_list *list, const struct dialog_handler *ch, struct list_handler *lh)
 {
     unsigned int i, j, count = ch->view.item_count;
     BOOL *chosen, default_chosen = FALSE;
@@ -153,7 +149,7 @@ void item_list_refresh(struct item_list *list, struct setup *setup, BOOL all)
     SendMessageW(list->list, LVM_DELETEALLITEMS, 0, 0);
     for (i = 0; i < list->count; i++)
     {
-        const struct choice_handler *ch = &setup->handlers[i];
+        const struct dialog_handler *ch = &setup->handlers[i];
         struct list_handler *lh = &list->handlers[i];
 
         lh->first_row = row;
@@ -255,7 +251,7 @@ BOOL item_list_save(const struct item_list *list, const struct setup *setup, con
     for (i = 0; i < list->count; i++)
     {
         const struct list_handler *lh = &list->handlers[i];
-        const struct choice_handler *ch = &setup->handlers[i];
+        const struct dialog_handler *ch = &setup->handlers[i];
 
         if (!lh->known || !listed(list, ch) || !ready(&ch->view)) continue;
         if (register_flag && !(handler_register_flags(ch->handler) & register_flag)) continue;

@@ -116,7 +116,7 @@ void schedules_update_controls(struct setup *setup)
     EnableWindow(GetDlgItem(setup->window, IDC_SETUP_REMOVE), any);
 }
 
-static HKEY open_schedule(void *context, const struct choice_handler *ch, BOOL *default_chosen)
+static HKEY open_schedule(void *context, const struct dialog_handler *ch, BOOL *default_chosen)
 {
     struct editor *editor = context;
     WCHAR key[MAX_PATH];
