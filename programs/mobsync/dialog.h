@@ -1,8 +1,9 @@
 /*
  * mobsync.exe: what the dialogs share (dialog.c)
  *
- * The dialogs include this after mobsync_private.h; nothing else needs
- * it.
+ * Items to Synchronize (choice.c), Synchronizing (progress.c) and
+ * Synchronization Settings (settings.c) include this after
+ * mobsync_private.h; nothing else needs it.
  *
  * This program is free software; you can redistribute it and/or
  * modify it under the terms of the GNU Lesser General Public

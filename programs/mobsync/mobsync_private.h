@@ -333,9 +333,6 @@ extern BOOL schedule_due(const struct schedule *schedule, ULONGLONG now, ULONGLO
 extern BOOL schedule_next(const struct schedule *schedule, ULONGLONG now, ULONGLONG *next);
 extern ULONGLONG current_time(void);
 
-/* setup.c */
-extern int run_setup(const struct session *options);
-
 /* registry.c: the settings store */
 extern BOOL schedule_name_valid(const WCHAR *name);
 extern BOOL settings_event(struct session *session, DWORD register_flag);
@@ -415,12 +412,13 @@ extern struct session *session_create(const struct session *options);
 extern void session_addref(struct session *session);
 extern void session_release(struct session *session);
 
-/* progress.c */
-extern int run_progress(struct session *session, BOOL *shown);
-
-/* choice.c */
+/* choice.c: Items to Synchronize */
 extern BOOL choice_wanted(void);
 extern int run_choice(const struct session *options, BOOL minimized, BOOL *shown, BOOL *gave_up);
+/* progress.c: Synchronizing */
+extern int run_progress(struct session *session, BOOL *shown);
+/* settings.c: Synchronization Settings */
+extern int run_setup(const struct session *options);
 
 /* queue.c */
 extern int run_invoke_server(void);
