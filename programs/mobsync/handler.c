@@ -127,7 +127,7 @@ struct handler
     HICON *item_icons;     /* the record's own copies; items index them */
     unsigned int item_icon_count;
     LONG generation;       /* counts changes the choice dialog may show */
-    BOOL changed;          /* the sink's observer is to be told */
+    BOOL changed;          /* the sink is to be told that views changed */
     struct list events;    /* for the sink, oldest first */
     struct event end_event; /* the one END: queued without memory to find */
     struct handler_command command; /* the next one, COMMAND_NONE when none */
@@ -288,7 +288,6 @@ static void tell_sink(struct handler *handler)
         free_event(LIST_ENTRY(entry, struct event, entry));
     }
     if (changed && sink->ops->changed) sink->ops->changed(session);
-    if (changed && session->observer) session->observer(session->observer_context);
     handler->tell_owner = 0;
     LeaveCriticalSection(&handler->tell_cs);
 }
@@ -659,7 +658,7 @@ BOOL handler_stop(struct handler *handler)
     return asked;
 }
 
-/* The sink's observer is told once the lock is released. */
+/* The sink is told, once the lock is released, that views changed. */
 static void handler_changed_locked(struct handler *handler)
 {
     handler->generation++;

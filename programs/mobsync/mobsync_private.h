@@ -102,10 +102,6 @@ struct session
     BOOL gave_up;          /* a handler was given up on: its thread may still run */
 
     struct sink sink;      /* where what its handlers do goes */
-    /* Told, from any thread, that something a handler_view shows has
-     * changed: it must only post a message. */
-    void (*observer)(void *context);
-    void *observer_context;
     DWORD timeout_ms, grace_ms;
     HWND control;
     struct list running_entry; /* in session.c's list of running sessions */
@@ -162,12 +158,14 @@ extern HWND message_window_create(const WCHAR *class_name, WNDPROC proc, void *d
 extern unsigned int control_send(enum control_action action, const GUID *handlers,
         unsigned int handler_count, const GUID *item, unsigned int *sessions);
 
-/* The dialogs: choice.c, progress.c, setup.c */
+/* The dialogs */
+/* choice.c: Items to Synchronize */
 extern BOOL choice_wanted(void);
-extern int run_choice(const struct session_options *options, BOOL minimized, BOOL *shown, BOOL *gave_up);
-extern void dialog_observer(void *context);
-extern void dialog_observe(HWND window);
+extern int run_choice(const struct session_options *options, BOOL minimized, BOOL *shown,
+        BOOL *gave_up);
+/* progress.c: Synchronizing */
 extern int run_progress(struct session *session, BOOL *shown);
+/* settings.c: Synchronization Settings */
 extern int run_setup(const struct session_options *options);
 
 /* registry.c: the registered handlers, the check states, the settings store */
