@@ -3,7 +3,7 @@
  *
  * The window a person opens (plain mobsync, UpdateAll, UpdateItems without
  * SYNCMGRINVOKE_STARTSYNC). It runs a session in MODE_CHOOSE: each handler
- * is loaded on its own thread and then waits there (choosing.c). The
+ * is loaded on its own thread and then waits there (runner.c). The
  * dialog never calls a handler: it leaves commands for the handlers'
  * threads (session_command), and it learns of changes through the
  * session's sink, which only posts a message to this thread; then it

@@ -1,6 +1,6 @@
 /*
  * mobsync.exe: the requests "mobsync /skip" and "mobsync /stop" send to
- * running synchronizations (control.c), and that the tests send too
+ * running synchronizations (session.c), and that the tests send too
  *
  * This program is free software; you can redistribute it and/or
  * modify it under the terms of the GNU Lesser General Public

@@ -84,7 +84,7 @@ enum handler_state
                               ShowError until it closes; no time limit */
 };
 
-/* What the person in the choice dialog asks of a handler (command.c). */
+/* What the person in the choice dialog asks of a handler (handler_post_command). */
 enum command_kind
 {
     COMMAND_NONE,

@@ -626,7 +626,7 @@ static void progress_free(struct progress *progress)
     progress->images = NULL;
 }
 
-/* A request offered by the /invoke server (request_file.c): joined to
+/* A request offered by the /invoke server (request.c): joined to
  * the dialog's synchronization in a session of its own, its items
  * appended, unless everything is done already. TRUE when it was taken. */
 static BOOL join_request(struct progress *progress, const COPYDATASTRUCT *data)

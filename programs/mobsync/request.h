@@ -1,5 +1,5 @@
 /*
- * mobsync.exe: a program's request (queue.c, request.c, request_file.c)
+ * mobsync.exe: a program's request (queue.c, request.c, progress.c)
  *
  * This program is free software; you can redistribute it and/or
  * modify it under the terms of the GNU Lesser General Public

@@ -1,6 +1,6 @@
 /*
  * mobsync.exe: the private channel between a session and its worker, the
- * other architecture's mobsync.exe (worker.c, relay.c, serve_worker.c)
+ * other architecture's mobsync.exe (worker.c, relay.c, wire.c)
  *
  * Two anonymous pipes, one each way, inherited by the worker and named on
  * its command line ("/worker:IN,OUT", handle values in hex). Each message
