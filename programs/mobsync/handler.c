@@ -92,7 +92,8 @@ struct handler
     DWORD register_flags;  /* SYNCMGRREGISTERFLAG_*, as registered */
     struct list live_entry; /* in live_handlers, for the crash guard */
     CRITICAL_SECTION tell_cs; /* held while the sink is told: one teller at a time */
-    volatile DWORD tell_owner;
+    volatile DWORD tell_owner; /* the thread that holds tell_cs, for handler_drop_lock */
+    unsigned int tell_depth;
 
     CRITICAL_SECTION cs;   /* everything below */
     volatile DWORD lock_owner; /* the thread that holds cs, for handler_drop_lock */
@@ -234,6 +235,8 @@ static void free_event(struct event *event)
     if (event->kind != EVENT_END) free(event);
 }
 
+/* A sink's entries are checked again here: a dialog may take over a
+ * session's sink from the console while it runs. */
 static void tell(struct handler *handler, struct event *event)
 {
     const struct sink_ops *ops = sink_of(handler)->ops;
@@ -242,20 +245,48 @@ static void tell(struct handler *handler, struct event *event)
 
     switch (event->kind)
     {
-    case EVENT_NAME: ops->name(session, id, event->text); break;
-    case EVENT_ICON: ops->icon(session, id, event->icon); break;
-    case EVENT_FLAGS: ops->flags(session, id, event->value); break;
-    case EVENT_ITEM_ICON: ops->item_icon(session, id, event->value, event->icon); break;
-    case EVENT_STATE: ops->state(session, id, event->value); break;
-    case EVENT_ITEMS: ops->items(session, id, event->data, event->count); break;
-    case EVENT_CHOICE: ops->choice(session, id, event->data, event->count); break;
-    case EVENT_PROGRESS: ops->progress(session, id, event->data, event->count); break;
-    case EVENT_TEXT: ops->text(session, id, event->value, event->text); break;
-    case EVENT_LOG: ops->log(session, id, event->value, &event->log); break;
-    case EVENT_DELETE_LOG: ops->delete_log(session, id, &event->id); break;
-    case EVENT_WARNING: ops->warning(session, id, event->text); break;
-    case EVENT_MODELESS: ops->modeless_end(session, id); break;
-    case EVENT_END: if (ops->end) ops->end(session, id, &event->end); break;
+    case EVENT_NAME:
+        if (ops->name) ops->name(session, id, event->text);
+        break;
+    case EVENT_ICON:
+        if (ops->icon) ops->icon(session, id, event->icon);
+        break;
+    case EVENT_FLAGS:
+        if (ops->flags) ops->flags(session, id, event->value);
+        break;
+    case EVENT_ITEM_ICON:
+        if (ops->item_icon) ops->item_icon(session, id, event->value, event->icon);
+        break;
+    case EVENT_STATE:
+        if (ops->state) ops->state(session, id, event->value);
+        break;
+    case EVENT_ITEMS:
+        if (ops->items) ops->items(session, id, event->data, event->count);
+        break;
+    case EVENT_CHOICE:
+        if (ops->choice) ops->choice(session, id, event->data, event->count);
+        break;
+    case EVENT_PROGRESS:
+        if (ops->progress) ops->progress(session, id, event->data, event->count);
+        break;
+    case EVENT_TEXT:
+        if (ops->text) ops->text(session, id, event->value, event->text);
+        break;
+    case EVENT_LOG:
+        if (ops->log) ops->log(session, id, event->value, &event->log);
+        break;
+    case EVENT_DELETE_LOG:
+        if (ops->delete_log) ops->delete_log(session, id, &event->id);
+        break;
+    case EVENT_WARNING:
+        if (ops->warning) ops->warning(session, id, event->text);
+        break;
+    case EVENT_MODELESS:
+        if (ops->modeless_end) ops->modeless_end(session, id);
+        break;
+    case EVENT_END:
+        if (ops->end) ops->end(session, id, &event->end);
+        break;
     }
 }
 
@@ -271,7 +302,7 @@ static void tell_sink(struct handler *handler)
     BOOL changed;
 
     EnterCriticalSection(&handler->tell_cs);
-    handler->tell_owner = GetCurrentThreadId();
+    if (!handler->tell_depth++) handler->tell_owner = GetCurrentThreadId();
     for (;;)
     {
         EnterCriticalSection(&handler->cs);
@@ -288,7 +319,7 @@ static void tell_sink(struct handler *handler)
         free_event(LIST_ENTRY(entry, struct event, entry));
     }
     if (changed && sink->ops->changed) sink->ops->changed(session);
-    handler->tell_owner = 0;
+    if (!--handler->tell_depth) handler->tell_owner = 0;
     LeaveCriticalSection(&handler->tell_cs);
 }
 
@@ -302,11 +333,15 @@ static void handler_fail_locked(struct handler *handler, HRESULT hr, const WCHAR
 /* A thread that faulted while it told the sink (see handler_drop_lock). */
 static void drop_tell_lock(struct handler *handler)
 {
+    unsigned int depth;
+
     if (handler->tell_owner != GetCurrentThreadId()) return;
     ERR("%s: the faulting thread was telling the sink; released.\n",
         debugstr_w(handler->id.str));
+    depth = handler->tell_depth;
+    handler->tell_depth = 0;
     handler->tell_owner = 0;
-    LeaveCriticalSection(&handler->tell_cs);
+    while (depth--) LeaveCriticalSection(&handler->tell_cs);
 }
 
 /* The crash guard ends a thread of ours that faulted: if that happened in
@@ -662,7 +697,7 @@ BOOL handler_stop(struct handler *handler)
 static void handler_changed_locked(struct handler *handler)
 {
     handler->generation++;
-    handler->changed = TRUE;
+    if (SINK_WANTS(handler, changed)) handler->changed = TRUE;
 }
 
 /* A state the choice dialog shows: a worker tells its session. */
