@@ -68,6 +68,7 @@ static const struct anchor anchors[] =
     { IDC_CHOICE_SYNC,       1, 1, 0, 0 },
     { IDCANCEL,              1, 1, 0, 0 },
 };
+C_ASSERT(ARRAYSIZE(anchors) <= MAX_ANCHORS);
 
 /* Whether this run may show windows at all: not when the environment
  * variable MOBSYNC_HEADLESS is set to anything but 0 (set to 0, windows are

@@ -42,7 +42,9 @@ struct anchor
     BYTE move_x, move_y, grow_x, grow_y;
 };
 
-#define MAX_ANCHORS 8
+/* The most a dialog anchors: each table is checked against it where it is
+ * written (C_ASSERT), so that none is cut short. */
+#define MAX_ANCHORS 24
 
 struct layout
 {

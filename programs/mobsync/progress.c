@@ -86,6 +86,7 @@ static const struct anchor anchors[] =
     { IDC_PROGRESS_SKIP,    0, 1, 0, 0 },
     { IDCANCEL,             1, 1, 0, 0 },
 };
+C_ASSERT(ARRAYSIZE(anchors) <= MAX_ANCHORS);
 
 /* HKLM\Software\Microsoft\Windows\CurrentVersion\Syncmgr\KeepProgressLevel,
  * in the 64-bit view for both architectures (Microsoft KB 320139): what

@@ -661,6 +661,7 @@ static const struct anchor anchors[] =
     { IDCANCEL,                1, 1, 0, 0 },
     { IDC_SETUP_APPLY,         1, 1, 0, 0 },
 };
+C_ASSERT(ARRAYSIZE(anchors) <= MAX_ANCHORS);
 
 /* Logon/Logoff shows one choice: a handler registered for logon is read
  * from logon's, one only for logoff from logoff's; saved, both get it. */

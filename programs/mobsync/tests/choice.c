@@ -763,12 +763,6 @@ done:
     delete_item_settings(0x01);
 }
 
-static void client_rect_of(HWND dialog, int id, RECT *rect)
-{
-    GetWindowRect(GetDlgItem(dialog, id), rect);
-    MapWindowPoints(NULL, dialog, (POINT *)rect, 2);
-}
-
 /* Every button inside the client area, none over another or the list. */
 static void ok_layout(HWND dialog, const char *what)
 {

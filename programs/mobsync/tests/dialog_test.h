@@ -135,6 +135,13 @@ static inline BOOL get_text(HWND list, struct remote *remote, int row, int colum
     return TRUE;
 }
 
+/* A control's place in its dialog's client area. */
+static inline void client_rect_of(HWND dialog, int id, RECT *rect)
+{
+    GetWindowRect(GetDlgItem(dialog, id), rect);
+    MapWindowPoints(NULL, dialog, (POINT *)rect, 2);
+}
+
 static inline void press(WORD key)
 {
     INPUT input[2];

@@ -26,6 +26,7 @@
 #define IDC_CHOICE_SETUP        205
 #define IDC_SETUP_TABS          221
 #define IDC_SETUP_STATUS        222
+#define IDC_SETUP_APPLY         223
 #define IDC_SETUP_LOGON_LIST    225
 #define IDC_SETUP_LOGON         226
 #define IDC_SETUP_LOGOFF        227
@@ -35,6 +36,7 @@
 #define IDC_SETUP_ADVANCED      232
 #define IDC_SETUP_SCHEDULES     234
 #define IDC_SETUP_ADD           235
+#define IDC_SETUP_REMOVE        237
 #define IDC_IDLE_WAIT           251
 #define IDC_IDLE_REPEAT         252
 #define IDC_IDLE_ERROR          255
@@ -91,6 +93,7 @@ static void show_tab(HWND dialog, int tab)
  * written by hand, what it saves, and the switches after. */
 static void test_settings(void)
 {
+    RECT window, list, schedules, remove, button, apply, rect;
     struct mobsync_run run;
     HWND dialog, editor;
     char text[300];
@@ -136,6 +139,37 @@ static void test_settings(void)
     ok(IsWindowVisible(GetDlgItem(dialog, IDC_SETUP_LOGON_LIST))
        && !IsWindowVisible(GetDlgItem(dialog, IDC_SETUP_IDLE_LIST)), "not on the Logon/Logoff tab.\n");
     save_dialog(dialog, "settings_logon");
+
+    /* Larger, every control keeps to its edges: the buttons at the bottom
+     * right, the lists grow, on the tabs not shown too (it once moved only
+     * the first 8 of its 19 controls). */
+    GetWindowRect(dialog, &window);
+    client_rect_of(dialog, IDC_SETUP_LOGON_LIST, &list);
+    client_rect_of(dialog, IDC_SETUP_SCHEDULES, &schedules);
+    client_rect_of(dialog, IDC_SETUP_REMOVE, &remove);
+    client_rect_of(dialog, IDOK, &button);
+    client_rect_of(dialog, IDC_SETUP_APPLY, &apply);
+    SetWindowPos(dialog, NULL, 0, 0, window.right - window.left + 200, window.bottom - window.top + 100,
+                 SWP_NOMOVE | SWP_NOZORDER | SWP_NOACTIVATE);
+    client_rect_of(dialog, IDC_SETUP_LOGON_LIST, &rect);
+    ok(rect.right - rect.left == list.right - list.left + 200
+       && rect.bottom - rect.top == list.bottom - list.top + 100, "logon list %s, was %s.\n",
+       wine_dbgstr_rect(&rect), wine_dbgstr_rect(&list));
+    client_rect_of(dialog, IDC_SETUP_SCHEDULES, &rect);
+    ok(rect.right - rect.left == schedules.right - schedules.left + 200
+       && rect.bottom - rect.top == schedules.bottom - schedules.top + 100, "schedules %s, was %s.\n",
+       wine_dbgstr_rect(&rect), wine_dbgstr_rect(&schedules));
+    client_rect_of(dialog, IDC_SETUP_REMOVE, &rect);
+    ok(rect.left == remove.left && rect.top == remove.top + 100, "Remove %s, was %s.\n",
+       wine_dbgstr_rect(&rect), wine_dbgstr_rect(&remove));
+    client_rect_of(dialog, IDOK, &rect);
+    ok(rect.left == button.left + 200 && rect.top == button.top + 100, "OK %s, was %s.\n",
+       wine_dbgstr_rect(&rect), wine_dbgstr_rect(&button));
+    client_rect_of(dialog, IDC_SETUP_APPLY, &rect);
+    ok(rect.left == apply.left + 200 && rect.top == apply.top + 100, "Apply %s, was %s.\n",
+       wine_dbgstr_rect(&rect), wine_dbgstr_rect(&apply));
+    SetWindowPos(dialog, NULL, 0, 0, window.right - window.left, window.bottom - window.top,
+                 SWP_NOMOVE | SWP_NOZORDER | SWP_NOACTIVATE);
 
     /* Item 1 chosen too, Ask cleared; idle: only item 3, and on. */
     list_set_state(GetDlgItem(dialog, IDC_SETUP_LOGON_LIST), 1, INDEXTOSTATEIMAGEMASK(2), LVIS_STATEIMAGEMASK);
