@@ -111,7 +111,7 @@ struct handler
     unsigned int item_count;
     struct item_key *sorted; /* the items in GUID order, for Progress */
     unsigned int last_item;
-    BOOL dirty;            /* in a worker: an item changed since last sent */
+    BOOL dirty;            /* an item changed since last told (queue_progress_locked) */
     struct log_entry *log;
     unsigned int log_count, log_size;
     LONG log_serial;       /* counts changes of the log */
@@ -213,7 +213,8 @@ static void queue_text_locked(struct handler *handler, enum event_kind kind, DWO
     }
 }
 
-static void queue_icon_locked(struct handler *handler, enum event_kind kind, DWORD index, HICON icon)
+static void queue_icon_locked(struct handler *handler, enum event_kind kind, DWORD index,
+        HICON icon)
 {
     struct event *event;
 
@@ -871,7 +872,8 @@ void handler_set_remote_state(struct handler *handler, enum handler_state state)
 /* Whether the handler takes the command now: not once it is finished, nor
  * Synchronize once it is done; Properties and ShowError only while it is
  * free for them. */
-static BOOL command_allowed_locked(const struct handler *handler, const struct handler_command *command)
+static BOOL command_allowed_locked(const struct handler *handler,
+        const struct handler_command *command)
 {
     if (handler->finished) return FALSE;
     if (command->kind == COMMAND_SYNC && handler->state == HANDLER_DONE) return FALSE;
@@ -1270,7 +1272,8 @@ unsigned int handler_choose_items(struct handler *handler, SYNCMGRITEMID **ids, 
 
         read_item_state(settings, &item->id, &item->checked);
         /* An event or a schedule: what Synchronization Settings chose. */
-        if (session->options.choice_key[0]) item->checked = settings_chosen(&session->options, choice, &item->id);
+        if (session->options.choice_key[0])
+            item->checked = settings_chosen(&session->options, choice, &item->id);
         if (session->options.mode != MODE_SYNC) continue;
         if (session->options.only_item_count) item->chosen = item_requested(session, &item->id);
         else item->chosen = item->checked;
@@ -1309,7 +1312,8 @@ void handler_set_choice(struct handler *handler, const BYTE *choice, unsigned in
 
             item->checked = (choice[i] & 1) != 0;
             item->chosen = (choice[i] & 2) != 0 && session->options.mode == MODE_SYNC;
-            if (item->chosen && session->options.only_item_count) item_requested(session, &item->id);
+            if (item->chosen && session->options.only_item_count)
+                item_requested(session, &item->id);
         }
     }
     else WARN("%s: choice of %u items for %u; ignored.\n", debugstr_w(handler->id.str), count,
@@ -1632,7 +1636,8 @@ void handler_delete_log_error(struct handler *handler, const GUID *id)
         }
         handler->log_count = j;
         handler->log_serial++;
-        if (SINK_WANTS(handler, delete_log) && (event = queue_event_locked(handler, EVENT_DELETE_LOG)))
+        if (SINK_WANTS(handler, delete_log)
+                && (event = queue_event_locked(handler, EVENT_DELETE_LOG)))
             event->id = *id;
         handler_changed_locked(handler);
     }

@@ -39,17 +39,17 @@ struct item
     BOOL checked;
     WCHAR name[MAX_SYNCMGRITEMNAME];
     DWORD status;          /* last SYNCMGRSTATUS the handler reported */
-    BOOL reported;         /* its result line was printed */
+    BOOL reported;         /* its result was given to the sink */
     LONG cancel;           /* Progress answers S_SYNCMGR_CANCELITEM */
     BOOL skip;             /* someone asked to skip it (mobsync /skip) */
     BOOL skip_sent;        /* SetItemStatus(SKIPPED) was called for it */
     INT progress, progress_max; /* the last iProgValue and iMaxValue reported */
-    BOOL dirty;            /* in a worker: changed since last sent to the session */
+    BOOL dirty;            /* changed since last told to a sink that follows progress */
     DWORD flags;           /* SYNCMGRITEM_* */
     FILETIME last_update;  /* with SYNCMGRITEM_LASTUPDATETIME */
     int icon;              /* into the handler's item icons; -1: none */
     WCHAR *text;           /* the last lpcStatusText reported, or NULL */
-    BOOL text_dirty;       /* in a worker: text changed since last sent */
+    BOOL text_dirty;       /* its text, likewise */
 };
 
 /* The longest status text kept from Progress, in characters. */

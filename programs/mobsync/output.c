@@ -310,8 +310,10 @@ BOOL string_to_guid(const WCHAR *str, GUID *guid)
 }
 
 /* The console sink: warnings and result lines for a synchronization, log
- * lines whatever the session does (docs/engine.md, "Output"). */
-static void console_warning(const struct session *session, const struct handler_id *id, const WCHAR *text)
+ * lines whatever the session does (docs/engine.md, "Where a handler's news
+ * goes"). */
+static void console_warning(const struct session *session, const struct handler_id *id,
+        const WCHAR *text)
 {
     if (session->options.mode == MODE_SYNC) report_warning(id->str, text);
 }
@@ -323,7 +325,8 @@ static void console_log(const struct session *session, const struct handler_id *
 }
 
 /* Listing and choosing keep a handler's error for its place in the list. */
-static void console_end(const struct session *session, const struct handler_id *id, const struct handler_end *end)
+static void console_end(const struct session *session, const struct handler_id *id,
+        const struct handler_end *end)
 {
     const WCHAR *clsid = id->str;
     struct text text = { 0 };
@@ -332,7 +335,8 @@ static void console_end(const struct session *session, const struct handler_id *
     if (session->options.mode != MODE_SYNC) return;
     if (end->message) report_error(clsid, end->message, end->hr, end->show_code);
     for (i = 0; i < end->result_count; i++)
-        report_result(&text, end->results[i].status, clsid, &end->results[i].id, end->results[i].name);
+        report_result(&text, end->results[i].status, clsid, &end->results[i].id,
+                      end->results[i].name);
     /* One write for the handler's lines: a write per line costs a round
      * trip to the server under Wine, thousands of them per run. */
     output_text(&text);
