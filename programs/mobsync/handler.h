@@ -215,24 +215,27 @@ struct sink_ops
     void (*name)(const struct session *session, const struct handler_id *id, const WCHAR *name);
     void (*icon)(const struct session *session, const struct handler_id *id, HICON icon);
     void (*flags)(const struct session *session, const struct handler_id *id, DWORD flags);
-    void (*item_icon)(const struct session *session, const struct handler_id *id, unsigned int index,
-            HICON icon);
-    void (*state)(const struct session *session, const struct handler_id *id, enum handler_state state);
-    void (*items)(const struct session *session, const struct handler_id *id, const struct item_info *items,
-            unsigned int count);
-    void (*choice)(const struct session *session, const struct handler_id *id, const BYTE *choice,
-            unsigned int count);
+    void (*item_icon)(const struct session *session, const struct handler_id *id,
+            unsigned int index, HICON icon);
+    void (*state)(const struct session *session, const struct handler_id *id,
+            enum handler_state state);
+    void (*items)(const struct session *session, const struct handler_id *id,
+            const struct item_info *items, unsigned int count);
+    void (*choice)(const struct session *session, const struct handler_id *id,
+            const BYTE *choice, unsigned int count);
     void (*progress)(const struct session *session, const struct handler_id *id,
             const struct item_progress *progress, unsigned int count);
-    void (*text)(const struct session *session, const struct handler_id *id, unsigned int index,
-            const WCHAR *text);
+    void (*text)(const struct session *session, const struct handler_id *id,
+            unsigned int index, const WCHAR *text);
     void (*log)(const struct session *session, const struct handler_id *id, DWORD level,
             const struct log_entry *entry);
-    void (*delete_log)(const struct session *session, const struct handler_id *id, const GUID *entry);
+    void (*delete_log)(const struct session *session, const struct handler_id *id,
+            const GUID *entry);
     void (*warning)(const struct session *session, const struct handler_id *id, const WCHAR *text);
     void (*modeless_end)(const struct session *session, const struct handler_id *id);
     HRESULT (*ask_modeless)(const struct session *session, const struct handler_id *id);
-    void (*end)(const struct session *session, const struct handler_id *id, const struct handler_end *end);
+    void (*end)(const struct session *session, const struct handler_id *id,
+            const struct handler_end *end);
 };
 
 /* A table of items and the status texts they hold. */

@@ -141,7 +141,8 @@ static void relay_answer(DWORD serial, unsigned int count)
     send_one(WIRE_ANSWER, NULL, &answer, sizeof(answer));
 }
 
-static void relay_name(const struct session *session, const struct handler_id *id, const WCHAR *name)
+static void relay_name(const struct session *session, const struct handler_id *id,
+        const WCHAR *name)
 {
     send_one(WIRE_NAME, &id->clsid, name, string_size(name));
 }
@@ -166,8 +167,8 @@ static void relay_icon(const struct session *session, const struct handler_id *i
 }
 
 /* An item icon, at its index in the handler's table of them. */
-static void relay_item_icon(const struct session *session, const struct handler_id *id, unsigned int index,
-        HICON icon)
+static void relay_item_icon(const struct session *session, const struct handler_id *id,
+        unsigned int index, HICON icon)
 {
     struct wire_icon size;
     struct part parts[3];
@@ -186,8 +187,8 @@ static void relay_item_icon(const struct session *session, const struct handler_
 }
 
 /* An item's status text, when it changed, at the pace of its progress. */
-static void relay_text(const struct session *session, const struct handler_id *id, unsigned int index,
-        const WCHAR *text)
+static void relay_text(const struct session *session, const struct handler_id *id,
+        unsigned int index, const WCHAR *text)
 {
     struct part parts[2];
     DWORD head = index;
@@ -246,14 +247,16 @@ static void relay_flags(const struct session *session, const struct handler_id *
     send_one(WIRE_FLAGS, &id->clsid, &flags, sizeof(flags));
 }
 
-static void relay_state(const struct session *session, const struct handler_id *id, enum handler_state state)
+static void relay_state(const struct session *session, const struct handler_id *id,
+        enum handler_state state)
 {
     DWORD value = state;
 
     send_one(WIRE_STATE, &id->clsid, &value, sizeof(value));
 }
 
-static void relay_warning(const struct session *session, const struct handler_id *id, const WCHAR *text)
+static void relay_warning(const struct session *session, const struct handler_id *id,
+        const WCHAR *text)
 {
     send_one(WIRE_WARNING, &id->clsid, text, string_size(text));
 }
@@ -299,8 +302,8 @@ static void relay_items(const struct session *session, const struct handler_id *
 }
 
 /* What the user's settings (or /item:) made of each item. */
-static void relay_choice(const struct session *session, const struct handler_id *id, const BYTE *choice,
-        unsigned int count)
+static void relay_choice(const struct session *session, const struct handler_id *id,
+        const BYTE *choice, unsigned int count)
 {
     struct part parts[2];
     DWORD head = count;
@@ -356,7 +359,8 @@ static void relay_log(const struct session *session, const struct handler_id *id
     send_parts(WIRE_LOG, &id->clsid, parts, 2);
 }
 
-static void relay_delete_log(const struct session *session, const struct handler_id *id, const GUID *entry)
+static void relay_delete_log(const struct session *session, const struct handler_id *id,
+        const GUID *entry)
 {
     send_one(WIRE_DELETE_LOG, &id->clsid, entry, sizeof(*entry));
 }
@@ -364,7 +368,8 @@ static void relay_delete_log(const struct session *session, const struct handler
 /* The handler is finished (no message) or failed: with every item's
  * status as the worker settled it, so that the session prints the same
  * results (an item skipped meanwhile, say). */
-static void relay_end(const struct session *session, const struct handler_id *id, const struct handler_end *end)
+static void relay_end(const struct session *session, const struct handler_id *id,
+        const struct handler_end *end)
 {
     struct part parts[3];
     struct wire_end wire;
