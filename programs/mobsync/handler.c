@@ -1819,31 +1819,33 @@ static void queue_end_locked(struct handler *handler, DWORD default_status, HRES
     event->end.skipped = handler->skipped;
     if (message && !(event->text = copy_string(message))) event->text = no_message;
     event->end.message = event->text;
+    /* Without memory for them the lines are lost, never the counts. */
     if (!(event->data = malloc(handler->item_count * sizeof(*statuses) + count * sizeof(*results)
             + size * sizeof(WCHAR) + 1)))
         WARN("%s: out of memory for the results of %u items.\n", debugstr_w(handler->id.str),
              handler->item_count);
-    else
+    results = event->data;
+    statuses = results ? (DWORD *)(results + count) : NULL;
+    name = statuses ? (WCHAR *)(statuses + handler->item_count) : NULL;
+    for (i = 0, count = 0; i < handler->item_count; i++)
     {
-        results = (struct item_result *)event->data;
-        statuses = (DWORD *)(results + count);
-        name = (WCHAR *)(statuses + handler->item_count);
-        for (i = 0, count = 0; i < handler->item_count; i++)
-        {
-            struct item *item = &handler->items[i];
+        struct item *item = &handler->items[i];
 
-            statuses[i] = item->status;
-            if (session->options.mode != MODE_SYNC || !item->chosen || item->reported) continue;
-            item->reported = TRUE;
-            if (item->status == SYNCMGRSTATUS_SUCCEEDED) InterlockedIncrement(&session->succeeded);
-            else if (item->status == SYNCMGRSTATUS_SKIPPED) InterlockedIncrement(&session->skipped);
-            else InterlockedIncrement(&session->failed);
-            results[count].id = item->id;
-            results[count].status = item->status;
-            results[count].name = wcscpy(name, item->name);
-            name += wcslen(name) + 1;
-            count++;
-        }
+        if (statuses) statuses[i] = item->status;
+        if (session->options.mode != MODE_SYNC || !item->chosen || item->reported) continue;
+        item->reported = TRUE;
+        if (item->status == SYNCMGRSTATUS_SUCCEEDED) InterlockedIncrement(&session->succeeded);
+        else if (item->status == SYNCMGRSTATUS_SKIPPED) InterlockedIncrement(&session->skipped);
+        else InterlockedIncrement(&session->failed);
+        if (!results) continue;
+        results[count].id = item->id;
+        results[count].status = item->status;
+        results[count].name = wcscpy(name, item->name);
+        name += wcslen(name) + 1;
+        count++;
+    }
+    if (results)
+    {
         event->end.statuses = statuses;
         event->end.count = handler->item_count;
         event->end.results = results;
