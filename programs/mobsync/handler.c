@@ -1481,6 +1481,9 @@ static void queue_progress_locked(struct handler *handler)
  * worker's relay), at the watchdog's pace. */
 void handler_tell_progress(struct handler *handler)
 {
+    /* The watchdog calls this for every session: the console follows no
+     * progress, and takes no lock for it. */
+    if (!SINK_WANTS(handler, progress) && !SINK_WANTS(handler, text)) return;
     lock(handler);
     if (!handler->finished) queue_progress_locked(handler);
     unlock(handler);

@@ -194,19 +194,22 @@ static void take_end(struct handler *handler, DWORD type, const BYTE *data, DWOR
 /* The wire's progress, as the record takes it. */
 static void set_progress(struct handler *handler, const struct wire_progress *wire, unsigned int count)
 {
-    struct item_progress *progress;
-    unsigned int i;
+    struct item_progress progress[64];
+    unsigned int i, n;
 
-    if (!(progress = malloc(max(count, 1) * sizeof(*progress)))) return;
-    for (i = 0; i < count; i++)
+    /* In parts on the stack: nothing to allocate, nothing lost to memory. */
+    for (; count; wire += n, count -= n)
     {
-        progress[i].index = wire[i].index;
-        progress[i].status = wire[i].status;
-        progress[i].value = wire[i].value;
-        progress[i].max = wire[i].max;
+        n = min(count, ARRAYSIZE(progress));
+        for (i = 0; i < n; i++)
+        {
+            progress[i].index = wire[i].index;
+            progress[i].status = wire[i].status;
+            progress[i].value = wire[i].value;
+            progress[i].max = wire[i].max;
+        }
+        handler_set_progress(handler, progress, n);
     }
-    handler_set_progress(handler, progress, count);
-    free(progress);
 }
 
 static void take_icon(struct handler *handler, const BYTE *pixels, DWORD width, DWORD height)
