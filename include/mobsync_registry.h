@@ -38,4 +38,15 @@
 /* The longest schedule name, in characters. */
 #define MOBSYNC_MAX_SCHEDULE_NAME 64
 
+/* What makes a prefix start run mobsync /logon (docs/events.md): the value
+ * MOBSYNC_RUN_VALUE under HKLM's RunServices (what wineboot --init starts)
+ * and Run (what a plain wineboot starts, and Windows XP's logon), in the
+ * 64-bit view, the one the prefix's wineboot reads. Written only while
+ * something is set up to synchronize by itself. */
+#define MOBSYNC_RUNSERVICES_KEY L"Software\\Microsoft\\Windows\\CurrentVersion\\RunServices"
+#define MOBSYNC_RUN_KEY         L"Software\\Microsoft\\Windows\\CurrentVersion\\Run"
+#define MOBSYNC_RUN_VALUE       L"Synchronization Manager"
+#define MOBSYNC_RUNSERVICES_COMMAND L"rundll32.exe mobsync.dll,RunLogon"
+#define MOBSYNC_RUN_COMMAND     L"mobsync.exe /logon"
+
 #endif /* __MOBSYNC_REGISTRY_H */

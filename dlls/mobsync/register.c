@@ -73,6 +73,38 @@ static HRESULT write_registration(HKEY root, const WCHAR *name, const WCHAR *des
     return HRESULT_FROM_WIN32(ret);
 }
 
+/* A handler registered for logon, logoff or idle has something for a prefix
+ * start to run: the values that start mobsync /logon then (docs/events.md)
+ * are added where missing. mobsync.exe takes them out again once nothing is
+ * set up (Synchronization Settings, mobsync /autorun); a failure here does
+ * not fail the registration. */
+static void arm_automatic_runs(void)
+{
+    static const WCHAR *keys[] = { MOBSYNC_RUNSERVICES_KEY, MOBSYNC_RUN_KEY };
+    static const WCHAR *commands[] = { MOBSYNC_RUNSERVICES_COMMAND, MOBSYNC_RUN_COMMAND };
+    unsigned int i;
+    LSTATUS ret;
+    HKEY key;
+
+    for (i = 0; i < ARRAYSIZE(keys); i++)
+    {
+        if ((ret = RegCreateKeyExW(HKEY_LOCAL_MACHINE, keys[i], 0, NULL, 0,
+                KEY_QUERY_VALUE | KEY_SET_VALUE | KEY_WOW64_64KEY, NULL, &key, NULL)))
+        {
+            WARN("Cannot open %s: error %ld.\n", debugstr_w(keys[i]), ret);
+            continue;
+        }
+        if (RegQueryValueExW(key, MOBSYNC_RUN_VALUE, NULL, NULL, NULL, NULL) == ERROR_FILE_NOT_FOUND)
+        {
+            TRACE("Adding %s to %s.\n", debugstr_w(commands[i]), debugstr_w(keys[i]));
+            if ((ret = RegSetValueExW(key, MOBSYNC_RUN_VALUE, 0, REG_SZ, (const BYTE *)commands[i],
+                    (wcslen(commands[i]) + 1) * sizeof(WCHAR))))
+                WARN("Cannot write %s: error %ld.\n", debugstr_w(keys[i]), ret);
+        }
+        RegCloseKey(key);
+    }
+}
+
 static HRESULT WINAPI sync_manager_register_QueryInterface(ISyncMgrRegister *iface, REFIID riid,
         void **obj)
 {
@@ -131,6 +163,9 @@ static HRESULT WINAPI sync_manager_RegisterSyncMgrHandler(ISyncMgrRegister *ifac
         hr = write_registration(HKEY_CURRENT_USER, name, copy, flags);
     }
     if (FAILED(hr)) WARN("Failed to register %s, hr %#lx.\n", debugstr_guid(clsid), hr);
+    else if (flags & (SYNCMGRREGISTERFLAG_CONNECT | SYNCMGRREGISTERFLAG_PENDINGDISCONNECT
+            | SYNCMGRREGISTERFLAG_IDLE))
+        arm_automatic_runs();
     free(copy);
     return hr;
 }

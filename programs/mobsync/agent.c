@@ -354,6 +354,28 @@ void agent_start_if_needed(void)
     if (agent_needs()) spawn_mobsync(L"/agent", NULL, NULL);
 }
 
+/* Keeps the values that make a prefix start run mobsync /logon in step with
+ * the settings: there while the logon run has items or the agent has
+ * something to do, gone when nothing is left (docs/events.md), so that a
+ * prefix where nothing is set up starts no mobsync at all. *needed says
+ * which; FALSE when the values could not be changed. */
+BOOL autorun_update(BOOL *needed)
+{
+    *needed = agent_event_chosen(SYNCMGRREGISTERFLAG_CONNECT) || agent_needs();
+    TRACE("A prefix start %s mobsync /logon.\n", *needed ? "runs" : "need not run");
+    return autorun_write(*needed);
+}
+
+/* What Synchronization Settings does once it saved: the prefix start runs
+ * what is set up now, and the agent starts now rather than at the next one. */
+void automatic_runs_changed(void)
+{
+    BOOL needed;
+
+    autorun_update(&needed);
+    if (needed) agent_start_if_needed();
+}
+
 /* The logoff run, before the agent answers WM_QUERYENDSESSION: its items
  * synchronize within the time Wine's end session allows. */
 static void run_logoff(struct agent *agent)
@@ -432,6 +454,7 @@ static void agent_loop(struct agent *agent)
 {
     HANDLE handles[4];
     DWORD count, wait, ret;
+    BOOL needed;
     MSG msg;
 
     watch_settings(agent);
@@ -440,6 +463,7 @@ static void agent_loop(struct agent *agent)
         if (!agent_needs())
         {
             TRACE("Nothing needs the agent any more.\n");
+            autorun_update(&needed);
             break;
         }
         wait = min(agent_idle_check(&agent->idle), agent_schedules_check());

@@ -92,6 +92,7 @@ struct command
     GUID skip_item;
     BOOL setup;              /* /setup: Synchronization Settings */
     int agent;               /* /agent: 1, the agent; 2, /agent:stop */
+    BOOL autorun;            /* /autorun */
 };
 
 /* A switch that sets the command (one at most); FALSE if it is none. */
@@ -140,6 +141,8 @@ static BOOL parse_command(struct command *cmd, const WCHAR *name, const WCHAR *v
         cmd->setup = TRUE;
     else if (!wcsicmp(name, L"agent") && (!value || !wcsicmp(value, L"stop")))
         cmd->agent = value ? 2 : 1;
+    else if (!wcsicmp(name, L"autorun") && !value)
+        cmd->autorun = TRUE;
     else if (!wcsicmp(name, L"skip") && value && string_to_guid(value, &cmd->skip_item))
         cmd->control = CONTROL_SKIP;
     else if (!wcsicmp(name, L"stop") && !value)
@@ -231,7 +234,7 @@ static int parse_arguments(int argc, WCHAR *argv[], struct command *cmd)
         print_usage(TRUE);
         return 2;
     }
-    if (cmd->agent && (cmd->invoke || cmd->session_options || cmd->handler_count))
+    if ((cmd->agent || cmd->autorun) && (cmd->invoke || cmd->session_options || cmd->handler_count))
     {
         print_error(IDS_BAD_SWITCH, cmd->event);
         print_usage(TRUE);
@@ -293,6 +296,22 @@ static int run_choice_command(struct command *cmd)
     ExitProcess(ret);
 }
 
+/* mobsync /autorun: what a packager runs after writing the settings with
+ * reg add, as Synchronization Settings does when it saves: a prefix start
+ * runs mobsync /logon from now on only if something is set up. */
+static int run_autorun(void)
+{
+    BOOL needed;
+
+    if (!autorun_update(&needed))
+    {
+        print_error(IDS_AUTORUN_FAILED, NULL);
+        return 1;
+    }
+    print_message(needed ? IDS_AUTORUN_ON : IDS_AUTORUN_OFF, NULL);
+    return 0;
+}
+
 /* An event or a schedule: nothing to do when Synchronization Settings
  * chose nothing for it (said in one line); with "Ask me" (logon, logoff)
  * Items to Synchronize first, the chosen items checked, unless the command
@@ -351,6 +370,8 @@ int __cdecl wmain(int argc, WCHAR *argv[])
         ret = run_agent();
     else if (cmd.agent == 2)
         ret = stop_agent();
+    else if (cmd.autorun)
+        ret = run_autorun();
     else if (cmd.setup)
     {
         cmd.options.only_handlers = cmd.handlers;

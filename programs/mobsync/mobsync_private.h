@@ -137,6 +137,8 @@ extern int run_worker(const WCHAR *channel);
 extern int run_agent(void);
 extern int stop_agent(void);
 extern void agent_start_if_needed(void);
+extern BOOL autorun_update(BOOL *needed);
+extern void automatic_runs_changed(void);
 extern void idle_watch_start(void);
 
 /* session.c, options.c: a session, from its options to its summary */
@@ -191,6 +193,7 @@ extern DWORD settings_read_value(const WCHAR *key_name, const WCHAR *name, DWORD
 extern BOOL settings_write_value(const WCHAR *key_name, const WCHAR *name, DWORD value);
 extern BOOL settings_write_choice(const struct session_options *options, const CLSID *handler,
         const GUID *item, BOOL chosen);
+extern BOOL autorun_write(BOOL on);
 
 /* output.c: the writer, every line's format, messages, GUIDs as text */
 extern const struct sink console_sink;

@@ -482,3 +482,67 @@ BOOL settings_write_value(const WCHAR *key_name, const WCHAR *name, DWORD value)
     RegCloseKey(key);
     return !ret;
 }
+
+/* The values that make a prefix start run mobsync /logon (docs/events.md).
+ * Added when missing; removed only when they hold our own command, so that
+ * a value someone wrote for another program under our name stays. FALSE
+ * when a value could not be written or removed. */
+BOOL autorun_write(BOOL on)
+{
+    static const struct
+    {
+        const WCHAR *key, *command;
+    }
+    values[] =
+    {
+        { MOBSYNC_RUNSERVICES_KEY, MOBSYNC_RUNSERVICES_COMMAND },
+        { MOBSYNC_RUN_KEY, MOBSYNC_RUN_COMMAND },
+    };
+    WCHAR data[MAX_PATH];
+    DWORD type, size;
+    unsigned int i;
+    BOOL ok = TRUE;
+    LSTATUS ret;
+    HKEY key;
+
+    for (i = 0; i < ARRAYSIZE(values); i++)
+    {
+        if ((ret = RegCreateKeyExW(HKEY_LOCAL_MACHINE, values[i].key, 0, NULL, 0,
+                KEY_QUERY_VALUE | KEY_SET_VALUE | KEY_WOW64_64KEY, NULL, &key, NULL)))
+        {
+            WARN("Cannot open %s: error %ld.\n", debugstr_w(values[i].key), ret);
+            ok = FALSE;
+            continue;
+        }
+        size = sizeof(data) - sizeof(WCHAR);
+        ret = RegQueryValueExW(key, MOBSYNC_RUN_VALUE, NULL, &type, (BYTE *)data, &size);
+        if (ret == ERROR_FILE_NOT_FOUND)
+        {
+            if (on)
+            {
+                TRACE("Adding %s to %s.\n", debugstr_w(values[i].command), debugstr_w(values[i].key));
+                ret = RegSetValueExW(key, MOBSYNC_RUN_VALUE, 0, REG_SZ, (const BYTE *)values[i].command,
+                        (wcslen(values[i].command) + 1) * sizeof(WCHAR));
+            }
+            else ret = ERROR_SUCCESS;
+        }
+        else if (!ret && !on && type == REG_SZ)
+        {
+            data[size / sizeof(WCHAR)] = 0;
+            if (!wcsicmp(data, values[i].command))
+            {
+                TRACE("Removing %s from %s.\n", debugstr_w(data), debugstr_w(values[i].key));
+                ret = RegDeleteValueW(key, MOBSYNC_RUN_VALUE);
+            }
+            else WARN("%s holds %s, not ours: left.\n", debugstr_w(values[i].key), debugstr_w(data));
+        }
+        else if (ret == ERROR_MORE_DATA) ret = ERROR_SUCCESS;
+        if (ret)
+        {
+            WARN("Cannot change %s: error %ld.\n", debugstr_w(values[i].key), ret);
+            ok = FALSE;
+        }
+        RegCloseKey(key);
+    }
+    return ok;
+}

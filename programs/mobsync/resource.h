@@ -128,3 +128,6 @@
 #define IDS_AGENT_STUCK         293
 #define IDS_AGENT_STOPPED       294
 #define IDS_EVENT_OFF           295
+#define IDS_AUTORUN_ON          296
+#define IDS_AUTORUN_OFF         297
+#define IDS_AUTORUN_FAILED      298

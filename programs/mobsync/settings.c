@@ -544,7 +544,7 @@ static BOOL save_editor(struct editor *editor, HWND window)
     if (editor->schedule.name[0] && wcscmp(name, editor->schedule.name))
         schedule_delete(editor->schedule.name);
     TRACE("Saved schedule %s.\n", debugstr_w(name));
-    agent_start_if_needed();
+    automatic_runs_changed();
     return TRUE;
 }
 
@@ -625,6 +625,7 @@ static void schedules_command(struct setup *setup, WORD id)
     else if (id == IDC_SETUP_REMOVE && name[0])
     {
         schedule_delete(name);
+        automatic_runs_changed();
         fill_schedules(setup);
     }
 }
@@ -724,8 +725,8 @@ static BOOL save(struct setup *setup)
     TRACE("Saved%s.\n", ret ? "" : ", not all of it");
     setup->logon.changed = setup->idle.changed = setup->logon_changed = setup->idle_changed = FALSE;
     /* Logoff and idle runs need the agent from now on, not from the next
-     * prefix start. */
-    agent_start_if_needed();
+     * prefix start, and the prefix start runs mobsync only when needed. */
+    automatic_runs_changed();
     return ret;
 }
 

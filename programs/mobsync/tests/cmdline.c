@@ -24,6 +24,7 @@ static void test_bad_command_lines(void)
     {
         "/frobnicate", "sync", "/sync /list", "/timeout:0 /sync", "/timeout:abc /sync",
         "/handler:notaguid /sync", "/item /sync", "/schedule", "/sync:yes", "/invoke /sync",
+        "/autorun:yes", "/autorun /sync", "/autorun /timeout:5", "/autorun /invoke",
     };
     unsigned int i;
 

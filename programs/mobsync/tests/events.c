@@ -226,6 +226,95 @@ static void test_not_needed(void)
     delete_settings_store();
 }
 
+/* The values that make a prefix start run mobsync /logon, in the 64-bit
+ * view that the prefix's wineboot reads (docs/events.md). */
+#define RUNSERVICES_KEY "Software\\Microsoft\\Windows\\CurrentVersion\\RunServices"
+#define RUN_KEY         "Software\\Microsoft\\Windows\\CurrentVersion\\Run"
+#define RUN_VALUE       "Synchronization Manager"
+
+/* The value under key_name, "" when there is none. */
+static const char *autorun_value(const char *key_name)
+{
+    static char data[2][MAX_PATH];
+    static unsigned int next;
+    char *buffer = data[next++ % 2];
+    DWORD size = MAX_PATH - 1;
+    HKEY key;
+
+    buffer[0] = 0;
+    if (RegOpenKeyExA(HKEY_LOCAL_MACHINE, key_name, 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, &key))
+        return buffer;
+    if (RegQueryValueExA(key, RUN_VALUE, NULL, NULL, (BYTE *)buffer, &size)) buffer[0] = 0;
+    buffer[size] = 0;
+    RegCloseKey(key);
+    return buffer;
+}
+
+static void set_autorun_value(const char *key_name, const char *data)
+{
+    HKEY key;
+
+    ok(!RegCreateKeyExA(HKEY_LOCAL_MACHINE, key_name, 0, NULL, 0, KEY_SET_VALUE | KEY_WOW64_64KEY,
+            NULL, &key, NULL), "cannot open %s.\n", key_name);
+    if (data[0]) RegSetValueExA(key, RUN_VALUE, 0, REG_SZ, (const BYTE *)data, strlen(data) + 1);
+    else RegDeleteValueA(key, RUN_VALUE);
+    RegCloseKey(key);
+}
+
+/* A prefix where nothing is set up starts no mobsync: a registration for
+ * an event adds the values, mobsync /autorun (what Synchronization
+ * Settings does when it saves) keeps them in step with the settings. */
+static void test_autorun(void)
+{
+    char run_services[MAX_PATH], run[MAX_PATH];
+
+    strcpy(run_services, autorun_value(RUNSERVICES_KEY));
+    strcpy(run, autorun_value(RUN_KEY));
+    set_autorun_value(RUNSERVICES_KEY, "");
+    set_autorun_value(RUN_KEY, "");
+    delete_settings_store();
+
+    register_handler(0x01);
+    ok(!autorun_value(RUNSERVICES_KEY)[0] && !autorun_value(RUN_KEY)[0],
+       "a registration for no event added %s, %s.\n", autorun_value(RUNSERVICES_KEY), autorun_value(RUN_KEY));
+    register_handler_ex(0x01, TEST_DLL, "Apartment", SYNCMGRREGISTERFLAG_CONNECT);
+    ok(!strcmp(autorun_value(RUNSERVICES_KEY), "rundll32.exe mobsync.dll,RunLogon"),
+       "RunServices holds %s.\n", autorun_value(RUNSERVICES_KEY));
+    ok(!strcmp(autorun_value(RUN_KEY), "mobsync.exe /logon"), "Run holds %s.\n", autorun_value(RUN_KEY));
+    ok(run_mobsync("/autorun") && exit_code == 0, "/autorun exited %lu.\n", exit_code);
+    ok(output_is_line("mobsync: synchronization at logon, logoff, idle or on a schedule is set up; "
+       "a prefix start runs mobsync /logon"), "/autorun said %s", output);
+
+    /* Logon turned off, nothing else: the values go. */
+    set_setting("Events\\Logon", "Enabled", 0);
+    ok(run_mobsync("/autorun") && exit_code == 0, "/autorun exited %lu.\n", exit_code);
+    ok(output_is_line("mobsync: nothing is set up to synchronize by itself; a prefix start runs no mobsync"),
+       "/autorun said %s", output);
+    ok(!autorun_value(RUNSERVICES_KEY)[0] && !autorun_value(RUN_KEY)[0],
+       "left %s, %s.\n", autorun_value(RUNSERVICES_KEY), autorun_value(RUN_KEY));
+    ok(run_mobsync("/autorun") && exit_code == 0, "/autorun again exited %lu.\n", exit_code);
+
+    /* A schedule still to run needs the agent, so the prefix start. */
+    write_schedule("later", now() + TICKS_PER_DAY, 0, 0, 0x01);
+    ok(run_mobsync("/autorun") && exit_code == 0, "/autorun exited %lu.\n", exit_code);
+    ok(strstr(output, "is set up") != NULL, "/autorun said %s", output);
+    ok(!strcmp(autorun_value(RUNSERVICES_KEY), "rundll32.exe mobsync.dll,RunLogon"),
+       "RunServices holds %s.\n", autorun_value(RUNSERVICES_KEY));
+    delete_settings_store();
+    set_setting("Events\\Logon", "Enabled", 0);
+
+    /* A value of that name that another program wrote stays. */
+    set_autorun_value(RUN_KEY, "other.exe");
+    ok(run_mobsync("/autorun") && exit_code == 0, "/autorun exited %lu.\n", exit_code);
+    ok(!strcmp(autorun_value(RUN_KEY), "other.exe"), "Run holds %s.\n", autorun_value(RUN_KEY));
+    ok(!autorun_value(RUNSERVICES_KEY)[0], "RunServices holds %s.\n", autorun_value(RUNSERVICES_KEY));
+
+    unregister_handler(0x01);
+    delete_settings_store();
+    set_autorun_value(RUNSERVICES_KEY, run_services);
+    set_autorun_value(RUN_KEY, run);
+}
+
 /* What wineboot --end-session sends; the logoff items run before the
  * answer, which comes within Wine's 5 seconds. */
 static void test_logoff(void)
@@ -416,6 +505,7 @@ START_TEST(events)
     init_test();
     if (agent_running()) control("/agent:stop");
     test_not_needed();
+    test_autorun();
     test_logoff();
     test_idle();
     test_schedules();
