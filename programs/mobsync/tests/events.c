@@ -226,41 +226,6 @@ static void test_not_needed(void)
     delete_settings_store();
 }
 
-/* The values that make a prefix start run mobsync /logon, in the 64-bit
- * view that the prefix's wineboot reads (docs/events.md). */
-#define RUNSERVICES_KEY "Software\\Microsoft\\Windows\\CurrentVersion\\RunServices"
-#define RUN_KEY         "Software\\Microsoft\\Windows\\CurrentVersion\\Run"
-#define RUN_VALUE       "Synchronization Manager"
-
-/* The value under key_name, "" when there is none. */
-static const char *autorun_value(const char *key_name)
-{
-    static char data[2][MAX_PATH];
-    static unsigned int next;
-    char *buffer = data[next++ % 2];
-    DWORD size = MAX_PATH - 1;
-    HKEY key;
-
-    buffer[0] = 0;
-    if (RegOpenKeyExA(HKEY_LOCAL_MACHINE, key_name, 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, &key))
-        return buffer;
-    if (RegQueryValueExA(key, RUN_VALUE, NULL, NULL, (BYTE *)buffer, &size)) buffer[0] = 0;
-    buffer[size] = 0;
-    RegCloseKey(key);
-    return buffer;
-}
-
-static void set_autorun_value(const char *key_name, const char *data)
-{
-    HKEY key;
-
-    ok(!RegCreateKeyExA(HKEY_LOCAL_MACHINE, key_name, 0, NULL, 0, KEY_SET_VALUE | KEY_WOW64_64KEY,
-            NULL, &key, NULL), "cannot open %s.\n", key_name);
-    if (data[0]) RegSetValueExA(key, RUN_VALUE, 0, REG_SZ, (const BYTE *)data, strlen(data) + 1);
-    else RegDeleteValueA(key, RUN_VALUE);
-    RegCloseKey(key);
-}
-
 /* A prefix where nothing is set up starts no mobsync: a registration for
  * an event adds the values, mobsync /autorun (what Synchronization
  * Settings does when it saves) keeps them in step with the settings. */

@@ -94,6 +94,7 @@ static void show_tab(HWND dialog, int tab)
 static void test_settings(void)
 {
     RECT window, list, schedules, remove, button, apply, rect;
+    char run_services[MAX_PATH], run_value[MAX_PATH];
     struct mobsync_run run;
     HWND dialog, editor;
     char text[300];
@@ -236,10 +237,20 @@ static void test_settings(void)
     ok(!strcmp(text, "Every day"), "repeats \"%s\".\n", text);
     save_dialog(dialog, "settings_scheduled");
 
+    /* Saving makes a prefix start run mobsync /logon: logon has items. */
+    strcpy(run_services, autorun_value(RUNSERVICES_KEY));
+    strcpy(run_value, autorun_value(RUN_KEY));
+    set_autorun_value(RUNSERVICES_KEY, "");
+    set_autorun_value(RUN_KEY, "");
     SendMessageW(GetDlgItem(dialog, IDOK), BM_CLICK, 0, 0);
     finish_mobsync(&run);
     ok(exit_code == 0, "exit code %lu.\n", exit_code);
     ok(has_call(0x01, "SetProgressCallback NULL"), "the handler was not released.\n");
+    ok(!strcmp(autorun_value(RUNSERVICES_KEY), "rundll32.exe mobsync.dll,RunLogon")
+       && !strcmp(autorun_value(RUN_KEY), "mobsync.exe /logon"), "saving left RunServices %s, Run %s.\n",
+       autorun_value(RUNSERVICES_KEY), autorun_value(RUN_KEY));
+    set_autorun_value(RUNSERVICES_KEY, run_services);
+    set_autorun_value(RUN_KEY, run_value);
     ok(stored("Events\\Logon", 0x01, 1) == 1 && stored("Events\\Logon", 0x01, 2) == 1
        && stored("Events\\Logon", 0x01, 3) == 0, "logon %lu %lu %lu.\n", stored("Events\\Logon", 0x01, 1),
        stored("Events\\Logon", 0x01, 2), stored("Events\\Logon", 0x01, 3));
