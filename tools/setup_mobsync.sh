@@ -16,7 +16,10 @@
 # class is still there afterwards. Every file replaced is kept in
 # $WINEPREFIX/.mobsync-setup/ and put back by uninstall, which also restores
 # the override as it was: afterwards the prefix's files and registry are as
-# they were before install. Install also makes the logon run start with the
+# they were before install. A prefix that has mobsync from Wine's own
+# folders (a system-wide install or a distribution package: its files carry
+# Wine's builtin marker) gets this one over it, and on uninstall its
+# builtin mobsync back, registered again and checked. Install also makes the logon run start with the
 # prefix: wineboot --init runs HKLM's RunServices values, where
 # "Synchronization Manager" = "rundll32.exe mobsync.dll,RunLogon" starts
 # mobsync.exe /logon; plain wineboot runs Run, which gets Windows XP's
@@ -120,6 +123,11 @@ run_query() # key name: the value there now, if any
         sed -n "s/^ *$RUN_NAME *REG_[A-Z_]* *//p"
 }
 
+# Whether file $1 is a Wine builtin: the marker Wine's make install (and
+# ours, and a distribution's mobsync package) writes at offset 0x40, which
+# wineboot looks for when it copies Wine's DLLs into a prefix.
+is_builtin() { [ "$(dd if="$1" bs=1 skip=64 count=16 2>/dev/null)" = "Wine builtin DLL" ]; }
+
 # Whether the resident agent (mobsync.exe /agent) runs in this prefix.
 agent_runs() { [ -n "$(mobsync_prefix_processes "$prefix" 'mobsync\.exe /agent$')" ]; }
 
@@ -177,6 +185,9 @@ do_install()
             # A file there before the first install is kept, even one equal
             # to ours: uninstall puts it back instead of deleting it.
             if [ ! -e "$state/$a-$f" ] && [ ! -e "$state/$a-$f.none" ]; then
+                if [ "$f" = mobsync.dll ] && [ -f "$d/$f" ] && is_builtin "$d/$f"; then
+                    say "this prefix has the ${a}-bit mobsync of Wine's own folders (a system-wide install); this one goes over it until uninstall"
+                fi
                 if [ -f "$d/$f" ]; then
                     cp -p "$d/$f" "$state/$a-$f" || die "cannot keep the ${a}-bit $f that is there"
                     say "kept the ${a}-bit $f that was there in .mobsync-setup/"
@@ -301,8 +312,18 @@ do_uninstall()
         done
     done
 
-    # What a program gets now, unless a mobsync.dll of before is back.
+    # What a program gets now, unless a mobsync.dll of before is back. The
+    # builtin one of a system-wide install lost its registration to
+    # regsvr32 /u above: it registers itself again, as wineboot -u would.
     for a in $arches; do
+        if [ -e "$state/$a-mobsync.dll" ] && is_builtin "$state/$a-mobsync.dll"; then
+            run_arch "$a" regsvr32 /s mobsync.dll >/dev/null 2>&1 ||
+                die "the ${a}-bit mobsync of Wine's own folders is back, but its regsvr32 failed: run wineboot -u in this prefix"
+            probe "$a" ||
+                die "the ${a}-bit mobsync of Wine's own folders is back and registered, but a ${a}-bit program cannot use it: $probe_line"
+            say "the ${a}-bit mobsync of Wine's own folders is back and registered; checked: $probe_line"
+            continue
+        fi
         if [ -e "$state/$a-mobsync.dll" ]; then
             say "the ${a}-bit mobsync.dll of before is back; its registration is its own"
             continue
