@@ -35,6 +35,27 @@ same_as() # name1, name2
         diff "$tmp/$1.user" "$tmp/$2.user"
 }
 
+# A mobsync from Wine's own folders (a package, or make install on this
+# machine) is in every new prefix. A test that starts from a prefix without
+# mobsync, as most users' are, takes it out as README.md tells a user to:
+# regsvr32 /u, then the copies. Wine's folders are not touched.
+without_system_mobsync() # prefix [win64|win32]
+{
+    local d f run
+    for d in system32 syswow64; do
+        f="$1/drive_c/windows/$d/mobsync.dll"
+        [ "$(dd if="$f" bs=1 skip=64 count=16 2>/dev/null)" = "Wine builtin DLL" ] || continue
+        run=mobsync_run64
+        if [ "$d" = syswow64 ] || [ "${2:-win64}" = win32 ]; then run=mobsync_run32; fi
+        # Without 32-bit programs nothing registered a 32-bit copy.
+        if [ $run = mobsync_run64 ] || mobsync_can_run32; then
+            WINEPREFIX="$1" $run regsvr32 /s /u mobsync.dll || return 1
+        fi
+        rm -f "$f" "$1/drive_c/windows/$d/mobsync.exe" || return 1
+    done
+    WINEPREFIX="$1" "${WINESERVER:-wineserver}" -w
+}
+
 tap_end()
 {
     echo "1..$n"

@@ -61,9 +61,10 @@ none_in() # dir, files...
     local d=$1; shift
     for f in "$@"; do [ ! -e "$d/$f" ] || { echo "$d/$f is there"; return 1; }; done
 }
-new_prefix() # dir
+new_prefix() # dir [without: no system-wide mobsync in it, as a prefix made before]
 {
     mobsync_wineboot "$1" "$tmp/wineboot.log" win64 || return 1
+    if [ "${2:-}" = without ]; then without_system_mobsync "$1" || return 1; fi
     WINEPREFIX="$1" mobsync_run64 reg query 'HKCU\Software' >/dev/null 2>&1
     WINEPREFIX="$1" "$WINESERVER" -w
 }
@@ -167,7 +168,7 @@ registration "$WINEPREFIX" builtin
 # --- the resource registers what regsvr32 does -------------------------------------
 stage_off
 export WINEPREFIX="$tmp/reg"
-check "a prefix without the stage" new_prefix "$WINEPREFIX"
+check "a prefix without the stage" new_prefix "$WINEPREFIX" without
 regsvr32_both()
 {
     cp "$top/x86_64/dlls/mobsync/mobsync.dll" "$WINEPREFIX/drive_c/windows/system32/" &&
@@ -229,7 +230,7 @@ check "a prefix start runs no mobsync after uninstall" autorun_is RunServices no
 # --- a prefix made before the install gets it from wineboot -u --------------------------------
 stage_off
 export WINEPREFIX="$tmp/old"
-check "a prefix made before the install" new_prefix "$WINEPREFIX"
+check "a prefix made before the install" new_prefix "$WINEPREFIX" without
 check "has no mobsync" gone 64
 stage_on
 update() { mobsync_run64 wineboot -u >/dev/null 2>&1; "$WINESERVER" -w; }

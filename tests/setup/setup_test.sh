@@ -29,6 +29,7 @@ new_prefix() # dir [win64|win32]
     local run=mobsync_run64
     [ "${2:-win64}" = win32 ] && run=mobsync_run32
     mobsync_wineboot "$1" "$tmp/wineboot.log" "${2:-win64}" || return 1
+    without_system_mobsync "$1" "${2:-win64}" || return 1
     # Let Wine settle what it rewrites on its first starts.
     WINEPREFIX="$1" $run reg query 'HKCU\Software' >/dev/null 2>&1
     WINEPREFIX="$1" "$WINESERVER" -w
