@@ -162,7 +162,7 @@ probe()
 
 do_install()
 {
-    local f s d arches
+    local f s d arches out
     [ -n "$src64$src32" ] || die "no mobsync build or release files found near $here"
     set_install_arches
     if [ $arch = win64 ] && [ "$arches" = 64 ]; then
@@ -205,8 +205,10 @@ do_install()
         if old=$(reg_query) && [ -n "$old" ]; then echo "$old" > "$state/override"
         else : > "$state/override"; fi
     fi
-    wine_reg add 'HKCU\Software\Wine\DllOverrides' /v mobsync /d native /f >/dev/null 2>&1 ||
-        die "cannot set the DLL override"
+    # What reg.exe or Wine said goes into the message: seen failing once,
+    # with nothing to go on.
+    out=$(wine_reg add 'HKCU\Software\Wine\DllOverrides' /v mobsync /d native /f 2>&1) ||
+        die "cannot set the DLL override (reg add exit status $?: $(echo "$out" | tr -d '\r' | grep -v ':fixme:' | tail -n 2 | tr '\n' ' '))"
     say "set the mobsync DLL override to native"
 
     for a in $arches; do
