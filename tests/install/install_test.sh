@@ -82,11 +82,19 @@ arches="64"
 mobsync_can_run32 && arches="64 32"
 
 # The registry a registration writes: CLSID_SyncMgr, the proxy class and
-# the five interfaces, in both views, as "key|value" lines.
+# the five interfaces, in both views, as "key|value" lines. One spelling
+# differs by who registers, not by what: in the 32-bit view wineboot names
+# the copy by its path as 32-bit programs see it (C:\windows\system32, as
+# it does for each of Wine's own 32-bit classes), the 32-bit regsvr32 by
+# its module's file name (C:\windows\syswow64, as Windows reports it);
+# both are the same file to every 32-bit program. The 32-bit view's paths
+# are compared in wineboot's spelling.
 OURS='\[Software\\\\Classes\\\\(Wow6432Node\\\\)?(CLSID|Interface)\\\\\{6295DF[0-9A-F]{2}-35EE-11D1-8707-00C04FD93327\}'
 registration() # prefix, name
 {
-    awk -f "$src/tests/setup/regdump.awk" "$1/system.reg" | grep -E "^$OURS" | LC_ALL=C sort > "$tmp/$2.reg"
+    awk -f "$src/tests/setup/regdump.awk" "$1/system.reg" | grep -E "^$OURS" |
+        sed '/^\[Software\\\\Classes\\\\Wow6432Node\\\\/s/@="C:\\\\windows\\\\syswow64\\\\/@="C:\\\\windows\\\\system32\\\\/' |
+        LC_ALL=C sort > "$tmp/$2.reg"
     [ -s "$tmp/$2.reg" ] || { echo "nothing of mobsync registered in $1"; return 1; }
 }
 # Test handler NN for events FLAGS, as an application writes it.
