@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# $tmp and $src are the sourcing script's.
+# $tmp, $src and $log are the sourcing script's.
 # shellcheck disable=SC2154
 # What the script tests share (sourced): TAP lines ("ok N - what" /
 # "not ok N - what", as tools/runtests counts them) and snapshots of a
@@ -21,6 +21,18 @@ check() # description, command...
     mv "$tmp/out" "$tmp/last"
 }
 said() { grep -q "$1" "$tmp/last" || { cat "$tmp/last"; return 1; }; }
+
+# Waits (30 s at most) for test handler NN to record a call starting with
+# CALL in $log (the sourcing script's MOBSYNC_TEST_LOG).
+recorded() # NN, call
+{
+    for _ in $(seq 300); do
+        grep -q "^$1 $2" "$log" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "handler $1 recorded no \"$2\":"; cat "$log" 2>/dev/null
+    return 1
+}
 
 snapshot() # prefix, name
 {

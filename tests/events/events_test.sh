@@ -48,17 +48,6 @@ unregister() # 64|32, NN [last: the Syncmgr key too, which the test made]
     { [ "${3:-}" != last ] || mobsync_run64 reg delete "${handlers%\\Handlers}" $view /f; }
 }
 
-# Waits (30 s at most) for handler NN to record a call starting with CALL.
-recorded() # NN, call
-{
-    for _ in $(seq 300); do
-        grep -q "^$1 $2" "$log" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "handler $1 recorded no \"$2\":"; cat "$log" 2>/dev/null
-    return 1
-}
-
 # Whether a process of this prefix has a command line matching the extended
 # regular expression $1 (tools/wine.sh); those of other prefixes do not count.
 running() { [ -n "$(mobsync_prefix_processes "$WINEPREFIX" "$1")" ]; }

@@ -121,17 +121,6 @@ autorun_is() # RunServices|Run, expected data or "none"
     if [ "$2" = none ]; then [ -z "$line" ] || { echo "$line"; return 1; }
     else echo "$line" | grep -q "REG_SZ *$2\$" || { echo "${line:-no value}"; return 1; }; fi
 }
-# Waits (30 s at most) for handler NN to record a call starting with CALL.
-recorded() # NN, call
-{
-    for _ in $(seq 300); do
-        grep -q "^$1 $2" "$log" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "handler $1 recorded no \"$2\":"; cat "$log" 2>/dev/null
-    return 1
-}
-
 # --- make install into a stage ------------------------------------------------
 check "make install DESTDIR=... succeeds" "$MAKE" -s -C "$top" install DESTDIR="$stage"
 check "the 64-bit files are in the stage's x86_64-windows folder" files_in "$pe64" "${FILES[@]}"
