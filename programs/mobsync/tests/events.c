@@ -56,14 +56,32 @@ static HWND wait_for_agent(void)
     return NULL;
 }
 
-/* Starts "mobsync /agent"; its window when it runs. */
+/* Starts "mobsync /agent"; its window when it runs. An agent left running
+ * by something else is stopped first: its window would be taken for this
+ * one's, and every later wait would be a wait for the wrong process. */
 static HWND start_agent(struct mobsync_run *run)
 {
     HWND window;
 
+    if (agent_running())
+    {
+        ok(0, "an agent was running already; stopped.\n");
+        control("/agent:stop");
+    }
     if (!start_mobsync("/agent", run)) return NULL;
     window = wait_for_agent();
     ok(window != NULL, "the agent has no window.\n");
+    if (window && !WaitForSingleObject(run->process, 0))
+    {
+        finish_mobsync(run);
+        ok(0, "mobsync /agent exited %lu at once: %s", exit_code, output);
+        return NULL;
+    }
+    if (!window)
+    {
+        TerminateProcess(run->process, 255);
+        finish_mobsync(run);
+    }
     return window;
 }
 
