@@ -57,6 +57,31 @@ enum test_behaviour
     TEST_MODELESS2       = 0x24,
     TEST_CHAOS_FIRST     = 0x40, /* 0x40 .. 0x4f: misbehave as their seed says (chaos.c) */
     TEST_CHAOS_LAST      = 0x4f,
+    /* 0x50 .. 0x63: the conformance checker's gallery (gallery.c). Each is a
+     * correct handler of two items, except for the one rule it names. */
+    TEST_GALLERY_FIRST   = 0x50,
+    TEST_GALLERY_GOOD    = 0x50, /* breaks no rule */
+    TEST_GALLERY_COMPLETE_TWICE = 0x51, /* calls SynchronizeCompleted twice */
+    TEST_GALLERY_NO_FINAL_STATUS = 0x52, /* item 2's last Progress is UPDATING */
+    TEST_GALLERY_FOREIGN_ITEM = 0x53, /* Progress for item 9, which it never enumerated */
+    TEST_GALLERY_IGNORES_CANCEL = 0x54, /* works on for 7 s whatever Progress answers */
+    TEST_GALLERY_BAD_ITEM_SIZE = 0x55, /* item 2's cbSize is 4 bytes short */
+    TEST_GALLERY_UNTERMINATED = 0x56, /* item 2's name fills its array, no terminator */
+    TEST_GALLERY_BAD_FLAGS = 0x57, /* item 2's dwFlags has 0x80000000 set */
+    TEST_GALLERY_BAD_TIME = 0x58, /* item 2 has a last update time of zero */
+    TEST_GALLERY_SHORT_READ_S_OK = 0x59, /* Next says S_OK when it gives fewer than asked */
+    TEST_GALLERY_SKIP_BROKEN = 0x5a, /* Skip says S_OK and does not move */
+    TEST_GALLERY_CLONE_SHARED = 0x5b, /* Clone returns the same enumerator */
+    TEST_GALLERY_KEEPS_CALLBACK = 0x5c, /* SetProgressCallback leaks the old callback */
+    TEST_GALLERY_EXTRA_REF = 0x5d, /* Initialize takes a reference on itself for good */
+    TEST_GALLERY_SLOW_INIT = 0x5e, /* the process's first one takes 6 s in Initialize */
+    TEST_GALLERY_WINDOW_UNASKED = 0x5f, /* a message box without SYNCMGRFLAG_MAYBOTHERUSER */
+    TEST_GALLERY_NO_MODELESS = 0x60, /* a message box without EnableModeless */
+    TEST_GALLERY_CRASH   = 0x61, /* dereferences NULL in Synchronize */
+    TEST_GALLERY_HANG    = 0x62, /* never reports nor completes Synchronize */
+    TEST_GALLERY_COMPLETE_AFTER_RELEASE = 0x63, /* SynchronizeCompleted inside
+                                                   SetProgressCallback(NULL) */
+    TEST_GALLERY_LAST    = 0x63,
     TEST_HANDLER_COUNT
 };
 
