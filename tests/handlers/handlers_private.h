@@ -15,3 +15,6 @@ extern void log_call(int behaviour, const char *format, ...);
 
 /* chaos.c */
 extern HRESULT chaos_create(int behaviour, REFIID riid, void **obj);
+
+/* gallery.c */
+extern HRESULT gallery_create(int behaviour, REFIID riid, void **obj);
