@@ -1079,6 +1079,8 @@ static HRESULT WINAPI factory_CreateInstance(IClassFactory *iface, IUnknown *out
     if (outer) return CLASS_E_NOAGGREGATION;
     if (factory->behaviour >= TEST_CHAOS_FIRST && factory->behaviour <= TEST_CHAOS_LAST)
         return chaos_create(factory->behaviour, riid, obj);
+    if (factory->behaviour >= TEST_GALLERY_FIRST && factory->behaviour <= TEST_GALLERY_LAST)
+        return gallery_create(factory->behaviour, riid, obj);
     if (!(handler = calloc(1, sizeof(*handler)))) return E_OUTOFMEMORY;
     handler->ISyncMgrSynchronize_iface.lpVtbl = &handler_vtbl;
     handler->refcount = 1;
