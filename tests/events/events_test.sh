@@ -52,7 +52,14 @@ unregister() # 64|32, NN [last: the Syncmgr key too, which the test made]
 # regular expression $1 (tools/wine.sh); those of other prefixes do not count.
 running() { [ -n "$(mobsync_prefix_processes "$WINEPREFIX" "$1")" ]; }
 agent_runs() { for _ in $(seq 200); do running 'mobsync\.exe /agent$' && return 0; sleep 0.1; done; return 1; }
-no_agent() { ! running 'mobsync\.exe /agent$' || { mobsync_prefix_processes "$WINEPREFIX" mobsync; return 1; }; }
+# Gone, or going: wineboot --end-session may end notepad before the agent
+# has left (10 s at most).
+no_agent()
+{
+    for _ in $(seq 100); do running 'mobsync\.exe /agent$' || return 0; sleep 0.1; done
+    mobsync_prefix_processes "$WINEPREFIX" mobsync
+    return 1
+}
 
 # A prefix start: the server ended, then any program. Notepad stays open,
 # a program the person uses, until the session ends or it is killed.
