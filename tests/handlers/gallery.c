@@ -50,7 +50,6 @@ struct gallery
     ISyncMgrSynchronize ISyncMgrSynchronize_iface;
     LONG refcount;
     int behaviour;
-    unsigned int serial;        /* the how-manieth of its behaviour in this process, from 1 */
     DWORD flags;                /* Initialize's SYNCMGRFLAG_* */
     ISyncMgrSynchronizeCallback *callback;
     ISyncMgrSynchronizeCallback *kept;        /* TEST_GALLERY_COMPLETE_AFTER_RELEASE */
@@ -73,9 +72,6 @@ struct gallery_enum
     struct gallery *gallery;
     ULONG pos;
 };
-
-/* Objects made so far in this process, per behaviour. */
-static LONG created[TEST_GALLERY_LAST - TEST_GALLERY_FIRST + 1];
 
 static inline struct gallery *impl_from_ISyncMgrSynchronize(ISyncMgrSynchronize *iface)
 {
@@ -597,9 +593,11 @@ static HRESULT WINAPI gallery_Initialize(ISyncMgrSynchronize *iface, DWORD reser
 
     log_call(gallery->behaviour, "Initialize flags=%08lx", flags);
     gallery->flags = flags;
-    if (gallery->behaviour == TEST_GALLERY_SLOW_INIT && gallery->serial == 1)
+    if (gallery->behaviour == TEST_GALLERY_SLOW_INIT && (flags & SYNCMGRFLAG_SETTINGS))
     {
-        /* Only the first: a checker that tries again finds it quick. */
+        /* Only for Synchronization Settings: one slow path in a check, not
+         * every one (the DLL may be unloaded between them, so a count of
+         * objects would start again). */
         log_call(gallery->behaviour, "Sleeping");
         Sleep(6000);
     }
@@ -802,7 +800,6 @@ HRESULT gallery_create(int behaviour, REFIID riid, void **obj)
     gallery->ISyncMgrSynchronize_iface.lpVtbl = &gallery_vtbl;
     gallery->refcount = 1;
     gallery->behaviour = behaviour;
-    gallery->serial = InterlockedIncrement(&created[behaviour - TEST_GALLERY_FIRST]);
     InterlockedIncrement(&module_refs);
     log_call(behaviour, "Created");
     hr = ISyncMgrSynchronize_QueryInterface(&gallery->ISyncMgrSynchronize_iface, riid, obj);

@@ -74,7 +74,7 @@ enum test_behaviour
     TEST_GALLERY_CLONE_SHARED = 0x5b, /* Clone returns the same enumerator */
     TEST_GALLERY_KEEPS_CALLBACK = 0x5c, /* SetProgressCallback leaks the old callback */
     TEST_GALLERY_EXTRA_REF = 0x5d, /* Initialize takes a reference on itself for good */
-    TEST_GALLERY_SLOW_INIT = 0x5e, /* the process's first one takes 6 s in Initialize */
+    TEST_GALLERY_SLOW_INIT = 0x5e, /* takes 6 s in Initialize for Synchronization Settings */
     TEST_GALLERY_WINDOW_UNASKED = 0x5f, /* a message box without SYNCMGRFLAG_MAYBOTHERUSER */
     TEST_GALLERY_NO_MODELESS = 0x60, /* a message box without EnableModeless */
     TEST_GALLERY_CRASH   = 0x61, /* dereferences NULL in Synchronize */
