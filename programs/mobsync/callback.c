@@ -96,13 +96,42 @@ static ULONG WINAPI callback_Release(ISyncMgrSynchronizeCallback *iface)
     return refcount;
 }
 
+/* A call the handler made, for a sink that follows them (handler_call):
+ * made before the work, told with what the manager answered. */
+static BOOL call_made(struct callback *callback, struct call_record *call, enum call_method method)
+{
+    if (!handler_follows_calls(callback->handler)) return FALSE;
+    call_start(call, method);
+    return TRUE;
+}
+
+static HRESULT call_answered(struct callback *callback, struct call_record *call, HRESULT answer)
+{
+    call->answer = answer;
+    handler_call(callback->handler, call);
+    return answer;
+}
+
+/* A completion: what the handler passed, and whether it was taken. */
+static HRESULT complete(struct callback *callback, enum call_method method, enum handler_state pending,
+        enum handler_state next, HRESULT hr, const char *what)
+{
+    struct call_record call;
+    BOOL follow = call_made(callback, &call, method);
+    HRESULT answer = handler_complete(callback->handler, pending, next, hr, what);
+
+    if (!follow) return answer;
+    call.hr = hr;
+    return call_answered(callback, &call, answer);
+}
+
 static HRESULT WINAPI callback_ShowPropertiesCompleted(ISyncMgrSynchronizeCallback *iface, HRESULT hr)
 {
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
 
     TRACE("%p, %#lx.\n", iface, hr);
-    return handler_complete(callback->handler, HANDLER_SHOWING_PROPERTIES, HANDLER_WAITING, hr,
-                            "ShowPropertiesCompleted");
+    return complete(callback, CALL_SHOW_PROPERTIES_COMPLETED, HANDLER_SHOWING_PROPERTIES,
+                    HANDLER_WAITING, hr, "ShowPropertiesCompleted");
 }
 
 static HRESULT WINAPI callback_PrepareForSyncCompleted(ISyncMgrSynchronizeCallback *iface, HRESULT hr)
@@ -110,8 +139,8 @@ static HRESULT WINAPI callback_PrepareForSyncCompleted(ISyncMgrSynchronizeCallba
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
 
     TRACE("%p, %#lx.\n", iface, hr);
-    return handler_complete(callback->handler, HANDLER_PREPARING, HANDLER_PREPARED, hr,
-                            "PrepareForSyncCompleted");
+    return complete(callback, CALL_PREPARE_COMPLETED, HANDLER_PREPARING, HANDLER_PREPARED, hr,
+                    "PrepareForSyncCompleted");
 }
 
 static HRESULT WINAPI callback_SynchronizeCompleted(ISyncMgrSynchronizeCallback *iface, HRESULT hr)
@@ -119,8 +148,8 @@ static HRESULT WINAPI callback_SynchronizeCompleted(ISyncMgrSynchronizeCallback 
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
 
     TRACE("%p, %#lx.\n", iface, hr);
-    return handler_complete(callback->handler, HANDLER_SYNCHRONIZING, HANDLER_SYNCHRONIZED, hr,
-                            "SynchronizeCompleted");
+    return complete(callback, CALL_SYNCHRONIZE_COMPLETED, HANDLER_SYNCHRONIZING, HANDLER_SYNCHRONIZED,
+                    hr, "SynchronizeCompleted");
 }
 
 static HRESULT WINAPI callback_ShowErrorCompleted(ISyncMgrSynchronizeCallback *iface, HRESULT hr,
@@ -128,8 +157,12 @@ static HRESULT WINAPI callback_ShowErrorCompleted(ISyncMgrSynchronizeCallback *i
 {
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
     SYNCMGRITEMID *copy = NULL;
+    struct call_record call;
+    BOOL follow = call_made(callback, &call, CALL_SHOW_ERROR_COMPLETED);
 
     TRACE("%p, %#lx, %lu, %p.\n", iface, hr, count, ids);
+    call.hr = hr;
+    call.value = count;
 
     /* The list belongs to the handler: copied before returning. */
     if (hr == S_SYNCMGR_RETRYSYNC && count)
@@ -137,26 +170,32 @@ static HRESULT WINAPI callback_ShowErrorCompleted(ISyncMgrSynchronizeCallback *i
         if (count > MAX_RETRY_ITEMS || !ids)
         {
             WARN("Retry list of %lu items at %p.\n", count, ids);
-            return E_INVALIDARG;
+            return follow ? call_answered(callback, &call, E_INVALIDARG) : E_INVALIDARG;
         }
         if (!(copy = malloc(count * sizeof(*copy)))) return E_OUTOFMEMORY;
         if (!guard_copy(copy, ids, count * sizeof(*copy)))
         {
             WARN("Unreadable retry list of %lu items at %p.\n", count, ids);
             free(copy);
-            return E_INVALIDARG;
+            return follow ? call_answered(callback, &call, E_INVALIDARG) : E_INVALIDARG;
         }
     }
-    return handler_complete_show_error(callback->handler, hr, copy, count);
+    if (!follow) return handler_complete_show_error(callback->handler, hr, copy, count);
+    return call_answered(callback, &call, handler_complete_show_error(callback->handler, hr, copy, count));
 }
 
 static HRESULT WINAPI callback_EnableModeless(ISyncMgrSynchronizeCallback *iface, BOOL enable)
 {
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
 
+    struct call_record call;
+
     TRACE("%p, %d.\n", iface, enable);
 
-    return handler_enable_modeless(callback->handler, enable);
+    if (!call_made(callback, &call, CALL_ENABLE_MODELESS))
+        return handler_enable_modeless(callback->handler, enable);
+    call.value = enable;
+    return call_answered(callback, &call, handler_enable_modeless(callback->handler, enable));
 }
 
 static HRESULT WINAPI callback_Progress(ISyncMgrSynchronizeCallback *iface, REFSYNCMGRITEMID id,
@@ -165,6 +204,8 @@ static HRESULT WINAPI callback_Progress(ISyncMgrSynchronizeCallback *iface, REFS
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
     WCHAR text[MAX_STATUS_TEXT + 1];
     SYNCMGRPROGRESSITEM copy;
+    struct call_record call;
+    BOOL follow = call_made(callback, &call, CALL_PROGRESS);
     GUID id_copy;
 
     /* The handler's memory is read into ours before any lock is taken, and
@@ -174,15 +215,23 @@ static HRESULT WINAPI callback_Progress(ISyncMgrSynchronizeCallback *iface, REFS
     {
         WARN("%s: bad arguments %p, %p.\n", debugstr_w(handler_clsid_str(callback->handler)), id,
              progress);
-        return E_INVALIDARG;
+        if (follow && progress && guard_copy(&copy, progress, sizeof(copy.cbSize))) call.size = copy.cbSize;
+        return follow ? call_answered(callback, &call, E_INVALIDARG) : E_INVALIDARG;
     }
     /* Unterminated text ends at MAX_STATUS_TEXT; unreadable text is none. */
     if (!(copy.mask & SYNCMGRPROGRESSITEM_STATUSTEXT) || !copy.lpcStatusText) text[0] = 0;
     else if (!guard_copy_string(text, copy.lpcStatusText, ARRAYSIZE(text))) text[0] = 0;
     else copy_name(text, text, ARRAYSIZE(text));
     copy.lpcStatusText = NULL;
-    return handler_progress(callback->handler, &id_copy, &copy,
-                            (copy.mask & SYNCMGRPROGRESSITEM_STATUSTEXT) ? text : NULL);
+    if (!follow)
+        return handler_progress(callback->handler, &id_copy, &copy,
+                                (copy.mask & SYNCMGRPROGRESSITEM_STATUSTEXT) ? text : NULL);
+    call.id = id_copy;
+    call.size = copy.cbSize;
+    call.value = copy.dwStatusType;
+    call.value2 = copy.mask;
+    return call_answered(callback, &call, handler_progress(callback->handler, &id_copy, &copy,
+                         (copy.mask & SYNCMGRPROGRESSITEM_STATUSTEXT) ? text : NULL));
 }
 
 static HRESULT WINAPI callback_LogError(ISyncMgrSynchronizeCallback *iface, DWORD level,
@@ -191,11 +240,24 @@ static HRESULT WINAPI callback_LogError(ISyncMgrSynchronizeCallback *iface, DWOR
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
     struct log_entry entry = { { 0 } };
     SYNCMGRLOGERRORINFO info_copy;
+    struct call_record call;
+    BOOL follow = call_made(callback, &call, CALL_LOG_ERROR);
     WCHAR *copy;
     HRESULT hr;
 
     TRACE("%p, %lu, %p, %p.\n", iface, level, text, info);
 
+    call.value = level;
+    if (follow && info && guard_copy(&info_copy, info, sizeof(info_copy.cbSize)))
+    {
+        call.size = info_copy.cbSize;
+        if (guard_copy(&info_copy, info, sizeof(info_copy)))
+        {
+            call.value2 = info_copy.mask;
+            call.object = info_copy.dwSyncMgrErrorFlags;
+            call.id = info_copy.ItemID;
+        }
+    }
     if (info && (!guard_copy(&info_copy, info, sizeof(info_copy))
             || info_copy.cbSize < sizeof(info_copy)))
     {
@@ -219,32 +281,38 @@ static HRESULT WINAPI callback_LogError(ISyncMgrSynchronizeCallback *iface, DWOR
     copy_name(copy, copy, MAX_ERROR_TEXT + 1);
     hr = handler_log_error(callback->handler, level, copy, &entry);
     free(copy);
-    return hr;
+    return follow ? call_answered(callback, &call, hr) : hr;
 }
 
 static HRESULT WINAPI callback_DeleteLogError(ISyncMgrSynchronizeCallback *iface,
         REFSYNCMGRERRORID id, DWORD reserved)
 {
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
+    struct call_record call;
+    BOOL follow = call_made(callback, &call, CALL_DELETE_LOG_ERROR);
     GUID copy;
 
     if (!id || !guard_copy(&copy, id, sizeof(copy)))
     {
         TRACE("%p, %p, %#lx.\n", iface, id, reserved);
-        return E_INVALIDARG;
+        return follow ? call_answered(callback, &call, E_INVALIDARG) : E_INVALIDARG;
     }
     TRACE("%p, %s, %#lx.\n", iface, debugstr_guid(&copy), reserved);
     handler_delete_log_error(callback->handler, &copy);
-    return S_OK;
+    call.id = copy;
+    return follow ? call_answered(callback, &call, S_OK) : S_OK;
 }
 
 static HRESULT WINAPI callback_EstablishConnection(ISyncMgrSynchronizeCallback *iface,
         LPCWSTR name, DWORD reserved)
 {
+    struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
+    struct call_record call;
+
     TRACE("%p, %p, %#lx.\n", iface, name, reserved);
 
     /* Under Wine the host's network is the connection: nothing to dial. */
-    return S_OK;
+    return call_made(callback, &call, CALL_ESTABLISH_CONNECTION) ? call_answered(callback, &call, S_OK) : S_OK;
 }
 
 static const ISyncMgrSynchronizeCallbackVtbl callback_vtbl =

@@ -35,10 +35,6 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-#ifndef ERROR_UNHANDLED_EXCEPTION
-#define ERROR_UNHANDLED_EXCEPTION 574
-#endif
-
 static DWORD guard_tls = TLS_OUT_OF_INDEXES; /* the handler a thread of ours works for */
 
 /* Fails the handlers whose DLL holds the address, if any. */

@@ -64,7 +64,7 @@ enum event_kind
 {
     EVENT_NAME, EVENT_ICON, EVENT_FLAGS, EVENT_ITEM_ICON, EVENT_STATE, EVENT_ITEMS, EVENT_CHOICE,
     EVENT_PROGRESS, EVENT_TEXT, EVENT_LOG, EVENT_DELETE_LOG, EVENT_WARNING, EVENT_MODELESS,
-    EVENT_END,
+    EVENT_END, EVENT_CALL,
 };
 
 struct event
@@ -79,6 +79,7 @@ struct event
     void *data;            /* items, choice, progress, an end's statuses and results */
     unsigned int count;
     struct handler_end end;
+    struct call_record call;
 };
 
 struct handler
@@ -287,6 +288,9 @@ static void tell(struct handler *handler, struct event *event)
         break;
     case EVENT_END:
         if (ops->end) ops->end(session, id, &event->end);
+        break;
+    case EVENT_CALL:
+        if (ops->call) ops->call(session, id, &event->call);
         break;
     }
 }
@@ -1965,5 +1969,38 @@ void handler_fail_call(struct handler *handler, UINT message_id, HRESULT hr)
     format_message(message, ARRAYSIZE(message), message_id, hr);
     lock(handler);
     handler_fail_locked(handler, hr, message, FALSE);
+    unlock(handler);
+}
+
+/* Whether the session's sink follows the calls between the manager and
+ * the handler: the callers make no record otherwise. */
+BOOL handler_follows_calls(const struct handler *handler)
+{
+    return SINK_WANTS(handler, call);
+}
+
+/* A call between the manager and the handler, once it returned: queued
+ * for the sink in order with everything else the record tells. */
+void handler_call(struct handler *handler, struct call_record *call)
+{
+    struct event *event;
+
+    if (!SINK_WANTS(handler, call)) return;
+    call->end = GetTickCount();
+    call->returned = TRUE;
+    lock(handler);
+    if ((event = queue_event_locked(handler, EVENT_CALL))) event->call = *call;
+    unlock(handler);
+}
+
+/* The same as a call into the handler is made: what the handler does
+ * before it returns (a completion, Progress) comes after it. */
+void handler_call_made(struct handler *handler, struct call_record *call)
+{
+    struct event *event;
+
+    if (!SINK_WANTS(handler, call)) return;
+    lock(handler);
+    if ((event = queue_event_locked(handler, EVENT_CALL))) event->call = *call;
     unlock(handler);
 }

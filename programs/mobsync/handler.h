@@ -195,6 +195,76 @@ struct handler_end
     unsigned int result_count;
 };
 
+/* A call between the manager and a handler, as a sink that judges the
+ * handler is told of it (check.c): each call into the handler once it has
+ * returned, each call into its callback as it came, with what the manager
+ * read of the structures passed. The record passes them on, in order, and
+ * keeps none; a sink without a call entry costs the callers nothing. */
+enum call_method
+{
+    CALL_INITIALIZE,
+    CALL_GET_HANDLER_INFO,
+    CALL_ENUM_ITEMS,           /* EnumSyncMgrItems */
+    CALL_ENUM_NEXT,
+    CALL_ENUM_SKIP,
+    CALL_ENUM_RESET,
+    CALL_ENUM_CLONE,
+    CALL_ITEM,                 /* an item Next gave, as it was read */
+    CALL_SET_PROGRESS_CALLBACK,
+    CALL_PREPARE_FOR_SYNC,
+    CALL_SYNCHRONIZE,
+    CALL_SET_ITEM_STATUS,
+    CALL_SHOW_PROPERTIES,
+    CALL_SHOW_ERROR,
+    CALL_RELEASE,              /* the manager's last Release of the handler */
+    CALL_PROGRESS,             /* from here on, the callback's */
+    CALL_LOG_ERROR,
+    CALL_DELETE_LOG_ERROR,
+    CALL_ENABLE_MODELESS,
+    CALL_ESTABLISH_CONNECTION,
+    CALL_PREPARE_COMPLETED,
+    CALL_SYNCHRONIZE_COMPLETED,
+    CALL_SHOW_PROPERTIES_COMPLETED,
+    CALL_SHOW_ERROR_COMPLETED,
+    CALL_CALLBACK_RELEASE,     /* the manager's last Release of the callback */
+    CALL_METHOD_COUNT
+};
+
+struct call_record
+{
+    enum call_method method;
+    DWORD thread;              /* the thread that made the call */
+    DWORD start, end;          /* GetTickCount() when it was made and when it returned */
+    BOOL returned;             /* FALSE: told as it is made, and again once it returned */
+    HRESULT hr;                /* what it returned; a completion: the result it passed */
+    HRESULT answer;            /* a callback's: what the manager answered */
+    GUID id;                   /* the item or error named; GUID_NULL when none */
+    DWORD value;               /* flags, a status, a count asked, a level, references left */
+    DWORD value2;              /* a count given, an item's state, a mask */
+    DWORD size;                /* the cbSize of the structure passed; 0 when none */
+    DWORD object;              /* the enumerator's calls: 0 its own, 1 its clone's */
+    BOOL bad_string;           /* a string of it does not end within its array */
+    FILETIME time;             /* an item's ftLastUpdate */
+};
+
+/* Whether a string of a handler's structure ends within its array. */
+static inline BOOL ends_within(const WCHAR *str, unsigned int size)
+{
+    unsigned int i;
+
+    for (i = 0; i < size; i++) if (!str[i]) return TRUE;
+    return FALSE;
+}
+
+/* A record of a call about to be made. */
+static inline void call_start(struct call_record *call, enum call_method method)
+{
+    memset(call, 0, sizeof(*call));
+    call->method = method;
+    call->thread = GetCurrentThreadId();
+    call->start = GetTickCount();
+}
+
 /* Where what the handlers of a session do goes: printed (output.c), sent
  * to the session a worker works for (relay.c), or shown by a dialog
  * (dialog.c). The record calls it without its lock, one change at a time
@@ -236,6 +306,8 @@ struct sink_ops
     HRESULT (*ask_modeless)(const struct session *session, const struct handler_id *id);
     void (*end)(const struct session *session, const struct handler_id *id,
             const struct handler_end *end);
+    void (*call)(const struct session *session, const struct handler_id *id,
+            const struct call_record *call);
 };
 
 /* A table of items and the status texts they hold. */
@@ -333,5 +405,8 @@ extern ULONG handler_take_retry(struct handler *handler, SYNCMGRITEMID *ids, ULO
 extern unsigned int handler_take_skips(struct handler *handler, SYNCMGRITEMID *ids, unsigned int max);
 extern BOOL handler_skip_item(struct handler *handler, const GUID *id);
 extern void handler_list(struct handler *handler, struct text *text);
+extern BOOL handler_follows_calls(const struct handler *handler);
+extern void handler_call(struct handler *handler, struct call_record *call);
+extern void handler_call_made(struct handler *handler, struct call_record *call);
 
 #endif /* __MOBSYNC_HANDLER_H */

@@ -82,7 +82,17 @@ struct session_options
                               given, and what they do is sent to it, not printed */
     BOOL keep_handlers;    /* the progress dialog shows it: each handler, once done,
                               stays for ShowError until the dialog closes */
+    BOOL probe_enumerator; /* mobsync /check: the enumerator's Reset, Skip and
+                              Clone are tried too (runner.c) */
+    BOOL silent;           /* its end prints no /list lines nor summary: its sink
+                              is what it says (mobsync /check) */
 };
+
+/* What a handler that crashed is failed with (guard.c); mingw-w64's
+ * headers lack it. */
+#ifndef ERROR_UNHANDLED_EXCEPTION
+#define ERROR_UNHANDLED_EXCEPTION 574
+#endif
 
 /* A synchronization or listing, made by session_create from options, which
  * it copies once, with what they point to; every handler record holds a
@@ -135,6 +145,7 @@ extern int run_invoke_server(void);
 extern int run_window_request(const WCHAR *path);
 extern int run_worker(const WCHAR *channel);
 extern int run_agent(void);
+extern int run_check(const CLSID *clsid, const GUID *items, unsigned int item_count, DWORD timeout, BOOL tap);
 extern int stop_agent(void);
 extern void agent_start_if_needed(void);
 extern BOOL autorun_update(BOOL *needed);

@@ -100,11 +100,17 @@ static HMODULE handler_module(const struct handler *handler)
 static BOOL initialize(struct handler *handler, ISyncMgrSynchronize *sync)
 {
     struct session *session = handler_session(handler);
+    struct call_record call;
     WCHAR message[256];
     HRESULT hr;
 
     if (handler_finished(handler)) return FALSE;
+    call_start(&call, CALL_INITIALIZE);
     hr = ISyncMgrSynchronize_Initialize(sync, 0, session->options.flags, session->options.cookie_size, session->options.cookie);
+    call.hr = hr;
+    call.value = session->options.flags;
+    call.value2 = session->options.cookie_size;
+    handler_call(handler, &call);
     if (hr == S_FALSE)
     {
         TRACE("%s does not take part.\n", debugstr_w(handler_clsid_str(handler)));
@@ -127,6 +133,7 @@ static BOOL run_with_callback(struct handler *handler, ISyncMgrSynchronize *sync
         SYNCMGRITEMID *ids, ULONG count)
 {
     ISyncMgrSynchronizeCallback *callback;
+    struct call_record call;
     WCHAR message[256];
     HRESULT hr;
     BOOL ret;
@@ -136,7 +143,10 @@ static BOOL run_with_callback(struct handler *handler, ISyncMgrSynchronize *sync
         handler_fail(handler, hr, load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message)));
         return TRUE;
     }
-    ISyncMgrSynchronize_SetProgressCallback(sync, callback);
+    call_start(&call, CALL_SET_PROGRESS_CALLBACK);
+    call.hr = ISyncMgrSynchronize_SetProgressCallback(sync, callback);
+    call.value = TRUE;
+    handler_call(handler, &call);
     if (handler_session(handler)->options.mode == MODE_CHOOSE) ret = choosing_serve(handler, sync);
     else ret = step_synchronize(handler, sync, ids, count) && step_serve_results(handler, sync);
     if (!ret)
@@ -145,8 +155,14 @@ static BOOL run_with_callback(struct handler *handler, ISyncMgrSynchronize *sync
         return FALSE;
     }
     handler_set_state(handler, HANDLER_RELEASED);
-    ISyncMgrSynchronize_SetProgressCallback(sync, NULL);
-    ISyncMgrSynchronizeCallback_Release(callback);
+    call_start(&call, CALL_SET_PROGRESS_CALLBACK);
+    handler_call_made(handler, &call);
+    call.hr = ISyncMgrSynchronize_SetProgressCallback(sync, NULL);
+    handler_call(handler, &call);
+    /* What is left is what the handler still holds. */
+    call_start(&call, CALL_CALLBACK_RELEASE);
+    call.value = ISyncMgrSynchronizeCallback_Release(callback);
+    handler_call(handler, &call);
     return TRUE;
 }
 
@@ -154,6 +170,7 @@ static void run_handler(struct handler *handler)
 {
     ISyncMgrSynchronize *sync;
     SYNCMGRITEMID *ids = NULL;
+    struct call_record call;
     WCHAR message[256];
     unsigned int count;
     HRESULT hr;
@@ -189,7 +206,10 @@ static void run_handler(struct handler *handler)
 
 done:
     free(ids);
-    ISyncMgrSynchronize_Release(sync);
+    /* What is left is what the handler holds on itself. */
+    call_start(&call, CALL_RELEASE);
+    call.value = ISyncMgrSynchronize_Release(sync);
+    handler_call(handler, &call);
 }
 
 /* Holds a reference on the handler's record, and through it on the
@@ -217,13 +237,25 @@ DWORD WINAPI runner_thread(void *arg)
 static BOOL loader_get_info(struct handler *handler, ISyncMgrSynchronize *sync)
 {
     SYNCMGRHANDLERINFO *info = NULL, copy;
+    struct call_record call;
     WCHAR message[256];
+    BOOL readable;
     HRESULT hr;
 
+    call_start(&call, CALL_GET_HANDLER_INFO);
     hr = ISyncMgrSynchronize_GetHandlerInfo(sync, &info);
     /* Its memory is read into ours first, and trusted no further. */
-    if (FAILED(hr) || !info || !guard_copy(&copy.cbSize, &info->cbSize, sizeof(copy.cbSize))
-            || copy.cbSize != sizeof(copy) || !guard_copy(&copy, info, sizeof(copy)))
+    readable = SUCCEEDED(hr) && info && guard_copy(&copy.cbSize, &info->cbSize, sizeof(copy.cbSize));
+    call.hr = hr;
+    call.size = readable ? copy.cbSize : 0;
+    if (readable && copy.cbSize == sizeof(copy) && guard_copy(&copy, info, sizeof(copy)))
+    {
+        call.value = copy.SyncMgrHandlerFlags;
+        call.bad_string = !ends_within(copy.wszHandlerName, ARRAYSIZE(copy.wszHandlerName));
+    }
+    else readable = FALSE;
+    handler_call(handler, &call);
+    if (!readable)
     {
         /* Not freed: memory this broken may not be the handler's CoTaskMemAlloc. */
         format_message(message, ARRAYSIZE(message), IDS_BAD_HANDLER_INFO, hr);
@@ -290,8 +322,17 @@ static BOOL add_item(struct handler *handler, struct item **items, unsigned int 
         unsigned int *size, const SYNCMGRITEM *src, struct icon_table *icons)
 {
     WCHAR message[256], id_str[39];
+    struct call_record call;
     struct item *item;
 
+    call_start(&call, CALL_ITEM);
+    call.id = src->ItemID;
+    call.size = src->cbSize;
+    call.value = src->dwFlags;
+    call.value2 = src->dwItemState;
+    call.bad_string = !ends_within(src->wszItemName, ARRAYSIZE(src->wszItemName));
+    call.time = src->ftLastUpdate;
+    handler_call(handler, &call);
     if (src->cbSize != sizeof(*src))
     {
         guid_to_string(&src->ItemID, id_str);
@@ -328,6 +369,7 @@ static HRESULT read_items(struct handler *handler, ISyncMgrEnumItems *enumerator
     struct icon_table icons = { .wanted = handler_session(handler)->options.mode == MODE_CHOOSE };
     struct item *items = NULL;
     unsigned int count = 0, size = 0, i;
+    struct call_record call;
     SYNCMGRITEM *batch;
     WCHAR message[256];
     ULONG fetched;
@@ -338,7 +380,13 @@ static HRESULT read_items(struct handler *handler, ISyncMgrEnumItems *enumerator
     {
         fetched = 0;
         memset(batch, 0, ENUM_BATCH * sizeof(*batch));
+        call_start(&call, CALL_ENUM_NEXT);
         hr = ISyncMgrEnumItems_Next(enumerator, ENUM_BATCH, batch, &fetched);
+        call.hr = hr;
+        call.value = ENUM_BATCH;
+        call.value2 = fetched;
+        if (fetched) call.id = batch[0].ItemID;
+        handler_call(handler, &call);
         if (FAILED(hr)) break;
         if (fetched > ENUM_BATCH)
         {
@@ -394,6 +442,56 @@ failed:
     return hr;
 }
 
+/* One call of the enumerator probe: Next of one item, on the enumerator
+ * (object 0) or its clone (1). */
+static void probe_next(struct handler *handler, ISyncMgrEnumItems *enumerator, DWORD object)
+{
+    struct call_record call;
+    SYNCMGRITEM item;
+    ULONG fetched = 0;
+
+    memset(&item, 0, sizeof(item));
+    call_start(&call, CALL_ENUM_NEXT);
+    call.hr = ISyncMgrEnumItems_Next(enumerator, 1, &item, &fetched);
+    call.value = 1;
+    call.value2 = fetched;
+    call.object = object;
+    if (fetched == 1) call.id = item.ItemID;
+    handler_call(handler, &call);
+}
+
+/* What mobsync /check asks of an enumerator besides reading it: Reset,
+ * Next, Skip, and a Clone read beside its source; the calls and what they
+ * gave go to the sink, which judges them against the items read. */
+static void probe_enumerator(struct handler *handler, ISyncMgrEnumItems *enumerator)
+{
+    ISyncMgrEnumItems *clone = NULL;
+    struct call_record call;
+
+    call_start(&call, CALL_ENUM_RESET);
+    call.hr = ISyncMgrEnumItems_Reset(enumerator);
+    handler_call(handler, &call);
+    probe_next(handler, enumerator, 0);
+    call_start(&call, CALL_ENUM_SKIP);
+    call.hr = ISyncMgrEnumItems_Skip(enumerator, 1);
+    call.value = 1;
+    handler_call(handler, &call);
+    probe_next(handler, enumerator, 0);
+
+    /* A clone after the first item: both give the second next, each its own. */
+    ISyncMgrEnumItems_Reset(enumerator);
+    probe_next(handler, enumerator, 0);
+    call_start(&call, CALL_ENUM_CLONE);
+    call.hr = ISyncMgrEnumItems_Clone(enumerator, &clone);
+    handler_call(handler, &call);
+    if (SUCCEEDED(call.hr) && clone)
+    {
+        probe_next(handler, clone, 1);
+        probe_next(handler, enumerator, 0);
+        ISyncMgrEnumItems_Release(clone);
+    }
+}
+
 static BOOL keep_item(const GUID *item, void *handler)
 {
     return handler_has_item(handler, item);
@@ -404,10 +502,14 @@ static BOOL keep_item(const GUID *item, void *handler)
 static BOOL loader_enumerate(struct handler *handler, ISyncMgrSynchronize *sync)
 {
     ISyncMgrEnumItems *items = NULL;
+    struct call_record call;
     WCHAR message[256];
     HRESULT hr;
 
+    call_start(&call, CALL_ENUM_ITEMS);
     hr = ISyncMgrSynchronize_EnumSyncMgrItems(sync, &items);
+    call.hr = hr;
+    handler_call(handler, &call);
     if (FAILED(hr) || !items)
     {
         format_message(message, ARRAYSIZE(message), IDS_ENUM_FAILED, FAILED(hr) ? hr : E_POINTER);
@@ -421,6 +523,8 @@ static BOOL loader_enumerate(struct handler *handler, ISyncMgrSynchronize *sync)
         return FALSE;
     }
     if (hr != S_SYNCMGR_MISSINGITEMS) prune_item_settings(handler_clsid(handler), keep_item, handler);
+    if (handler_session(handler)->options.probe_enumerator && !handler_finished(handler))
+        probe_enumerator(handler, items);
     ISyncMgrEnumItems_Release(items);
     return TRUE;
 }
@@ -432,6 +536,7 @@ static BOOL loader_enumerate(struct handler *handler, ISyncMgrSynchronize *sync)
 static void pass_on_skips(struct handler *handler, ISyncMgrSynchronize *sync)
 {
     SYNCMGRITEMID ids[16];
+    struct call_record call;
     unsigned int i, count;
     HRESULT hr;
 
@@ -442,7 +547,13 @@ static void pass_on_skips(struct handler *handler, ISyncMgrSynchronize *sync)
         {
             TRACE("%s: SetItemStatus(%s, SKIPPED).\n", debugstr_w(handler_clsid_str(handler)),
                   debugstr_guid(&ids[i]));
+            call_start(&call, CALL_SET_ITEM_STATUS);
+            call.id = ids[i];
+            call.value = SYNCMGRSTATUS_SKIPPED;
+            handler_call_made(handler, &call);
             hr = ISyncMgrSynchronize_SetItemStatus(sync, &ids[i], SYNCMGRSTATUS_SKIPPED);
+            call.hr = hr;
+            handler_call(handler, &call);
             if (hr != S_OK) WARN("SetItemStatus returned %#lx.\n", hr);
         }
     } while (count == ARRAYSIZE(ids));
@@ -486,11 +597,18 @@ static enum step call_and_wait(struct handler *handler, ISyncMgrSynchronize *syn
         SYNCMGRITEMID *ids, ULONG count, HRESULT *completion)
 {
     UINT failure = prepare ? IDS_PREPARE_FAILED : IDS_SYNCHRONIZE_FAILED;
+    struct call_record call;
     HRESULT hr;
 
     handler_set_state(handler, prepare ? HANDLER_PREPARING : HANDLER_SYNCHRONIZING);
+    call_start(&call, prepare ? CALL_PREPARE_FOR_SYNC : CALL_SYNCHRONIZE);
+    call.value = count;
+    handler_call_made(handler, &call);
     if (prepare) hr = ISyncMgrSynchronize_PrepareForSync(sync, count, ids, NULL, 0);
     else hr = ISyncMgrSynchronize_Synchronize(sync, NULL);
+    call.hr = hr;
+    call.value = count;
+    handler_call(handler, &call);
     if (hr != S_OK)
     {
         /* The handler must not complete a call that did not start. */
@@ -514,13 +632,19 @@ static enum step call_and_wait(struct handler *handler, ISyncMgrSynchronize *syn
  * *retry when the handler asked for some of its items again. */
 static enum step show_errors(struct handler *handler, ISyncMgrSynchronize *sync, BOOL *retry)
 {
+    struct call_record call;
     SYNCMGRERRORID error_id;
 
     *retry = FALSE;
     while (!*retry && handler_next_error(handler, &error_id))
     {
         handler_set_state(handler, HANDLER_SHOWING_ERROR);
-        if (ISyncMgrSynchronize_ShowError(sync, NULL, &error_id) != S_OK)
+        call_start(&call, CALL_SHOW_ERROR);
+        call.id = error_id;
+        handler_call_made(handler, &call);
+        call.hr = ISyncMgrSynchronize_ShowError(sync, NULL, &error_id);
+        handler_call(handler, &call);
+        if (call.hr != S_OK)
         {
             handler_set_state(handler, HANDLER_SYNCHRONIZED);
             continue;
@@ -595,6 +719,7 @@ static BOOL show_error(struct handler *handler, ISyncMgrSynchronize *sync,
         const struct handler_command *command)
 {
     DWORD default_status = handler_default_status(handler);
+    struct call_record call;
     SYNCMGRITEMID *ids;
     ULONG count, capacity;
     BOOL ret;
@@ -602,7 +727,12 @@ static BOOL show_error(struct handler *handler, ISyncMgrSynchronize *sync,
     handler_set_state(handler, HANDLER_SHOWING_ERROR);
     TRACE("%s: ShowError(%p, %s).\n", debugstr_w(handler_clsid_str(handler)), command->window,
           debugstr_guid(&command->item));
-    if (ISyncMgrSynchronize_ShowError(sync, command->window, &command->item) != S_OK)
+    call_start(&call, CALL_SHOW_ERROR);
+    call.id = command->item;
+    handler_call_made(handler, &call);
+    call.hr = ISyncMgrSynchronize_ShowError(sync, command->window, &command->item);
+    handler_call(handler, &call);
+    if (call.hr != S_OK)
     {
         handler_done(handler, default_status);
         return TRUE;
@@ -657,10 +787,16 @@ static void read_check_states(struct handler *handler)
 static BOOL show_properties(struct handler *handler, ISyncMgrSynchronize *sync,
         const struct handler_command *command)
 {
+    struct call_record call;
     HRESULT hr;
 
     handler_set_state(handler, HANDLER_SHOWING_PROPERTIES);
+    call_start(&call, CALL_SHOW_PROPERTIES);
+    call.id = command->item;
+    handler_call_made(handler, &call);
     hr = ISyncMgrSynchronize_ShowProperties(sync, command->window, &command->item);
+    call.hr = hr;
+    handler_call(handler, &call);
     TRACE("%s: ShowProperties(%p, %s) returned %#lx.\n", debugstr_w(handler_clsid_str(handler)),
           command->window, debugstr_guid(&command->item), hr);
     if (hr != S_OK)

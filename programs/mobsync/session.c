@@ -549,13 +549,13 @@ static void print_list(struct session *session)
     }
 }
 
-/* Once every handler is done: gives the exit code. A worker's session and
- * a choice dialog closed without synchronizing say nothing. */
+/* Once every handler is done: gives the exit code. A worker's session, a
+ * choice dialog closed without synchronizing and a silent one say nothing. */
 static int session_report(struct session *session)
 {
     unsigned int i;
 
-    if (session->options.worker || session->options.mode == MODE_CHOOSE) return 0;
+    if (session->options.worker || session->options.mode == MODE_CHOOSE || session->options.silent) return 0;
     if (session->options.mode == MODE_LIST)
     {
         print_list(session);

@@ -383,7 +383,7 @@ static unsigned int other_bits(void)
  * sysnative (the 64-bit system32 as a 32-bit process sees it) for a 32-bit
  * one. MOBSYNC_WORKER names another (docs/engine.md). FALSE when this
  * system has no other architecture. */
-static BOOL worker_path(WCHAR *path, unsigned int size)
+BOOL other_mobsync_path(WCHAR *path, unsigned int size)
 {
     BOOL wow64 = FALSE;
     DWORD len;
@@ -593,7 +593,7 @@ struct worker *worker_start(struct session *session, struct handler **handlers, 
         goto no_memory;
     }
 
-    if (!worker_path(path, ARRAYSIZE(path)))
+    if (!other_mobsync_path(path, ARRAYSIZE(path)))
     {
         format_message(message, ARRAYSIZE(message), IDS_NO_OTHER_ARCH, worker->bits);
         mirror_fail_all(worker->mirror, HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED), message);

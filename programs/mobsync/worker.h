@@ -25,6 +25,7 @@ extern struct worker *worker_start(struct session *session, struct handler **han
 extern unsigned int worker_control(struct worker *worker, enum control_action action,
         const GUID *handler, const GUID *item);
 extern void worker_finish(struct worker *worker);
+extern BOOL other_mobsync_path(WCHAR *path, unsigned int size);
 extern void worker_command(struct worker *worker, const CLSID *handler,
         const struct handler_command *command);
 
