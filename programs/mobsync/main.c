@@ -93,6 +93,10 @@ struct command
     BOOL setup;              /* /setup: Synchronization Settings */
     int agent;               /* /agent: 1, the agent; 2, /agent:stop */
     BOOL autorun;            /* /autorun */
+    BOOL check;              /* /check:{CLSID} */
+    CLSID check_clsid;
+    BOOL tap;                /* /format:tap */
+    BOOL timeout_given;      /* /timeout: */
 };
 
 /* A switch that sets the command (one at most); FALSE if it is none. */
@@ -143,6 +147,8 @@ static BOOL parse_command(struct command *cmd, const WCHAR *name, const WCHAR *v
         cmd->agent = value ? 2 : 1;
     else if (!wcsicmp(name, L"autorun") && !value)
         cmd->autorun = TRUE;
+    else if (!wcsicmp(name, L"check") && value && string_to_guid(value, &cmd->check_clsid))
+        cmd->check = TRUE;
     else if (!wcsicmp(name, L"skip") && value && string_to_guid(value, &cmd->skip_item))
         cmd->control = CONTROL_SKIP;
     else if (!wcsicmp(name, L"stop") && !value)
@@ -191,6 +197,7 @@ static int parse_arguments(int argc, WCHAR *argv[], struct command *cmd)
             if (*end || !seconds || seconds > MAX_TIMEOUT) goto bad_value;
             cmd->options.timeout = seconds;
             cmd->session_options = TRUE;
+            cmd->timeout_given = TRUE;
         }
         else if (!wcsicmp(name, L"showerrors") && !value)
         {
@@ -201,6 +208,11 @@ static int parse_arguments(int argc, WCHAR *argv[], struct command *cmd)
             cmd->invoke = TRUE;
         else if (!wcsicmp(name, L"arch") && !value)
             cmd->options.show_arch = TRUE;
+        else if (!wcsicmp(name, L"format"))
+        {
+            if (!value || wcsicmp(value, L"tap")) goto bad_value;
+            cmd->tap = TRUE;
+        }
         else if (!wcsicmp(name, L"worker") && value && argc == 2)
             cmd->worker = value;
         else if (!wcsicmp(name, L"window") && value && *value && argc == 2)
@@ -212,7 +224,7 @@ static int parse_arguments(int argc, WCHAR *argv[], struct command *cmd)
             cmd->have_command = TRUE;
             cmd->event = argv[i];
             if (parse_command(cmd, name, value)) continue;
-            if (!wcsicmp(name, L"skip")) goto bad_value;
+            if (!wcsicmp(name, L"skip") || !wcsicmp(name, L"check")) goto bad_value;
             goto bad_switch;
         }
     }
@@ -237,6 +249,14 @@ static int parse_arguments(int argc, WCHAR *argv[], struct command *cmd)
     if ((cmd->agent || cmd->autorun) && (cmd->invoke || cmd->session_options || cmd->handler_count))
     {
         print_error(IDS_BAD_SWITCH, cmd->event);
+        print_usage(TRUE);
+        return 2;
+    }
+    /* /check takes /item:, /timeout: and /format: only; /format: goes with it alone. */
+    if ((cmd->check && (cmd->invoke || cmd->handler_count || cmd->options.show_errors || cmd->options.show_arch))
+            || (cmd->tap && !cmd->check))
+    {
+        print_error(IDS_BAD_SWITCH, cmd->check ? cmd->event : L"/format");
         print_usage(TRUE);
         return 2;
     }
@@ -372,6 +392,14 @@ int __cdecl wmain(int argc, WCHAR *argv[])
         ret = stop_agent();
     else if (cmd.autorun)
         ret = run_autorun();
+    else if (cmd.check)
+    {
+        CoInitializeEx(NULL, COINIT_MULTITHREADED);
+        ret = run_check(&cmd.check_clsid, cmd.items, cmd.item_count, cmd.timeout_given ? cmd.options.timeout : 0,
+                        cmd.tap);
+        /* Handlers given up on may still hold threads of ours: leave at once. */
+        ExitProcess(ret);
+    }
     else if (cmd.setup)
     {
         cmd.options.only_handlers = cmd.handlers;
