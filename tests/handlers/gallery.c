@@ -42,8 +42,9 @@
 #define GALLERY_MAX_CHOSEN 16
 /* The item TEST_GALLERY_FOREIGN_ITEM reports on without having enumerated it. */
 #define GALLERY_FOREIGN_ITEM 9
-/* TEST_GALLERY_IGNORES_CANCEL: so many Progress calls, one every 100 ms. */
-#define GALLERY_STUBBORN_STEPS 70
+/* TEST_GALLERY_IGNORES_CANCEL: so many Progress calls, one every 100 ms,
+ * once told to stop: more than the checker's 5 s. */
+#define GALLERY_STUBBORN_STEPS 55
 
 struct gallery
 {
@@ -379,21 +380,35 @@ static BOOL synchronize_item(struct gallery *gallery, ISyncMgrSynchronizeCallbac
     return TRUE;
 }
 
-/* TEST_GALLERY_IGNORES_CANCEL: its items in turn, whatever the manager says,
- * then all of them done. */
+/* TEST_GALLERY_IGNORES_CANCEL: its items in turn, quickly; told to stop
+ * (Progress's answer, SetItemStatus), it goes on regardless for
+ * GALLERY_STUBBORN_STEPS steps of 100 ms, then reports them all done. */
 static BOOL synchronize_stubbornly(struct gallery *gallery, ISyncMgrSynchronizeCallback *callback)
 {
     ULONG count = gallery->chosen_count, i;
-    int step, steps;
+    BOOL told = FALSE;
+    HRESULT hr;
+    int step;
 
     for (i = 0; i < count; i++)
     {
-        steps = GALLERY_STUBBORN_STEPS / count + (i < GALLERY_STUBBORN_STEPS % count);
-        for (step = 1; step <= steps; step++)
-        {
-            progress(gallery, callback, &gallery->chosen[i], SYNCMGRSTATUS_UPDATING, step, steps);
-            if (WaitForSingleObject(gallery->quit_event, 100) != WAIT_TIMEOUT) return FALSE;
-        }
+        hr = progress(gallery, callback, &gallery->chosen[i], SYNCMGRSTATUS_UPDATING, 1, 2);
+        if (hr == S_SYNCMGR_CANCELITEM || hr == S_SYNCMGR_CANCELALL) told = TRUE;
+        if (WaitForSingleObject(gallery->quit_event, 50) != WAIT_TIMEOUT) return FALSE;
+    }
+    /* A second for the manager to pass a request on, asking again and again. */
+    for (step = 0; count && !told && step < 10; step++)
+    {
+        told = gallery->stopped;
+        for (i = 0; i < count && !told; i++) if (gallery->skipped[i]) told = TRUE;
+        hr = progress(gallery, callback, &gallery->chosen[0], SYNCMGRSTATUS_UPDATING, 1, 2);
+        if (hr == S_SYNCMGR_CANCELITEM || hr == S_SYNCMGR_CANCELALL) told = TRUE;
+        if (WaitForSingleObject(gallery->quit_event, 100) != WAIT_TIMEOUT) return FALSE;
+    }
+    for (step = 1; told && step <= GALLERY_STUBBORN_STEPS; step++)
+    {
+        progress(gallery, callback, &gallery->chosen[0], SYNCMGRSTATUS_UPDATING, step, GALLERY_STUBBORN_STEPS);
+        if (WaitForSingleObject(gallery->quit_event, 100) != WAIT_TIMEOUT) return FALSE;
     }
     for (i = 0; i < count; i++)
     {
@@ -499,7 +514,6 @@ static DWORD WINAPI sync_thread(void *arg)
     if (synchronize(gallery, callback))
     {
         complete(gallery, callback);
-        if (gallery->behaviour == TEST_GALLERY_COMPLETE_TWICE) complete(gallery, callback);
     }
     else log_call(gallery->behaviour, "Stopped: the callback was taken back");
     ISyncMgrSynchronizeCallback_Release(callback);
@@ -725,6 +739,18 @@ static HRESULT WINAPI gallery_Synchronize(ISyncMgrSynchronize *iface, HWND paren
     }
 
     ResetEvent(gallery->quit_event);
+    if (gallery->behaviour == TEST_GALLERY_COMPLETE_TWICE)
+    {
+        /* Both completions before Synchronize returns, on the manager's
+         * thread: the second cannot race its SetProgressCallback(NULL). */
+        if (synchronize(gallery, gallery->callback))
+        {
+            complete(gallery, gallery->callback);
+            complete(gallery, gallery->callback);
+        }
+        gallery->synchronized = TRUE;
+        return S_OK;
+    }
     gallery->thread_callback = gallery->callback;
     ISyncMgrSynchronizeCallback_AddRef(gallery->thread_callback);
     if (!(gallery->thread = CreateThread(NULL, 0, sync_thread, gallery, 0, &gallery->thread_id)))
@@ -746,7 +772,6 @@ static HRESULT WINAPI gallery_SetItemStatus(ISyncMgrSynchronize *iface, REFSYNCM
     log_call(gallery->behaviour, "SetItemStatus %s %lu", item_name(gallery->behaviour, item, name),
              status);
     if (!item) return E_POINTER;
-    if (gallery->behaviour == TEST_GALLERY_IGNORES_CANCEL) return S_OK;
     if (IsEqualGUID(item, &GUID_NULL) && status == SYNCMGRSTATUS_STOPPED)
         InterlockedExchange(&gallery->stopped, TRUE);
     for (i = 0; i < gallery->chosen_count; i++)

@@ -64,7 +64,7 @@ enum test_behaviour
     TEST_GALLERY_COMPLETE_TWICE = 0x51, /* calls SynchronizeCompleted twice */
     TEST_GALLERY_NO_FINAL_STATUS = 0x52, /* item 2's last Progress is UPDATING */
     TEST_GALLERY_FOREIGN_ITEM = 0x53, /* Progress for item 9, which it never enumerated */
-    TEST_GALLERY_IGNORES_CANCEL = 0x54, /* works on for 7 s whatever Progress answers */
+    TEST_GALLERY_IGNORES_CANCEL = 0x54, /* told to stop, works on for 5.5 s */
     TEST_GALLERY_BAD_ITEM_SIZE = 0x55, /* item 2's cbSize is 4 bytes short */
     TEST_GALLERY_UNTERMINATED = 0x56, /* item 2's name fills its array, no terminator */
     TEST_GALLERY_BAD_FLAGS = 0x57, /* item 2's dwFlags has 0x80000000 set */
