@@ -550,8 +550,11 @@ static HRESULT WINAPI enum_items_Skip(ISyncMgrEnumItems *iface, ULONG count)
 {
     struct enum_items *items = impl_from_ISyncMgrEnumItems(iface);
 
-    items->pos = min(items->pos + count, items->sync->pair_count);
-    return items->pos < items->sync->pair_count ? S_OK : S_FALSE;
+    ULONG skipped = min(count, items->sync->pair_count - items->pos);
+
+    /* S_FALSE only when fewer were left than asked for, as Next. */
+    items->pos += skipped;
+    return skipped == count ? S_OK : S_FALSE;
 }
 
 static HRESULT WINAPI enum_items_Reset(ISyncMgrEnumItems *iface)
@@ -833,8 +836,8 @@ HRESULT WINAPI DllRegisterServer(void)
 {
     ISyncMgrRegister *reg;
     WCHAR path[MAX_PATH];
+    HRESULT hr, init;
     HKEY key;
-    HRESULT hr;
 
     GetModuleFileNameW(instance, path, MAX_PATH);
     if (RegCreateKeyExA(HKEY_LOCAL_MACHINE, CLASS_KEY "\\InprocServer32", 0, NULL, 0,
@@ -844,7 +847,9 @@ HRESULT WINAPI DllRegisterServer(void)
     RegSetValueExA(key, "ThreadingModel", 0, REG_SZ, (const BYTE *)"Apartment", 10);
     RegCloseKey(key);
 
-    CoInitialize(NULL);
+    /* A caller in the multithreaded apartment gets RPC_E_CHANGED_MODE: its
+     * apartment is not this function's to end. */
+    init = CoInitialize(NULL);
     hr = CoCreateInstance(&CLSID_SyncMgr, NULL, CLSCTX_INPROC_SERVER, &IID_ISyncMgrRegister,
                           (void **)&reg);
     if (SUCCEEDED(hr))
@@ -852,22 +857,23 @@ HRESULT WINAPI DllRegisterServer(void)
         hr = ISyncMgrRegister_RegisterSyncMgrHandler(reg, &CLSID_FolderSync, L"Folder Synchronizer", 0);
         ISyncMgrRegister_Release(reg);
     }
-    CoUninitialize();
+    if (SUCCEEDED(init)) CoUninitialize();
     return hr;
 }
 
 HRESULT WINAPI DllUnregisterServer(void)
 {
     ISyncMgrRegister *reg;
+    HRESULT init;
 
-    CoInitialize(NULL);
+    init = CoInitialize(NULL);
     if (SUCCEEDED(CoCreateInstance(&CLSID_SyncMgr, NULL, CLSCTX_INPROC_SERVER,
             &IID_ISyncMgrRegister, (void **)&reg)))
     {
         ISyncMgrRegister_UnregisterSyncMgrHandler(reg, &CLSID_FolderSync, 0);
         ISyncMgrRegister_Release(reg);
     }
-    CoUninitialize();
+    if (SUCCEEDED(init)) CoUninitialize();
     RegDeleteKeyA(HKEY_LOCAL_MACHINE, CLASS_KEY "\\InprocServer32");
     RegDeleteKeyA(HKEY_LOCAL_MACHINE, CLASS_KEY);
     return S_OK;

@@ -21,6 +21,8 @@
  */
 
 #include "mobsync_test.h"
+#include "shlwapi.h"
+#include "../../../tests/foldersync/foldersync.h"
 
 /* The paths a check runs (programs/mobsync/check.c). */
 #define PATH_COUNT 9
@@ -230,6 +232,62 @@ static void test_other_arch(void)
     unregister_other_view(TEST_GALLERY_COMPLETE_TWICE);
 }
 
+/* The Folder Synchronizer, the sample handler, with two folder pairs: clean. */
+static void test_folder_synchronizer(void)
+{
+    static const char * const names[] = { "Documents", "Reports" };
+    HRESULT (WINAPI *register_server)(void);
+    char key_name[MAX_PATH], folder[MAX_PATH], base[MAX_PATH];
+    struct check_result result;
+    HMODULE module;
+    unsigned int i;
+    HKEY key;
+
+    if (!(module = LoadLibraryA("foldersync.dll")))
+    {
+        skip("no foldersync.dll: error %lu.\n", GetLastError());
+        return;
+    }
+    register_server = (void *)GetProcAddress(module, "DllRegisterServer");
+    ok(register_server() == S_OK, "cannot register the Folder Synchronizer.\n");
+    GetTempPathA(MAX_PATH, base);
+    strcat(base, "mobsync_check");
+    CreateDirectoryA(base, NULL);
+    for (i = 0; i < ARRAY_SIZE(names); i++)
+    {
+        sprintf(key_name, FOLDERSYNC_PAIRS_KEY "\\{D0C0D0C0-0000-4000-8000-00000000000%u}", i + 1);
+        ok(!RegCreateKeyExA(HKEY_CURRENT_USER, key_name, 0, NULL, 0, KEY_SET_VALUE, NULL, &key, NULL),
+           "cannot write %s.\n", key_name);
+        RegSetValueExA(key, "Name", 0, REG_SZ, (const BYTE *)names[i], strlen(names[i]) + 1);
+        sprintf(folder, "%s\\%s.local", base, names[i]);
+        CreateDirectoryA(folder, NULL);
+        RegSetValueExA(key, "Local", 0, REG_SZ, (const BYTE *)folder, strlen(folder) + 1);
+        sprintf(folder, "%s\\%s.network", base, names[i]);
+        CreateDirectoryA(folder, NULL);
+        RegSetValueExA(key, "Network", 0, REG_SZ, (const BYTE *)folder, strlen(folder) + 1);
+        RegCloseKey(key);
+    }
+
+    run_mobsync("/check:" FOLDERSYNC_CLSID_STR);
+    read_result(&result);
+    ok(exit_code == 0, "exit code %lu:\n%s", exit_code, output);
+    ok(!result.rules[0], "rules \"%s\":\n%s", result.rules, output);
+    ok(result.summary, "no summary line:\n%s", output);
+
+    register_server = (void *)GetProcAddress(module, "DllUnregisterServer");
+    register_server();
+    FreeLibrary(module);
+    SHDeleteKeyA(HKEY_CURRENT_USER, FOLDERSYNC_PAIRS_KEY);
+    for (i = 0; i < ARRAY_SIZE(names); i++)
+    {
+        sprintf(folder, "%s\\%s.local", base, names[i]);
+        RemoveDirectoryA(folder);
+        sprintf(folder, "%s\\%s.network", base, names[i]);
+        RemoveDirectoryA(folder);
+    }
+    RemoveDirectoryA(base);
+}
+
 START_TEST(check)
 {
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
@@ -237,6 +295,7 @@ START_TEST(check)
     test_bad_command_lines();
     test_lines();
     test_other_arch();
+    test_folder_synchronizer();
     test_gallery();
     CoUninitialize();
 }
