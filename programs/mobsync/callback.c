@@ -112,17 +112,19 @@ static HRESULT call_answered(struct callback *callback, struct call_record *call
     return answer;
 }
 
-/* A completion: what the handler passed, and whether it was taken. */
+/* A completion, with what the handler passed: told before it is taken,
+ * since the manager's next call into the handler may follow at once. */
 static HRESULT complete(struct callback *callback, enum call_method method, enum handler_state pending,
         enum handler_state next, HRESULT hr, const char *what)
 {
     struct call_record call;
-    BOOL follow = call_made(callback, &call, method);
-    HRESULT answer = handler_complete(callback->handler, pending, next, hr, what);
 
-    if (!follow) return answer;
-    call.hr = hr;
-    return call_answered(callback, &call, answer);
+    if (call_made(callback, &call, method))
+    {
+        call.hr = hr;
+        handler_call_made(callback->handler, &call);
+    }
+    return handler_complete(callback->handler, pending, next, hr, what);
 }
 
 static HRESULT WINAPI callback_ShowPropertiesCompleted(ISyncMgrSynchronizeCallback *iface, HRESULT hr)
@@ -180,8 +182,9 @@ static HRESULT WINAPI callback_ShowErrorCompleted(ISyncMgrSynchronizeCallback *i
             return follow ? call_answered(callback, &call, E_INVALIDARG) : E_INVALIDARG;
         }
     }
-    if (!follow) return handler_complete_show_error(callback->handler, hr, copy, count);
-    return call_answered(callback, &call, handler_complete_show_error(callback->handler, hr, copy, count));
+    /* Told before it is taken, as the other completions. */
+    if (follow) handler_call_made(callback->handler, &call);
+    return handler_complete_show_error(callback->handler, hr, copy, count);
 }
 
 static HRESULT WINAPI callback_EnableModeless(ISyncMgrSynchronizeCallback *iface, BOOL enable)
