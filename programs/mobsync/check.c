@@ -41,6 +41,9 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 #define CANCEL_MS  5000
 /* How long a call may hold the manager's thread before a warning, in ms. */
 #define BUDGET_MS  5000
+/* The calls a path keeps: past them, Progress calls and items are counted,
+ * not kept (a handler may report millions). */
+#define MAX_CALLS 100000
 /* Each path's time limit when /timeout: does not say, in seconds. */
 #define CHECK_TIMEOUT 30
 /* The cookie the invoke path passes, as a program's UpdateItems would. */
@@ -77,6 +80,7 @@ enum rule
     RULE_FAILED,
     RULE_DISMISSED,
     RULE_NOTHING_TO_CANCEL,
+    RULE_TOO_MANY_CALLS,
     RULE_COUNT
 };
 
@@ -110,6 +114,7 @@ rules[RULE_COUNT] =
     { L"HANDLER-FAILED",   FINDING_INFO },
     { L"WINDOW-DISMISSED", FINDING_INFO },
     { L"NOTHING-TO-CANCEL", FINDING_INFO },
+    { L"TOO-MANY-CALLS",   FINDING_INFO },
 };
 
 static const WCHAR * const severity_names[] = { L"info", L"warning", L"error" };
@@ -182,6 +187,7 @@ struct run
     CRITICAL_SECTION cs;   /* calls, and what the sink sets for the driver */
     struct call_record *calls;
     unsigned int call_count, call_size;
+    unsigned int dropped;  /* Progress calls and items past MAX_CALLS */
     BOOL judged;           /* calls told after this are ignored */
     HANDLE wake;           /* the driver has something to do */
     DWORD start;
@@ -282,7 +288,9 @@ static void check_call(const struct session *session, const struct handler_id *i
         LeaveCriticalSection(&run->cs);
         return;
     }
-    if (run->call_count == run->call_size)
+    if (run->call_count >= MAX_CALLS && (call->method == CALL_PROGRESS || call->method == CALL_ITEM))
+        run->dropped++;
+    else if (run->call_count == run->call_size)
     {
         unsigned int size = max(64, run->call_size * 2);
         struct call_record *calls = realloc(run->calls, size * sizeof(*calls));
@@ -293,7 +301,9 @@ static void check_call(const struct session *session, const struct handler_id *i
             run->call_size = size;
         }
     }
-    if (run->call_count < run->call_size) run->calls[run->call_count++] = *call;
+    if (run->call_count < run->call_size && !(run->call_count >= MAX_CALLS
+            && (call->method == CALL_PROGRESS || call->method == CALL_ITEM)))
+        run->calls[run->call_count++] = *call;
 
     switch (call->method)
     {
@@ -671,21 +681,31 @@ struct item_watch
     const struct call_record *ask;
 };
 
+/* Progress mostly names the item it named last, or the next one. */
 static struct item_watch *watch_of(struct item_watch *watches, unsigned int count, const GUID *id)
 {
-    unsigned int i;
+    static unsigned int last;
+    unsigned int i, k;
 
-    for (i = 0; i < count; i++) if (IsEqualGUID(&watches[i].id, id)) return &watches[i];
+    for (i = 0; i < count; i++)
+    {
+        k = (last + i) % count;
+        if (!IsEqualGUID(&watches[k].id, id)) continue;
+        last = k;
+        return &watches[k];
+    }
     return NULL;
 }
 
-static void ask_to_stop(struct item_watch *watch, const struct call_record *call, const WCHAR *how)
+/* TRUE when the item was not told before. */
+static BOOL ask_to_stop(struct item_watch *watch, const struct call_record *call, const WCHAR *how)
 {
-    if (watch->asked || watch->final) return;
+    if (watch->asked || watch->final) return FALSE;
     watch->asked = TRUE;
     watch->asked_at = call->start;
     watch->how = how;
     watch->ask = call;
+    return TRUE;
 }
 
 /* Late to stop: an item asked to, still running CANCEL_MS later. */
@@ -710,7 +730,7 @@ static void judge_protocol(struct run *run)
     unsigned int pending[ARRAYSIZE(begins)] = { 0 }, completed[ARRAYSIZE(begins)] = { 0 };
     struct item_watch *watches;
     BOOL released = FALSE, modeless = FALSE, synchronized = FALSE;
-    unsigned int i, j, k;
+    unsigned int i, j, k, asked = 0;
     WCHAR text[40];
 
     if (!(watches = calloc(run->chosen_count + 1, sizeof(*watches)))) return;
@@ -726,7 +746,8 @@ static void judge_protocol(struct run *run)
         struct item_watch *watch;
 
         judge_structures(run, call);
-        for (j = 0; j < run->chosen_count; j++) judge_cancel(run, &watches[j], call->start);
+        /* Only while some item was told to stop. */
+        for (j = 0; asked && j < run->chosen_count; j++) judge_cancel(run, &watches[j], call->start);
 
         /* A call into the handler that held the manager's thread. */
         if (call->returned && call->method < CALL_PROGRESS && call->method != CALL_SHOW_PROPERTIES
@@ -743,7 +764,9 @@ static void judge_protocol(struct run *run)
             }
             /* A call that failed is completed by nobody. */
             if (call->method == begins[k] && call->returned && call->hr != S_OK && !completed[k]) pending[k] = 0;
-            if (call->method != ends[k]) continue;
+            /* A completion is told as it is made; one the manager refused
+             * for its arguments is told once returned, and completes nothing. */
+            if (call->method != ends[k] || call->returned) continue;
             if (released)
                 found(run, RULE_COMPLETE_ORDER, call, IDS_CHECK_AFTER_RELEASE, method_names[call->method]);
             else if (pending[k])
@@ -788,13 +811,15 @@ static void judge_protocol(struct run *run)
                 watch->final = is_final(call->value);
                 if (watch->final) watch->asked = FALSE;
             }
-            if (call->answer == S_SYNCMGR_CANCELITEM) ask_to_stop(watch, call, L"S_SYNCMGR_CANCELITEM");
+            if (call->answer == S_SYNCMGR_CANCELITEM && ask_to_stop(watch, call, L"S_SYNCMGR_CANCELITEM")) asked++;
             if (call->answer == S_SYNCMGR_CANCELALL)
-                for (j = 0; j < run->chosen_count; j++) ask_to_stop(&watches[j], call, L"S_SYNCMGR_CANCELALL");
+                for (j = 0; j < run->chosen_count; j++)
+                    if (ask_to_stop(&watches[j], call, L"S_SYNCMGR_CANCELALL")) asked++;
             break;
         case CALL_SET_ITEM_STATUS:
-            if (!call->returned && (watch = watch_of(watches, run->chosen_count, &call->id)))
-                ask_to_stop(watch, call, L"SetItemStatus(SKIPPED)");
+            if (!call->returned && (watch = watch_of(watches, run->chosen_count, &call->id))
+                    && ask_to_stop(watch, call, L"SetItemStatus(SKIPPED)"))
+                asked++;
             break;
         case CALL_SYNCHRONIZE_COMPLETED:
             if (synchronized || released) break;
@@ -817,7 +842,7 @@ static void judge_protocol(struct run *run)
         }
     }
     /* Asked to stop, and never did while the path ran. */
-    for (j = 0; j < run->chosen_count; j++) judge_cancel(run, &watches[j], GetTickCount());
+    for (j = 0; asked && j < run->chosen_count; j++) judge_cancel(run, &watches[j], GetTickCount());
     free(watches);
 }
 
@@ -827,6 +852,7 @@ static void judge(struct run *run)
     run->judged = TRUE;
     judge_protocol(run);
     if (run->path->mode == MODE_LIST) judge_enumerator(run);
+    if (run->dropped) found(run, RULE_TOO_MANY_CALLS, NULL, IDS_CHECK_TOO_MANY_CALLS, run->dropped, MAX_CALLS);
     if ((run->path->action == ACTION_CANCEL_ITEM || run->path->action == ACTION_CANCEL_ALL)
             && !run->cancel_wanted && !run->end_message[0])
         found(run, RULE_NOTHING_TO_CANCEL, NULL, IDS_CHECK_NOTHING_TO_CANCEL);
@@ -838,6 +864,16 @@ static void judge(struct run *run)
             add_finding(run, RULE_HANG, CALL_METHOD_COUNT, NULL, run->end_message);
         else add_finding(run, RULE_FAILED, CALL_METHOD_COUNT, NULL, run->end_message);
     }
+    LeaveCriticalSection(&run->cs);
+}
+
+/* Judged (and its items taken): what it was judged on is no longer needed. */
+static void forget_calls(struct run *run)
+{
+    EnterCriticalSection(&run->cs);
+    free(run->calls);
+    run->calls = NULL;
+    run->call_count = run->call_size = 0;
     LeaveCriticalSection(&run->cs);
 }
 
@@ -1074,7 +1110,11 @@ int run_check(const CLSID *clsid, const GUID *items, unsigned int item_count, DW
     {
         if (!(run = run_path(&check, &paths[i]))) break;
         check.runs[check.run_count++] = run;
-        if (i) continue;
+        if (i)
+        {
+            forget_calls(run);
+            continue;
+        }
         /* A handler that could not be made at all has nothing to check. */
         if (run->ended && run->end_message[0] && !run->call_count)
         {
@@ -1084,6 +1124,7 @@ int run_check(const CLSID *clsid, const GUID *items, unsigned int item_count, DW
             return 2;
         }
         take_listed_items(&check, run);
+        forget_calls(run);
     }
     if (tap) print_tap(&check, &errors, &warnings);
     else print_findings(&check, &errors, &warnings);

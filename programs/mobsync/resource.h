@@ -159,3 +159,4 @@
 #define IDS_CHECK_SUMMARY           325
 #define IDS_CHECK_CANNOT_CREATE     326
 #define IDS_CHECK_OTHER_ARCH        327
+#define IDS_CHECK_TOO_MANY_CALLS    328

@@ -325,14 +325,18 @@ static BOOL add_item(struct handler *handler, struct item **items, unsigned int 
     struct call_record call;
     struct item *item;
 
-    call_start(&call, CALL_ITEM);
-    call.id = src->ItemID;
-    call.size = src->cbSize;
-    call.value = src->dwFlags;
-    call.value2 = src->dwItemState;
-    call.bad_string = !ends_within(src->wszItemName, ARRAYSIZE(src->wszItemName));
-    call.time = src->ftLastUpdate;
-    handler_call(handler, &call);
+    /* Per item: only for a sink that follows the calls. */
+    if (handler_follows_calls(handler))
+    {
+        call_start(&call, CALL_ITEM);
+        call.id = src->ItemID;
+        call.size = src->cbSize;
+        call.value = src->dwFlags;
+        call.value2 = src->dwItemState;
+        call.bad_string = !ends_within(src->wszItemName, ARRAYSIZE(src->wszItemName));
+        call.time = src->ftLastUpdate;
+        handler_call(handler, &call);
+    }
     if (src->cbSize != sizeof(*src))
     {
         guid_to_string(&src->ItemID, id_str);
