@@ -190,7 +190,6 @@ static HRESULT WINAPI callback_ShowErrorCompleted(ISyncMgrSynchronizeCallback *i
 static HRESULT WINAPI callback_EnableModeless(ISyncMgrSynchronizeCallback *iface, BOOL enable)
 {
     struct callback *callback = impl_from_ISyncMgrSynchronizeCallback(iface);
-
     struct call_record call;
 
     TRACE("%p, %d.\n", iface, enable);

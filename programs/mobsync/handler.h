@@ -242,7 +242,8 @@ struct call_record
     DWORD value;               /* flags, a status, a count asked, a level, references left */
     DWORD value2;              /* a count given, an item's state, a mask */
     DWORD size;                /* the cbSize of the structure passed; 0 when none */
-    DWORD object;              /* the enumerator's calls: 0 its own, 1 its clone's */
+    DWORD object;              /* the enumerator's calls: 0 its own, 1 its clone's;
+                                  LogError: its dwSyncMgrErrorFlags */
     BOOL bad_string;           /* a string of it does not end within its array */
     FILETIME time;             /* an item's ftLastUpdate */
 };
