@@ -250,13 +250,11 @@ static void add_finding(struct run *run, enum rule rule, enum call_method method
 /* A finding with its detail from the resources. */
 static void found(struct run *run, enum rule rule, const struct call_record *call, UINT id, ...)
 {
-    WCHAR detail[384], format[256];
+    WCHAR detail[384];
     va_list args;
 
-    load_message(id, format, ARRAYSIZE(format));
     va_start(args, id);
-    if (!FormatMessageW(FORMAT_MESSAGE_FROM_STRING, format, 0, 0, detail, ARRAYSIZE(detail), &args))
-        lstrcpynW(detail, format, ARRAYSIZE(detail));
+    vformat_message(detail, ARRAYSIZE(detail), id, &args);
     va_end(args);
     add_finding(run, rule, call ? call->method : CALL_METHOD_COUNT, call, detail);
 }
@@ -308,9 +306,9 @@ static void check_call(const struct session *session, const struct handler_id *i
     switch (call->method)
     {
     case CALL_PROGRESS:
-        if (!run->cancel_wanted && run->path->action != ACTION_NONE && is_chosen(run, &call->id)
-                && (call->value2 & SYNCMGRPROGRESSITEM_STATUSTYPE) && !is_final(call->value)
-                && (run->path->action == ACTION_CANCEL_ITEM || run->path->action == ACTION_CANCEL_ALL))
+        if (!run->cancel_wanted && (run->path->action == ACTION_CANCEL_ITEM || run->path->action == ACTION_CANCEL_ALL)
+                && is_chosen(run, &call->id) && (call->value2 & SYNCMGRPROGRESSITEM_STATUSTYPE)
+                && !is_final(call->value))
         {
             run->cancel_wanted = TRUE;
             run->cancel_item = call->id;
@@ -884,7 +882,6 @@ struct check
     const GUID *items;     /* /item:, or those the listing found */
     unsigned int item_count;
     DWORD timeout;
-    BOOL tap;
     struct run *runs[ARRAYSIZE(paths)];
     unsigned int run_count;
     GUID *listed;          /* the items the listing path found */
@@ -1104,7 +1101,6 @@ int run_check(const CLSID *clsid, const GUID *items, unsigned int item_count, DW
     check.items = items;
     check.item_count = item_count;
     check.timeout = timeout ? timeout : CHECK_TIMEOUT;
-    check.tap = tap;
 
     for (i = 0; i < ARRAYSIZE(paths); i++)
     {

@@ -216,6 +216,7 @@ extern void print_error(UINT id, const WCHAR *arg);
 extern void copy_name(WCHAR *dst, const WCHAR *src, unsigned int size);
 extern const WCHAR *load_message(UINT id, WCHAR *buffer, unsigned int size);
 extern void format_message(WCHAR *buffer, unsigned int size, UINT id, ...);
+extern void vformat_message(WCHAR *buffer, unsigned int size, UINT id, va_list *args);
 extern void report_list_item(struct text *text, const WCHAR *handler, const GUID *item, BOOL checked,
         const WCHAR *handler_name, const WCHAR *item_name, const WCHAR *arch);
 extern void report_list_error(struct text *text, const WCHAR *handler, HRESULT hr,

@@ -166,7 +166,7 @@ const WCHAR *load_message(UINT id, WCHAR *buffer, unsigned int size)
     return buffer;
 }
 
-static void vformat_message(WCHAR *buffer, unsigned int size, UINT id, va_list *args)
+void vformat_message(WCHAR *buffer, unsigned int size, UINT id, va_list *args)
 {
     WCHAR format[2048];
 
