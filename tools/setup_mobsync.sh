@@ -4,7 +4,8 @@
 #   WINEPREFIX=/path/to/prefix tools/setup_mobsync.sh install|uninstall
 #
 # Works from a build tree (x86_64/, i686/) and from a release folder (x64/,
-# x32/), found beside or above this script. On a 64-bit prefix the 64-bit
+# x32/), found beside or above this script; MOBSYNC_BUILD_TREE names a build
+# tree of its own (one configured in another folder, as make check does). On a 64-bit prefix the 64-bit
 # files go to system32 and the 32-bit ones to syswow64; on a 32-bit prefix
 # (#arch=win32) the 32-bit ones go to system32. The 32-bit half is installed
 # where this Wine runs 32-bit programs (Debian's wine32) and left out, said
@@ -73,7 +74,7 @@ fi
 
 # Where the binaries are: a release folder or a build tree.
 src64="" src32=""
-for top in "$here" "$here/.."; do
+for top in "$here" ${MOBSYNC_BUILD_TREE:+"$MOBSYNC_BUILD_TREE"} "$here/.."; do
     if [ -d "$top/x64" ] || [ -d "$top/x32" ]; then
         src64="$top/x64" src32="$top/x32"; break
     fi
