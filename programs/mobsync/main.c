@@ -297,6 +297,7 @@ static int run_command_session(struct command *cmd)
     /* Handlers given up on may still hold threads of ours: leave at once
      * rather than wait on them while unloading. */
     CoUninitialize();
+    write_coverage();
     ExitProcess(ret);
 }
 
@@ -313,6 +314,7 @@ static int run_choice_command(struct command *cmd)
     ret = run_choice(&cmd->options, FALSE, &shown, &gave_up);
     if (!shown) run_command_session(cmd);
     CoUninitialize();
+    write_coverage();
     ExitProcess(ret);
 }
 
@@ -398,6 +400,7 @@ int __cdecl wmain(int argc, WCHAR *argv[])
         ret = run_check(&cmd.check_clsid, cmd.items, cmd.item_count, cmd.timeout_given ? cmd.options.timeout : 0,
                         cmd.tap);
         /* Handlers given up on may still hold threads of ours: leave at once. */
+        write_coverage();
         ExitProcess(ret);
     }
     else if (cmd.setup)

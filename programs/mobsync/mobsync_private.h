@@ -39,6 +39,17 @@
 /* The longest time limit taken, from /timeout or InvokeTimeout: a week. */
 #define MAX_TIMEOUT (7 * 24 * 3600)
 
+/* A build for make coverage (Makefile.in) has gcc's runtime write its
+ * counts when the C runtime exits. Where mobsync ends its process at once
+ * instead (ExitProcess, or TerminateProcess of itself: handlers given up on
+ * may still run in threads of ours), it writes them first. */
+#ifdef MOBSYNC_COVERAGE
+extern void __gcov_dump(void);
+static inline void write_coverage(void) { __gcov_dump(); }
+#else
+static inline void write_coverage(void) {}
+#endif
+
 enum session_mode
 {
     MODE_LIST,

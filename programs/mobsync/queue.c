@@ -114,6 +114,7 @@ int run_window_request(const WCHAR *path)
     free(request.cookie);
     CoUninitialize();
     /* Handlers given up on may still hold threads of ours. */
+    write_coverage();
     ExitProcess(ret);
 }
 

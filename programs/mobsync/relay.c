@@ -89,6 +89,7 @@ static void send_parts(DWORD type, const CLSID *handler, const struct part *part
     if (!(buffer = malloc(sizeof(header) + size)))
     {
         ERR("Out of memory for a message of %lu bytes; the session will see the worker end.\n", size);
+        write_coverage();
         TerminateProcess(GetCurrentProcess(), 1);
     }
     header.type = type;
@@ -107,6 +108,7 @@ static void send_parts(DWORD type, const CLSID *handler, const struct part *part
     if (ok) return;
     /* The session ended: what the handlers do now reaches nobody. */
     WARN("The session is gone (error %lu); ending.\n", GetLastError());
+    write_coverage();
     TerminateProcess(GetCurrentProcess(), 1);
 }
 
@@ -274,6 +276,7 @@ static void relay_items(const struct session *session, const struct handler_id *
     if (!(batch = calloc(min(max(count, 1), ITEMS_PER_MESSAGE), sizeof(*batch))))
     {
         ERR("Out of memory for the item table.\n");
+        write_coverage();
         TerminateProcess(GetCurrentProcess(), 1);
     }
     do
@@ -485,6 +488,7 @@ static DWORD WINAPI control_thread(void *pipe)
     }
     /* Nobody is left to work for. */
     TRACE("The session is gone; ending.\n");
+    write_coverage();
     TerminateProcess(GetCurrentProcess(), 1);
     return 0;
 }
@@ -534,6 +538,7 @@ int run_worker(const WCHAR *channel)
     }
     relay_done();
     /* Handlers given up on may still hold threads of ours: no unloading. */
+    write_coverage();
     TerminateProcess(GetCurrentProcess(), 0);
     return 0;
 }
