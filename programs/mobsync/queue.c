@@ -125,10 +125,13 @@ WINE_DECLARE_DEBUG_CHANNEL(mobsync_usage);
 
 static WCHAR queue_folder[MAX_PATH];
 
-/* Claims the oldest request by renaming it; FALSE when there is none. */
+/* Claims the oldest request by renaming it; FALSE when there is none. One
+ * that cannot be renamed is passed over, and tried again on the next call:
+ * another manager took it, or a program that writes it in place still
+ * holds it open without FILE_SHARE_DELETE, for as long as it likes. */
 static BOOL take_request(struct request *request)
 {
-    WCHAR pattern[MAX_PATH], oldest[MAX_PATH] = L"", path[MAX_PATH], claimed[MAX_PATH];
+    WCHAR pattern[MAX_PATH], oldest[MAX_PATH], passed[MAX_PATH] = L"", path[MAX_PATH], claimed[MAX_PATH];
     WIN32_FIND_DATAW data;
     HANDLE find;
     BOOL ret;
@@ -140,14 +143,23 @@ static BOOL take_request(struct request *request)
         oldest[0] = 0;
         do
         {
+            if (passed[0] && wcscmp(data.cFileName, passed) <= 0) continue;
             if (!oldest[0] || wcscmp(data.cFileName, oldest) < 0) wcscpy(oldest, data.cFileName);
         } while (FindNextFileW(find, &data));
         FindClose(find);
         if (!oldest[0]) return FALSE;
+        wcscpy(passed, oldest);
 
         swprintf(path, ARRAYSIZE(path), L"%ls\\%ls", queue_folder, oldest);
         swprintf(claimed, ARRAYSIZE(claimed), L"%ls.%08lx", path, GetCurrentProcessId());
-        if (!MoveFileW(path, claimed)) continue; /* another manager took it */
+        if (!MoveFileW(path, claimed))
+        {
+            DWORD error = GetLastError();
+
+            if (error == ERROR_FILE_NOT_FOUND) TRACE("Another manager took %s.\n", debugstr_w(path));
+            else WARN("Cannot take %s, error %lu: passing over it.\n", debugstr_w(path), error);
+            continue;
+        }
 
         ret = request_read(claimed, request);
         DeleteFileW(claimed);
