@@ -131,7 +131,9 @@ static WCHAR queue_folder[MAX_PATH];
  * holds it open without FILE_SHARE_DELETE, for as long as it likes. */
 static BOOL take_request(struct request *request)
 {
-    WCHAR pattern[MAX_PATH], oldest[MAX_PATH], passed[MAX_PATH] = L"", path[MAX_PATH], claimed[MAX_PATH];
+    /* The folder leaves 32 characters of MAX_PATH, a name has up to MAX_PATH - 1. */
+    WCHAR pattern[MAX_PATH], oldest[MAX_PATH], passed[MAX_PATH] = L"", path[2 * MAX_PATH],
+          claimed[2 * MAX_PATH + 16];
     WIN32_FIND_DATAW data;
     HANDLE find;
     BOOL ret;
