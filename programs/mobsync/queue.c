@@ -125,6 +125,17 @@ WINE_DECLARE_DEBUG_CHANNEL(mobsync_usage);
 
 static WCHAR queue_folder[MAX_PATH];
 
+/* Whether a file that "*.req" found is a request: a file named so in full.
+ * The pattern also finds other names by their short names ("x.request" is
+ * X~1.REQ), and folders. */
+static BOOL is_request(const WIN32_FIND_DATAW *data)
+{
+    size_t len = wcslen(data->cFileName);
+
+    return !(data->dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) && len >= 4
+            && !wcsicmp(data->cFileName + len - 4, L".req");
+}
+
 /* Claims the oldest request by renaming it; FALSE when there is none. One
  * that cannot be renamed is passed over, and tried again on the next call:
  * another manager took it, or a program that writes it in place still
@@ -145,7 +156,7 @@ static BOOL take_request(struct request *request)
         oldest[0] = 0;
         do
         {
-            if (passed[0] && wcscmp(data.cFileName, passed) <= 0) continue;
+            if (!is_request(&data) || (passed[0] && wcscmp(data.cFileName, passed) <= 0)) continue;
             if (!oldest[0] || wcscmp(data.cFileName, oldest) < 0) wcscpy(oldest, data.cFileName);
         } while (FindNextFileW(find, &data));
         FindClose(find);
@@ -251,11 +262,13 @@ static BOOL queue_pending(void)
     WCHAR pattern[MAX_PATH];
     WIN32_FIND_DATAW data;
     HANDLE find;
+    BOOL ret = FALSE;
 
     swprintf(pattern, ARRAYSIZE(pattern), L"%ls\\*.req", queue_folder);
     if ((find = FindFirstFileW(pattern, &data)) == INVALID_HANDLE_VALUE) return FALSE;
+    do ret = is_request(&data); while (!ret && FindNextFileW(find, &data));
     FindClose(find);
-    return TRUE;
+    return ret;
 }
 
 /* Starts a new manager for the requests this one leaves: the sender of one
