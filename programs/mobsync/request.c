@@ -38,35 +38,50 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
  * its own. */
 #define OFFER_TIMEOUT 5000
 
-/* A request file, checked: FALSE when it is not one. */
+/* A request file, checked: FALSE, with a WARN, when it is not one. */
 BOOL request_read(const WCHAR *path, struct request *request)
 {
+    const struct mobsync_request *header = &request->header;
     DWORD size, read;
     HANDLE file;
     BOOL ret = FALSE;
 
     request->cookie = NULL;
     file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
-    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    if (file == INVALID_HANDLE_VALUE)
+    {
+        WARN("Cannot read %s: error %lu.\n", debugstr_w(path), GetLastError());
+        return FALSE;
+    }
     size = GetFileSize(file, NULL);
     if (!ReadFile(file, &request->header, sizeof(request->header), &read, NULL)
             || read != sizeof(request->header))
-        goto done;
-    if (request->header.magic != MOBSYNC_REQUEST_MAGIC
-            || request->header.version != MOBSYNC_REQUEST_VERSION
-            || request->header.header_size != sizeof(request->header)
-            || request->header.cookie_size > MOBSYNC_MAX_COOKIE
-            || size != sizeof(request->header) + request->header.cookie_size)
     {
-        WARN("%s is not a valid request.\n", debugstr_w(path));
+        WARN("%s has %lu bytes, not a request's header.\n", debugstr_w(path), size);
+        goto done;
+    }
+    if (header->magic != MOBSYNC_REQUEST_MAGIC
+            || header->version != MOBSYNC_REQUEST_VERSION
+            || header->header_size != sizeof(request->header)
+            || header->cookie_size > MOBSYNC_MAX_COOKIE
+            || size != sizeof(request->header) + header->cookie_size)
+    {
+        WARN("%s is not a valid request: magic %#lx, version %lu, header %lu, cookie %lu of %lu bytes.\n",
+             debugstr_w(path), header->magic, header->version, header->header_size, header->cookie_size,
+             size);
         goto done;
     }
     if (request->header.cookie_size)
     {
-        if (!(request->cookie = malloc(request->header.cookie_size))) goto done;
+        if (!(request->cookie = malloc(request->header.cookie_size)))
+        {
+            WARN("No memory for the %lu bytes of cookie of %s.\n", header->cookie_size, debugstr_w(path));
+            goto done;
+        }
         if (!ReadFile(file, request->cookie, request->header.cookie_size, &read, NULL)
                 || read != request->header.cookie_size)
         {
+            WARN("Cannot read the cookie of %s: error %lu.\n", debugstr_w(path), GetLastError());
             free(request->cookie);
             request->cookie = NULL;
             goto done;
