@@ -144,7 +144,7 @@ static BOOL take_request(struct request *request)
 {
     /* The folder leaves 32 characters of MAX_PATH, a name has up to MAX_PATH - 1. */
     WCHAR pattern[MAX_PATH], oldest[MAX_PATH], passed[MAX_PATH] = L"", path[2 * MAX_PATH],
-          claimed[2 * MAX_PATH + 16];
+          claimed[MAX_PATH + 64 + 16];
     WIN32_FIND_DATAW data;
     HANDLE find;
     BOOL ret;
@@ -164,7 +164,10 @@ static BOOL take_request(struct request *request)
         wcscpy(passed, oldest);
 
         swprintf(path, ARRAYSIZE(path), L"%ls\\%ls", queue_folder, oldest);
-        swprintf(claimed, ARRAYSIZE(claimed), L"%ls.%08lx", path, GetCurrentProcessId());
+        /* NAME.PID: a name of 255 characters has no room for more, so at
+         * most the first 64 of it, enough for a trace to tell which it was. */
+        swprintf(claimed, ARRAYSIZE(claimed), L"%ls\\%.64ls.%08lx", queue_folder, oldest,
+                 GetCurrentProcessId());
         if (!MoveFileW(path, claimed))
         {
             DWORD error = GetLastError();
