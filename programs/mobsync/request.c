@@ -38,6 +38,18 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
  * its own. */
 #define OFFER_TIMEOUT 5000
 
+/* Whether the header is one UpdateItems or UpdateAll writes: the DLL
+ * refuses other flags and GUID_NULL with E_INVALIDARG, and a file that has
+ * them comes from some other program (docs/handoff.md). */
+static BOOL request_from_dll(const struct mobsync_request *header)
+{
+    if (header->kind == MOBSYNC_REQUEST_UPDATE_ITEMS)
+        return !(header->invoke_flags & ~(SYNCMGRINVOKE_STARTSYNC | SYNCMGRINVOKE_MINIMIZED))
+                && !IsEqualCLSID(&header->clsid, &GUID_NULL);
+    return header->kind == MOBSYNC_REQUEST_UPDATE_ALL && !header->invoke_flags
+            && IsEqualCLSID(&header->clsid, &GUID_NULL) && !header->cookie_size;
+}
+
 /* A request file, checked: FALSE, with a WARN, when it is not one. */
 BOOL request_read(const WCHAR *path, struct request *request)
 {
@@ -69,6 +81,13 @@ BOOL request_read(const WCHAR *path, struct request *request)
         WARN("%s is not a valid request: magic %#lx, version %lu, header %lu, cookie %lu of %lu bytes.\n",
              debugstr_w(path), header->magic, header->version, header->header_size, header->cookie_size,
              size);
+        goto done;
+    }
+    if (!request_from_dll(header))
+    {
+        WARN("%s is not a request UpdateItems or UpdateAll makes: kind %lu, flags %#lx, %s, "
+             "cookie %lu bytes.\n", debugstr_w(path), header->kind, header->invoke_flags,
+             debugstr_guid(&header->clsid), header->cookie_size);
         goto done;
     }
     if (request->header.cookie_size)
