@@ -59,11 +59,6 @@ struct fuzz_random
     ULONGLONG state;
 };
 
-static inline void fuzz_random_init(struct fuzz_random *random, unsigned int seed, unsigned int border)
-{
-    random->state = ((ULONGLONG)border << 32 | seed) * 0x9e3779b97f4a7c15ull;
-}
-
 static inline ULONGLONG fuzz_next(struct fuzz_random *random)
 {
     ULONGLONG z = (random->state += 0x9e3779b97f4a7c15ull);
@@ -71,6 +66,16 @@ static inline ULONGLONG fuzz_next(struct fuzz_random *random)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
+}
+
+static inline void fuzz_random_init(struct fuzz_random *random, unsigned int seed, unsigned int border)
+{
+    /* Each step adds the same constant to the state: states that are a
+     * multiple of it apart, as (border, seed) times it would be, give the
+     * same numbers shifted (seed + 1's are seed's from the second on). A
+     * scrambled start puts each seed somewhere else in the sequence. */
+    random->state = (ULONGLONG)border << 32 | seed;
+    random->state = fuzz_next(random);
 }
 
 /* A number from 0 to n - 1 (n > 0). */
