@@ -82,11 +82,19 @@ void output_write(HANDLE handle, const WCHAR *text)
     write_to(handle, GetConsoleMode(handle, &mode), text, wcslen(text));
 }
 
-/* A message of the resources, its %1 being arg: on stdout, or stderr. */
+/* A message of the resources, its %1 being arg: on stdout, or stderr. An
+ * argument of the command line may have 32767 characters: a long one is
+ * cut, with "...", so that the message still says which it was. */
 static void print_to(DWORD std_handle, UINT id, const WCHAR *arg)
 {
-    WCHAR message[512];
+    WCHAR message[512], cut[256];
 
+    if (arg && wcslen(arg) >= ARRAYSIZE(cut))
+    {
+        memcpy(cut, arg, (ARRAYSIZE(cut) - 4) * sizeof(WCHAR));
+        wcscpy(cut + ARRAYSIZE(cut) - 4, L"...");
+        arg = cut;
+    }
     format_message(message, ARRAYSIZE(message), id, arg);
     output_write(GetStdHandle(std_handle), message);
 }
