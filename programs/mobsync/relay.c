@@ -30,6 +30,7 @@
 
 #include "mobsync_private.h"
 #include "handler.h"
+#include "resource.h"
 #include "wire.h"
 #include "wine/debug.h"
 
@@ -493,31 +494,48 @@ static DWORD WINAPI control_thread(void *pipe)
     return 0;
 }
 
-/* channel: "IN,OUT", the two inherited handles in hex. */
+/* The channel's two handles from "IN,OUT" (hexadecimal), which must be
+ * pipes: FALSE when they are not. */
+static BOOL parse_channel(const WCHAR *channel, HANDLE *in, HANDLE *out)
+{
+    const WCHAR *start = channel;
+    WCHAR *end;
+
+    *in = (HANDLE)(ULONG_PTR)wcstoull(start, &end, 16);
+    if (end == start || *end != ',') return FALSE;
+    start = end + 1;
+    *out = (HANDLE)(ULONG_PTR)wcstoull(start, &end, 16);
+    if (end == start || *end) return FALSE;
+    /* Nothing the handlers start may hold the channel open. */
+    return GetFileType(*in) == FILE_TYPE_PIPE && GetFileType(*out) == FILE_TYPE_PIPE
+            && SetHandleInformation(*in, HANDLE_FLAG_INHERIT, 0)
+            && SetHandleInformation(*out, HANDLE_FLAG_INHERIT, 0);
+}
+
+/* channel: "IN,OUT", the two inherited handles in hex. The switch is for
+ * mobsync.exe's own use: anything but a channel whose first message is a
+ * session ends it at once, said on stderr, with exit code 2. */
 int run_worker(const WCHAR *channel)
 {
     struct session_options options;
     struct session *session;
     struct wire_header header;
     HANDLE in, out, thread;
-    WCHAR *end;
     BYTE *data;
 
-    if (!channel) return 2;
-    in = (HANDLE)(ULONG_PTR)wcstoull(channel, &end, 16);
-    if (*end != ',') return 2;
-    out = (HANDLE)(ULONG_PTR)wcstoull(end + 1, &end, 16);
-    if (*end) return 2;
-    /* Nothing the handlers start may hold the channel open. */
-    if (!SetHandleInformation(in, HANDLE_FLAG_INHERIT, 0)
-            || !SetHandleInformation(out, HANDLE_FLAG_INHERIT, 0))
+    if (!parse_channel(channel, &in, &out))
+    {
+        WARN("%s is not a channel.\n", debugstr_w(channel));
+        print_error(IDS_BAD_CHANNEL, channel);
         return 2;
+    }
     relay_init(out);
 
-    if (!(data = wire_read(in, &header))) return 1;
-    if (header.type != WIRE_SESSION || !parse_session(data, header.size, &options))
+    data = wire_read(in, &header);
+    if (!data || header.type != WIRE_SESSION || !parse_session(data, header.size, &options))
     {
-        ERR("Not a session.\n");
+        WARN("No session came through %s.\n", debugstr_w(channel));
+        print_error(IDS_BAD_CHANNEL, channel);
         free(data);
         return 2;
     }

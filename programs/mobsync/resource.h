@@ -160,3 +160,6 @@
 #define IDS_CHECK_CANNOT_CREATE     326
 #define IDS_CHECK_OTHER_ARCH        327
 #define IDS_CHECK_TOO_MANY_CALLS    328
+
+/* The switches mobsync.exe gives itself: /worker:, /window: */
+#define IDS_BAD_CHANNEL         330
