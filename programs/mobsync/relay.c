@@ -42,6 +42,10 @@ WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 /* How long a handler's EnableModeless(TRUE) waits for the session, in ms. */
 #define MODELESS_TIMEOUT 5000
 
+/* How long the worker waits for its session, in ms: the manager sends it
+ * as soon as it has started the worker. */
+#define SESSION_TIMEOUT 5000
+
 static HANDLE channel;
 static CRITICAL_SECTION channel_cs;
 static CRITICAL_SECTION_DEBUG channel_cs_debug =
@@ -512,6 +516,45 @@ static BOOL parse_channel(const WCHAR *channel, HANDLE *in, HANDLE *out)
             && SetHandleInformation(*out, HANDLE_FLAG_INHERIT, 0);
 }
 
+/* The first message of the channel, read on a thread of its own. */
+struct first_message
+{
+    HANDLE in;
+    struct wire_header header;
+    BYTE *data;
+};
+
+static DWORD WINAPI first_message_thread(void *arg)
+{
+    struct first_message *first = arg;
+
+    first->data = wire_read(first->in, &first->header);
+    return 0;
+}
+
+/* The channel's first message, or NULL. A pipe that is not a manager's
+ * channel, such as an inherited stdin nobody writes to, may never say a
+ * thing: the worker does not wait for it for ever. */
+static BYTE *read_first_message(HANDLE in, struct wire_header *header)
+{
+    /* Not on the stack: the thread may outlive this call. */
+    static struct first_message first;
+    HANDLE thread;
+
+    first.in = in;
+    if (!(thread = CreateThread(NULL, 0, first_message_thread, &first, 0, NULL))) return NULL;
+    if (WaitForSingleObject(thread, SESSION_TIMEOUT))
+    {
+        /* The thread goes on reading: the caller ends the process. */
+        WARN("No message in %u ms.\n", SESSION_TIMEOUT);
+        CloseHandle(thread);
+        return NULL;
+    }
+    CloseHandle(thread);
+    *header = first.header;
+    return first.data;
+}
+
 /* channel: "IN,OUT", the two inherited handles in hex. The switch is for
  * mobsync.exe's own use: anything but a channel whose first message is a
  * session ends it at once, said on stderr, with exit code 2. */
@@ -531,13 +574,15 @@ int run_worker(const WCHAR *channel)
     }
     relay_init(out);
 
-    data = wire_read(in, &header);
+    data = read_first_message(in, &header);
     if (!data || header.type != WIRE_SESSION || !parse_session(data, header.size, &options))
     {
         WARN("No session came through %s.\n", debugstr_w(channel));
         print_error(IDS_BAD_CHANNEL, channel);
         free(data);
-        return 2;
+        /* A thread may still be reading it. */
+        write_coverage();
+        TerminateProcess(GetCurrentProcess(), 2);
     }
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     session = session_create(&options);
