@@ -33,6 +33,7 @@
 
 #include "mobsync_private.h"
 #include "request.h"
+#include "resource.h"
 #include "shlobj.h"
 #include "wine/debug.h"
 
@@ -106,7 +107,7 @@ int run_window_request(const WCHAR *path)
     /* An open dialog the request was offered to may have taken it. */
     if (!request_claim(path, &request))
     {
-        ERR("%s is not a request, or was taken.\n", debugstr_w(path));
+        print_error(IDS_NOT_A_REQUEST, path);
         return 2;
     }
     CoInitializeEx(NULL, COINIT_MULTITHREADED);

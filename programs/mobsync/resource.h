@@ -163,3 +163,4 @@
 
 /* The switches mobsync.exe gives itself: /worker:, /window: */
 #define IDS_BAD_CHANNEL         330
+#define IDS_NOT_A_REQUEST       331
