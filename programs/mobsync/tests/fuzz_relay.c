@@ -174,14 +174,21 @@ static const struct message *wait_message(struct worker *worker, DWORD type, uns
     }
 }
 
-/* Closes our end, waits for the worker to end (limit ms) and its last
- * message to be read; its exit code. */
+/* Waits for the worker to end (limit ms) and its last message to be read;
+ * its exit code. A worker that said done ends by itself, with 0; one that
+ * did not is told the session is gone: our end is closed. Not the other
+ * way round: a worker that sees the session gone ends at once, with 1,
+ * and that can come before its own end. */
 static DWORD finish_worker(struct worker *worker, DWORD limit)
 {
     DWORD code = ~0u;
+    unsigned int next = 0;
 
-    if (worker->to_worker) CloseHandle(worker->to_worker);
-    worker->to_worker = NULL;
+    if (!wait_message(worker, WIRE_DONE, &next, 0) && worker->to_worker)
+    {
+        CloseHandle(worker->to_worker);
+        worker->to_worker = NULL;
+    }
     if (WaitForSingleObject(worker->process, limit))
     {
         ok(0, "the worker did not end within %lu ms.\n", limit);
@@ -193,6 +200,14 @@ static DWORD finish_worker(struct worker *worker, DWORD limit)
     /* 0: the session ran to its end; 1: it was gone first; 2: not a session. */
     ok(code <= 2, "the worker crashed: exit code %#lx.\n", code);
     return code;
+}
+
+/* The same, for a worker whose session ran to its end. */
+static void end_worker(struct worker *worker)
+{
+    DWORD code = finish_worker(worker, 20000);
+
+    ok(code == 0, "the worker ended with exit code %lu.\n", code);
 }
 
 static void free_worker(struct worker *worker)
@@ -354,7 +369,7 @@ static void test_session(void)
     next = 0;
     ok(wait_message(&worker, WIRE_DONE, &next, 20000) != NULL, "no done.\n");
     ok(next == worker.count, "%u messages after done.\n", worker.count - next);
-    ok(finish_worker(&worker, 20000) == 0, "exit code not 0.\n");
+    end_worker(&worker);
     ok(!worker.torn, "a message was cut short.\n");
 
     /* What the handler got, byte for byte. */
@@ -423,7 +438,7 @@ static void test_control(void)
     ok(wait_end(&worker, TEST_CANCEL, 20000) != NULL, "TEST_CANCEL did not end.\n");
     next = 0;
     ok(wait_message(&worker, WIRE_DONE, &next, 20000) != NULL, "no done.\n");
-    ok(finish_worker(&worker, 20000) == 0, "exit code not 0.\n");
+    end_worker(&worker);
     free_worker(&worker);
     free(session.data);
 }
@@ -475,7 +490,7 @@ static void test_modeless(HRESULT hr)
        "the handler was not told %#lx.\n", hr);
     next = 0;
     ok(wait_message(&worker, WIRE_DONE, &next, 20000) != NULL, "no done.\n");
-    ok(finish_worker(&worker, 20000) == 0, "exit code not 0.\n");
+    end_worker(&worker);
     free_worker(&worker);
 done:
     free(session.data);
@@ -521,7 +536,7 @@ static void test_choose(void)
     send_message(&worker, WIRE_COMMAND, NULL, &command, sizeof(command));
     next = 0;
     ok(wait_message(&worker, WIRE_DONE, &next, 20000) != NULL, "no done after the release command.\n");
-    ok(finish_worker(&worker, 20000) == 0, "exit code not 0.\n");
+    end_worker(&worker);
     free_worker(&worker);
 done:
     free(session.data);
