@@ -406,9 +406,11 @@ BOOL settings_chosen(const struct session_options *options, HKEY key, const GUID
  * chooses nothing of would only bother it. */
 static BOOL settings_may_choose(const struct session_options *options, const CLSID *handler)
 {
-    WCHAR name[64];
     DWORD i, len, type, value, size;
+    WCHAR name[64];
     BOOL ret = FALSE;
+    LSTATUS err;
+    GUID item;
     HKEY key;
 
     if (!options->choice_key[0]) return TRUE;
@@ -417,9 +419,13 @@ static BOOL settings_may_choose(const struct session_options *options, const CLS
     {
         len = ARRAYSIZE(name);
         size = sizeof(value);
-        if (RegEnumValueW(key, i, name, &len, NULL, &type, (BYTE *)&value, &size) == ERROR_NO_MORE_ITEMS)
-            break;
-        if (type == REG_DWORD && size == sizeof(value) && value) ret = TRUE;
+        err = RegEnumValueW(key, i, name, &len, NULL, &type, (BYTE *)&value, &size);
+        /* A name too long for an item's GUID, or more data than a REG_DWORD. */
+        if (err == ERROR_MORE_DATA) continue;
+        if (err) break;
+        /* Only an item's value chooses anything: another program may have
+         * written others. */
+        if (type == REG_DWORD && size == sizeof(value) && value && string_to_guid(name, &item)) ret = TRUE;
     }
     RegCloseKey(key);
     TRACE("%s: %s.\n", debugstr_guid(handler), ret ? "items chosen" : "nothing chosen");

@@ -1818,6 +1818,44 @@ static void check_registration_info(const struct model *m)
     ISyncMgrRegister_Release(reg);
 }
 
+/* --- regressions: what the seeds found, each in its smallest form ------------ */
+
+static void set_value(HKEY hkey, const WCHAR *path, const WCHAR *name, DWORD type, const void *data, DWORD size)
+{
+    LSTATUS ret;
+    HKEY key;
+
+    if ((ret = RegCreateKeyExW(hkey, path, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &key, NULL)))
+    {
+        ok(0, "cannot create %s: error %ld.\n", wine_dbgstr_w(path), ret);
+        return;
+    }
+    ret = set_raw_value(key, name, type, data, size);
+    ok(!ret, "cannot write %s: error %ld.\n", wine_dbgstr_w(name), ret);
+    RegCloseKey(key);
+}
+
+/* Events\Idle\{HANDLER} holds a REG_DWORD 1 named "junk" and no item's
+ * value: nothing is chosen, and /idle says so without loading the handler.
+ * mobsync once counted any nonzero REG_DWORD there as an item chosen,
+ * loaded the handler and printed "0 succeeded, 0 failed, 0 skipped". */
+static void test_event_junk_name(void)
+{
+    static const DWORD one = 1;
+    WCHAR path[128];
+
+    register_handler_ex(TEST_GOOD_SYNC, TEST_DLL, "Apartment", SYNCMGRREGISTERFLAG_IDLE);
+    swprintf(path, ARRAY_SIZE(path), L"%ls\\Idle\\%ls", MOBSYNC_EVENTS_KEY, handler_w(TEST_GOOD_SYNC));
+    set_value(HKEY_CURRENT_USER, path, L"junk", REG_DWORD, &one, sizeof(one));
+    if (run_mobsync("/idle"))
+    {
+        ok(output_is_line("mobsync: nothing is chosen to synchronize for /idle") && !exit_code,
+           "exit code %lu:\n%s", exit_code, output);
+        ok(!has_call(TEST_GOOD_SYNC, "Created"), "the handler was loaded.\n");
+    }
+    restore(&baseline);
+}
+
 /* What was there before this test that says what the agent and /autorun
  * have to do: a handler registered, a setting. */
 static BOOL is_foreign(const struct entry *entry)
@@ -2002,8 +2040,12 @@ START_TEST(fuzz_registry)
     take_snapshot(&baseline);
     for (i = 0; i < baseline.count; i++) foreign |= is_foreign(&baseline.entries[i]);
 
-    if (foreign) skip("handlers or settings from before this test: what the agent, the switches and "
-                      "/autorun do is not checked.\n");
+    if (foreign) skip("handlers or settings from before this test: no regression cases, and what the "
+                      "agent, the switches and /autorun do is not checked.\n");
+    else
+    {
+        test_event_junk_name();
+    }
 
     start = GetTickCount();
     for (i = 0; i < seeds.count; i++) fuzz_seed(seeds.first + i);
