@@ -274,6 +274,7 @@ void prune_item_settings(const CLSID *clsid, BOOL (*keep)(const GUID *item, void
 {
     WCHAR name[64];
     DWORD index, len;
+    LSTATUS ret;
     GUID id;
     HKEY key;
 
@@ -281,7 +282,14 @@ void prune_item_settings(const CLSID *clsid, BOOL (*keep)(const GUID *item, void
     for (index = 0;;)
     {
         len = ARRAYSIZE(name);
-        if (RegEnumValueW(key, index, name, &len, NULL, NULL, NULL, NULL)) break;
+        ret = RegEnumValueW(key, index, name, &len, NULL, NULL, NULL, NULL);
+        /* A name too long for an item's GUID: another program's, left. */
+        if (ret == ERROR_MORE_DATA)
+        {
+            index++;
+            continue;
+        }
+        if (ret) break;
         if (!string_to_guid(name, &id) || keep(&id, context))
         {
             index++;

@@ -1856,6 +1856,33 @@ static void test_event_junk_name(void)
     restore(&baseline);
 }
 
+/* Items\{HANDLER}: a value named by 100 letters, which sorts before the
+ * GUIDs, then one for item 9, which the handler does not have: /sync drops
+ * item 9's value and keeps the other. mobsync once stopped going through
+ * the values at the first name longer than its buffer of 64 characters. */
+static void test_prune_long_name(void)
+{
+    static const DWORD one = 1;
+    WCHAR path[128], name[101];
+    unsigned int i;
+
+    for (i = 0; i < 100; i++) name[i] = 'a' + i % 26;
+    name[100] = 0;
+    register_handler(TEST_GOOD_SYNC);
+    swprintf(path, ARRAY_SIZE(path), L"%ls\\%ls", MOBSYNC_ITEMS_KEY, handler_w(TEST_GOOD_SYNC));
+    set_value(HKEY_CURRENT_USER, path, name, REG_DWORD, &one, sizeof(one));
+    set_value(HKEY_CURRENT_USER, path, item_w(TEST_GOOD_SYNC, GONE_ITEM), REG_DWORD, &one, sizeof(one));
+    if (run_mobsync(wine_dbg_sprintf("/sync /handler:%s", handler_str(TEST_GOOD_SYNC))))
+    {
+        ok(!exit_code && !strcmp(last_line(), "2 succeeded, 0 failed, 0 skipped"), "exit code %lu:\n%s",
+           exit_code, output);
+        ok(!value_exists(HKEY_CURRENT_USER, path, item_w(TEST_GOOD_SYNC, GONE_ITEM)),
+           "the value of item %u, which the handler does not have, is still there.\n", GONE_ITEM);
+        ok(value_exists(HKEY_CURRENT_USER, path, name), "the value with the long name is gone.\n");
+    }
+    restore(&baseline);
+}
+
 /* What was there before this test that says what the agent and /autorun
  * have to do: a handler registered, a setting. */
 static BOOL is_foreign(const struct entry *entry)
@@ -2045,6 +2072,7 @@ START_TEST(fuzz_registry)
     else
     {
         test_event_junk_name();
+        test_prune_long_name();
     }
 
     start = GetTickCount();
