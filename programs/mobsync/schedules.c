@@ -69,6 +69,7 @@ struct schedule *schedule_read_all(unsigned int *count)
     struct schedule *list = NULL, *new_list;
     WCHAR name[MOBSYNC_MAX_SCHEDULE_NAME + 2];
     DWORD i, len;
+    LSTATUS ret;
     HKEY key;
 
     *count = 0;
@@ -76,7 +77,11 @@ struct schedule *schedule_read_all(unsigned int *count)
     for (i = 0;; i++)
     {
         len = ARRAYSIZE(name);
-        if (RegEnumKeyExW(key, i, name, &len, NULL, NULL, NULL, NULL) == ERROR_NO_MORE_ITEMS) break;
+        ret = RegEnumKeyExW(key, i, name, &len, NULL, NULL, NULL, NULL);
+        /* A name too long for a schedule's: no schedule, and name holds
+         * nothing of it. */
+        if (ret == ERROR_MORE_DATA) continue;
+        if (ret) break;
         if (!(new_list = realloc(list, (*count + 1) * sizeof(*list)))) break;
         list = new_list;
         if (schedule_read(name, &list[*count])) ++*count;

@@ -1883,6 +1883,41 @@ static void test_prune_long_name(void)
     restore(&baseline);
 }
 
+/* Schedules "nightly" and one named by 100 letters, which sorts after it:
+ * Synchronization Settings lists "nightly", once. mobsync once read the
+ * long name into its buffer of 66 characters, failed, and took the name it
+ * had read before for it: "nightly" twice (and the agent ran it twice). */
+static void test_schedule_long_name(void)
+{
+    static const DWORD daily = 1;
+    WCHAR path[256], name[101];
+    struct mobsync_run run;
+    unsigned int i;
+    HWND dialog;
+
+    for (i = 0; i < 100; i++) name[i] = 'z';
+    name[100] = 0;
+    swprintf(path, ARRAY_SIZE(path), L"%ls\\nightly", MOBSYNC_SCHEDULES_KEY);
+    set_value(HKEY_CURRENT_USER, path, L"Recurrence", REG_DWORD, &daily, sizeof(daily));
+    swprintf(path, ARRAY_SIZE(path), L"%ls\\%ls", MOBSYNC_SCHEDULES_KEY, name);
+    set_value(HKEY_CURRENT_USER, path, L"Recurrence", REG_DWORD, &daily, sizeof(daily));
+    register_handler(TEST_GOOD_SYNC);
+    if (start_mobsync(wine_dbg_sprintf("/setup /handler:%s", handler_str(TEST_GOOD_SYNC)), &run))
+    {
+        dialog = wait_for_window(GetProcessId(run.process), setup_title, IDC_SETUP_STATUS);
+        ok(dialog != NULL, "no Synchronization Settings.\n");
+        if (dialog)
+        {
+            ok(SendDlgItemMessageW(dialog, IDC_SETUP_SCHEDULES, LVM_GETITEMCOUNT, 0, 0) == 1, "%Id schedules listed.\n",
+               SendDlgItemMessageW(dialog, IDC_SETUP_SCHEDULES, LVM_GETITEMCOUNT, 0, 0));
+            SendMessageW(GetDlgItem(dialog, IDCANCEL), BM_CLICK, 0, 0);
+        }
+        else TerminateProcess(run.process, 1);
+        finish_mobsync(&run);
+    }
+    restore(&baseline);
+}
+
 /* What was there before this test that says what the agent and /autorun
  * have to do: a handler registered, a setting. */
 static BOOL is_foreign(const struct entry *entry)
@@ -2073,6 +2108,7 @@ START_TEST(fuzz_registry)
     {
         test_event_junk_name();
         test_prune_long_name();
+        test_schedule_long_name();
     }
 
     start = GetTickCount();
