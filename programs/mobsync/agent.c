@@ -224,7 +224,7 @@ static BOOL scan_schedules(BOOL start, DWORD *wait)
         if (start && !schedule->has_start)
         {
             TRACE("Schedule %s has no Start: from now.\n", debugstr_w(schedule->name));
-            if (schedule_write(schedule)) schedule->last_run = now;
+            if (schedule_write_start(schedule)) schedule->last_run = now;
         }
         if (schedule_due(schedule, now, &due))
         {

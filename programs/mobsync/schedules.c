@@ -90,10 +90,10 @@ struct schedule *schedule_read_all(unsigned int *count)
     return list;
 }
 
-/* The schedule's own values; its items are written by who chose them.
- * Its LastRun becomes now: a time due before it was saved is not a run
- * missed. */
-BOOL schedule_write(const struct schedule *schedule)
+/* Its Start, and now as its LastRun: a time due before then is not a run
+ * missed. All the agent writes of a schedule written without a Start:
+ * its other values stay as whoever wrote them left them. */
+BOOL schedule_write_start(const struct schedule *schedule)
 {
     ULONGLONG now = current_time();
     WCHAR key_name[MAX_PATH];
@@ -110,7 +110,18 @@ BOOL schedule_write(const struct schedule *schedule)
     ret = RegSetValueExW(key, L"Start", 0, REG_QWORD, (const BYTE *)&schedule->start, sizeof(schedule->start));
     if (!ret) ret = RegSetValueExW(key, L"LastRun", 0, REG_QWORD, (const BYTE *)&now, sizeof(now));
     RegCloseKey(key);
-    return !ret && settings_write_value(key_name, L"Recurrence", schedule->recurrence)
+    return !ret;
+}
+
+/* The schedule's own values, as Synchronization Settings saves them; its
+ * items are written by who chose them. */
+BOOL schedule_write(const struct schedule *schedule)
+{
+    WCHAR key_name[MAX_PATH];
+
+    if (!schedule_write_start(schedule)) return FALSE;
+    schedule_key(schedule->name, key_name, ARRAYSIZE(key_name));
+    return settings_write_value(key_name, L"Recurrence", schedule->recurrence)
             && settings_write_value(key_name, L"Days", schedule->days);
 }
 

@@ -41,6 +41,7 @@ extern void schedule_key(const WCHAR *name, WCHAR *key, unsigned int size);
 extern BOOL schedule_read(const WCHAR *name, struct schedule *schedule);
 extern struct schedule *schedule_read_all(unsigned int *count);
 extern BOOL schedule_write(const struct schedule *schedule);
+extern BOOL schedule_write_start(const struct schedule *schedule);
 extern BOOL schedule_delete(const WCHAR *name);
 extern BOOL schedule_mark_run(const WCHAR *name, ULONGLONG due);
 extern BOOL schedule_due(const struct schedule *schedule, ULONGLONG now, ULONGLONG *due);

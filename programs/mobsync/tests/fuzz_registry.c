@@ -1918,6 +1918,55 @@ static void test_schedule_long_name(void)
     restore(&baseline);
 }
 
+/* A schedule with an item chosen, no Start, a Recurrence of text and Days
+ * of bytes, as a hand may write them: the agent gives it a Start and a
+ * LastRun (docs/events.md) and leaves Recurrence and Days as they were.
+ * It once wrote all four, Recurrence 0 and Days 1 as REG_DWORDs. */
+static void test_agent_start(void)
+{
+    static const WCHAR recurrence[] = L"daily";
+    static const BYTE days[] = { 7, 0 };
+    static const DWORD one = 1;
+    struct snapshot before, after;
+    struct allow allow = { TEST_GOOD_SYNC, TRUE };
+    struct mobsync_run run;
+    DWORD type, size, pid;
+    WCHAR path[256];
+    ULONGLONG start;
+    FILETIME made;
+    HKEY key;
+
+    register_handler(TEST_GOOD_SYNC);
+    swprintf(path, ARRAY_SIZE(path), L"%ls\\once\\%ls", MOBSYNC_SCHEDULES_KEY, handler_w(TEST_GOOD_SYNC));
+    set_value(HKEY_CURRENT_USER, path, item_w(TEST_GOOD_SYNC, 1), REG_DWORD, &one, sizeof(one));
+    swprintf(path, ARRAY_SIZE(path), L"%ls\\once", MOBSYNC_SCHEDULES_KEY);
+    set_value(HKEY_CURRENT_USER, path, L"Recurrence", REG_SZ, recurrence, sizeof(recurrence));
+    set_value(HKEY_CURRENT_USER, path, L"Days", REG_BINARY, days, sizeof(days));
+    take_snapshot(&before);
+    if (start_mobsync("/agent", &run))
+    {
+        pid = GetProcessId(run.process);
+        process_made(run.process, &made);
+        /* Once its Start is written the schedule is not due: nothing needs
+         * the agent, and it ends by itself. */
+        ok(!WaitForSingleObject(run.process, 20000), "the agent did not end.\n");
+        if (WaitForSingleObject(run.process, 0)) control("/agent:stop");
+        finish_mobsync(&run);
+        ok(!exit_code, "the agent exited %lu: %s", exit_code, output);
+        wait_for_children(pid, &made);
+    }
+    size = sizeof(start);
+    ok(!RegOpenKeyExW(HKEY_CURRENT_USER, path, 0, KEY_QUERY_VALUE, &key), "the schedule is gone.\n");
+    ok(!RegQueryValueExW(key, L"Start", NULL, &type, (BYTE *)&start, &size) && type == REG_QWORD
+       && size == sizeof(start), "no Start was written.\n");
+    RegCloseKey(key);
+    take_snapshot(&after);
+    compare(&before, &after, &allow);
+    snapshot_free(&after);
+    snapshot_free(&before);
+    restore(&baseline);
+}
+
 /* What was there before this test that says what the agent and /autorun
  * have to do: a handler registered, a setting. */
 static BOOL is_foreign(const struct entry *entry)
@@ -2109,6 +2158,7 @@ START_TEST(fuzz_registry)
         test_event_junk_name();
         test_prune_long_name();
         test_schedule_long_name();
+        test_agent_start();
     }
 
     start = GetTickCount();
