@@ -76,7 +76,7 @@ C_ASSERT(ARRAYSIZE(anchors) <= MAX_ANCHORS);
  * HKCU\Software\mobsync\Headless is a nonzero REG_DWORD (docs/engine.md). */
 BOOL choice_wanted(void)
 {
-    DWORD value = 0, size = sizeof(value), type;
+    DWORD value = 0;
     WCHAR env[16];
     HKEY key;
 
@@ -87,9 +87,7 @@ BOOL choice_wanted(void)
     }
     if (!RegOpenKeyExW(HKEY_CURRENT_USER, SETTINGS_KEY, 0, KEY_QUERY_VALUE, &key))
     {
-        if (RegQueryValueExW(key, L"Headless", NULL, &type, (BYTE *)&value, &size)
-                || type != REG_DWORD || size != sizeof(value))
-            value = 0;
+        if (!registry_read_dword(key, L"Headless", &value)) value = 0;
         RegCloseKey(key);
     }
     if (value) TRACE("Headless is set: no windows.\n");

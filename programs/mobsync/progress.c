@@ -101,15 +101,13 @@ static DWORD keep_progress_level(void)
         KEEP_ERRORS | KEEP_WARNINGS,
         KEEP_ERRORS | KEEP_WARNINGS | KEEP_INFORMATION,
     };
-    DWORD value = 3, size = sizeof(value), type;
+    DWORD value = 3;
     HKEY key;
 
     if (!RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr",
                        0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, &key))
     {
-        if (RegQueryValueExW(key, L"KeepProgressLevel", NULL, &type, (BYTE *)&value, &size)
-                || type != REG_DWORD || size != sizeof(value))
-            value = 3;
+        if (!registry_read_dword(key, L"KeepProgressLevel", &value)) value = 3;
         RegCloseKey(key);
     }
     if (!value || value >= ARRAYSIZE(levels))

@@ -53,13 +53,30 @@ static BOOL settings_may_choose(const struct session_options *options, const CLS
 #define HANDLERS_KEY MOBSYNC_HANDLERS_KEY
 #define ITEMS_KEY    MOBSYNC_ITEMS_KEY
 
+/* A REG_DWORD of 4 bytes into *value; FALSE when there is none. Another
+ * program may have written anything: a value of another type or size is
+ * taken as none, with a warning (docs/registry.md). */
+BOOL registry_read_dword(HKEY key, const WCHAR *name, DWORD *value)
+{
+    DWORD type = REG_NONE, data, size = sizeof(data);
+    LSTATUS ret;
+
+    ret = RegQueryValueExW(key, name, NULL, &type, (BYTE *)&data, &size);
+    if (ret == ERROR_FILE_NOT_FOUND) return FALSE;
+    if (ret || type != REG_DWORD || size != sizeof(data))
+    {
+        WARN("Ignoring %s: type %lu, %lu bytes, error %ld; not a REG_DWORD.\n", debugstr_w(name), type, size, ret);
+        return FALSE;
+    }
+    *value = data;
+    return TRUE;
+}
+
 static DWORD read_register_flags(HKEY key)
 {
-    DWORD type, value, size = sizeof(value);
+    DWORD value;
 
-    if (RegQueryValueExW(key, L"RegisterFlags", NULL, &type, (BYTE *)&value, &size)
-            || type != REG_DWORD || size != sizeof(value))
-        return 0;
+    if (!registry_read_dword(key, L"RegisterFlags", &value)) return 0;
     return value & SYNCMGRREGISTERFLAGS_MASK;
 }
 
@@ -250,14 +267,12 @@ HKEY open_item_settings(const CLSID *handler)
 /* Leaves *checked alone when nothing (valid) is stored for the item. */
 void read_item_state(HKEY settings, const GUID *item, BOOL *checked)
 {
-    DWORD type, value, size = sizeof(value);
     WCHAR name[39];
+    DWORD value;
 
     if (!settings) return;
     guid_to_string(item, name);
-    if (!RegQueryValueExW(settings, name, NULL, &type, (BYTE *)&value, &size)
-            && type == REG_DWORD && size == sizeof(value))
-        *checked = value != 0;
+    if (registry_read_dword(settings, name, &value)) *checked = value != 0;
 }
 
 /* What the person checked in Items to Synchronize, kept where /list and
@@ -348,12 +363,9 @@ BOOL settings_schedule(struct session_options *options, const WCHAR *name)
 
 static DWORD read_dword(HKEY key, const WCHAR *name, DWORD default_value)
 {
-    DWORD type, value, size = sizeof(value);
+    DWORD value;
 
-    if (RegQueryValueExW(key, name, NULL, &type, (BYTE *)&value, &size) || type != REG_DWORD
-            || size != sizeof(value))
-        return default_value;
-    return value;
+    return registry_read_dword(key, name, &value) ? value : default_value;
 }
 
 /* Whether the session's event is turned on in Synchronization Settings
