@@ -243,6 +243,9 @@ static BOOL read_inproc_server(const CLSID *clsid, BOOL other_view, WCHAR *path,
     }
     size = sizeof(model);
     ret = RegQueryValueExW(key, L"ThreadingModel", NULL, &type, (BYTE *)model, &size);
+    /* Stored by anyone: empty (then nothing is read into model), or without
+     * its terminator. */
+    if (!ret) model[min(size / sizeof(WCHAR), ARRAYSIZE(model) - 1)] = 0;
     *single_threaded = ret || type != REG_SZ || !wcsicmp(model, L"Single");
     RegCloseKey(key);
     return TRUE;

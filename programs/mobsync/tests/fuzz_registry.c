@@ -1967,6 +1967,23 @@ static void test_agent_start(void)
     restore(&baseline);
 }
 
+/* ThreadingModel, a REG_SZ of no bytes at all, as COM reads it: the
+ * handler synchronizes. mobsync.exe compared what its buffer held before
+ * the read with "Single"; no symptom of that could be made to show here,
+ * so this case passed before too. */
+static void test_threading_model_empty(void)
+{
+    WCHAR path[128];
+
+    register_handler(TEST_GOOD_SYNC);
+    swprintf(path, ARRAY_SIZE(path), L"Software\\Classes\\CLSID\\%ls\\InprocServer32", handler_w(TEST_GOOD_SYNC));
+    set_value(HKEY_LOCAL_MACHINE, path, L"ThreadingModel", REG_SZ, L"", 0);
+    if (run_mobsync(wine_dbg_sprintf("/sync /handler:%s", handler_str(TEST_GOOD_SYNC))))
+        ok(!exit_code && !strcmp(last_line(), "2 succeeded, 0 failed, 0 skipped"), "exit code %lu:\n%s",
+           exit_code, output);
+    restore(&baseline);
+}
+
 /* What was there before this test that says what the agent and /autorun
  * have to do: a handler registered, a setting. */
 static BOOL is_foreign(const struct entry *entry)
@@ -2159,6 +2176,7 @@ START_TEST(fuzz_registry)
         test_prune_long_name();
         test_schedule_long_name();
         test_agent_start();
+        test_threading_model_empty();
     }
 
     start = GetTickCount();
