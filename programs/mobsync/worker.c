@@ -405,8 +405,10 @@ BOOL other_mobsync_path(WCHAR *path, unsigned int size)
 
 /* WIRE_SESSION: the options, the cookie, the /item: GUIDs and the
  * handlers' CLSIDs, in one write. */
-static BOOL send_session(struct worker *worker, struct handler **handlers, unsigned int count)
+static BOOL send_session(struct worker *worker)
 {
+    struct handler **handlers = worker->mirror->handlers;
+    unsigned int count = worker->mirror->count;
     struct session *session = worker->session;
     struct wire_header header = { WIRE_SESSION };
     struct wire_session options;
@@ -438,7 +440,9 @@ static BOOL send_session(struct worker *worker, struct handler **handlers, unsig
     if (options.item_count) memcpy(p, session->options.only_items, options.item_count * sizeof(GUID));
     p += options.item_count * sizeof(GUID);
     for (i = 0; i < count; i++, p += sizeof(CLSID)) memcpy(p, handler_clsid(handlers[i]), sizeof(CLSID));
+    EnterCriticalSection(&worker->write_cs);
     ret = wire_write(worker->to_worker, buffer, sizeof(header) + header.size);
+    LeaveCriticalSection(&worker->write_cs);
     free(buffer);
     return ret;
 }
@@ -495,6 +499,11 @@ static DWORD WINAPI reader_thread(void *arg)
     answer.header.type = WIRE_MODELESS_ANSWER;
     answer.header.size = sizeof(answer.answer);
 
+    /* Sent from here, not from the session's thread: a pipe holds a few
+     * KB, and a worker that does not read would keep a larger session
+     * from ever being watched. Here it keeps only its own handlers, whose
+     * time limit ends it. */
+    if (!send_session(worker)) WARN("Cannot send the session to the worker.\n");
     while ((data = wire_read(worker->from_worker, &header)))
     {
         if (!mirror_apply(worker->mirror, &header, data)) take_message(worker, &header, data);
@@ -614,7 +623,6 @@ struct worker *worker_start(struct session *session, struct handler **handlers, 
         free_worker(worker);
         return NULL;
     }
-    if (!send_session(worker, handlers, count)) WARN("Cannot send the session to the worker.\n");
     if (!(worker->reader = CreateThread(NULL, 0, reader_thread, worker, 0, NULL)))
     {
         hr = HRESULT_FROM_WIN32(GetLastError());
