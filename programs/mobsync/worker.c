@@ -114,13 +114,21 @@ static int find_handler(struct mirror *mirror, const CLSID *clsid)
     return -1;
 }
 
-/* A string that ends within the message, or NULL. */
-static const WCHAR *get_string(const BYTE *data, DWORD size)
+/* A string that ends within the message, copied into buffer as the
+ * callback copies a handler's text: at most len - 1 characters, tabs and
+ * line breaks made spaces, so that no text of the worker's makes a line
+ * of the output. NULL when it does not end. */
+static const WCHAR *get_string(const BYTE *data, DWORD size, WCHAR *buffer, unsigned int len)
 {
     const WCHAR *str = (const WCHAR *)data;
-    DWORD i, len = size / sizeof(WCHAR);
+    DWORD i;
 
-    for (i = 0; i < len; i++) if (!str[i]) return str;
+    for (i = 0; i < size / sizeof(WCHAR); i++)
+    {
+        if (str[i]) continue;
+        copy_name(buffer, str, len);
+        return buffer;
+    }
     return NULL;
 }
 
@@ -171,6 +179,7 @@ static void take_items(struct mirror *mirror, unsigned int index, const BYTE *da
 /* WIRE_FAIL and WIRE_FINISH: the statuses first, then the end. */
 static void take_end(struct handler *handler, DWORD type, const BYTE *data, DWORD size)
 {
+    WCHAR buffer[MAX_ERROR_TEXT + 1];
     const WCHAR *message = NULL;
     struct wire_end end;
     DWORD statuses;
@@ -181,7 +190,8 @@ static void take_end(struct handler *handler, DWORD type, const BYTE *data, DWOR
     statuses = end.count * sizeof(DWORD);
     if (size < sizeof(end) + statuses) return;
     if (type == WIRE_FAIL && !(message = get_string(data + sizeof(end) + statuses,
-                                                    size - sizeof(end) - statuses)))
+                                                    size - sizeof(end) - statuses, buffer,
+                                                    ARRAYSIZE(buffer))))
         return;
     handler_set_statuses(handler, (const DWORD *)(data + sizeof(end)), end.count);
     if (message) handler_fail_relayed(handler, end.hr, message, end.show_code);
@@ -258,6 +268,7 @@ static BOOL mirror_take_modeless_answer(struct mirror *mirror, struct wire_model
  * is about none. */
 static BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header, const BYTE *data)
 {
+    WCHAR text[MAX_ERROR_TEXT + 1];
     struct handler *handler;
     const WCHAR *str;
     struct log_entry entry = { { 0 } };
@@ -276,7 +287,8 @@ static BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header
     switch (header->type)
     {
     case WIRE_NAME:
-        if ((str = get_string(data, header->size))) handler_set_name(handler, str);
+        if ((str = get_string(data, header->size, text, MAX_SYNCMGRHANDLERNAME)))
+            handler_set_name(handler, str);
         break;
     case WIRE_ICON:
     {
@@ -291,7 +303,7 @@ static BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header
         break;
     }
     case WIRE_WARNING:
-        if ((str = get_string(data, header->size))) handler_warn(handler, str);
+        if ((str = get_string(data, header->size, text, ARRAYSIZE(text)))) handler_warn(handler, str);
         break;
     case WIRE_ITEMS:
         take_items(mirror, index, data, header->size);
@@ -311,7 +323,8 @@ static BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header
     case WIRE_LOG:
         if (header->size < sizeof(log)) break;
         memcpy(&log, data, sizeof(log));
-        if (!(str = get_string(data + sizeof(log), header->size - sizeof(log)))) break;
+        if (!(str = get_string(data + sizeof(log), header->size - sizeof(log), text, ARRAYSIZE(text))))
+            break;
         entry.id = log.id;
         entry.item = log.item;
         entry.flags = log.flags;
@@ -345,7 +358,8 @@ static BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header
     case WIRE_TEXT:
         if (header->size < sizeof(count)) break;
         memcpy(&count, data, sizeof(count));
-        if ((str = get_string(data + sizeof(count), header->size - sizeof(count))))
+        if ((str = get_string(data + sizeof(count), header->size - sizeof(count), text,
+                              MAX_STATUS_TEXT + 1)))
             handler_set_text(handler, count, str);
         break;
     case WIRE_FAIL:

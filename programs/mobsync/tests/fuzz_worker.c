@@ -476,6 +476,9 @@ cases[] =
      * handlers, 122 /item:) was written from the session's own thread,
      * which then never watched the time limit again. */
     { "no_read", "1:no_read:0:0" },
+    /* Line breaks in a warning's and a log's text made lines of their own,
+     * a result line among them: the summary no longer matched. */
+    { "line_breaks", "2:line_breaks:1:0" },
 };
 
 /* Whether a plan keeps its session to its time limit and margin. */
