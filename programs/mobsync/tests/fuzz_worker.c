@@ -479,6 +479,10 @@ cases[] =
     /* Line breaks in a warning's and a log's text made lines of their own,
      * a result line among them: the summary no longer matched. */
     { "line_breaks", "2:line_breaks:1:0" },
+    /* A handler the worker said waits for the person, as in Items to
+     * Synchronize, had no time limit any more: the worker silent, the
+     * session never ended. */
+    { "state_untimed", "3:state_untimed+hang:1:0" },
 };
 
 /* Whether a plan keeps its session to its time limit and margin. */
