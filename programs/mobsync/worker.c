@@ -43,11 +43,13 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-/* An item table on its way, in parts. */
+/* An item table on its way, in parts: memory for those received only,
+ * whatever total the worker claims. */
 struct incoming
 {
+    BOOL open;             /* a part that starts a table came, and not the last */
     struct item *items;
-    DWORD total, received;
+    DWORD total, received, size;
 };
 
 struct mirror
@@ -146,18 +148,30 @@ static void take_items(struct mirror *mirror, unsigned int index, const BYTE *da
     if (!head[1])
     {
         free(in->items);
-        in->received = 0;
+        in->items = NULL;
+        in->received = in->size = 0;
         in->total = head[0];
-        if (!(in->items = calloc(max(head[0], 1), sizeof(*in->items))))
+        in->open = TRUE;
+    }
+    if (!in->open || head[0] != in->total || head[1] != in->received) return;
+    if (head[1] + head[2] > in->size)
+    {
+        DWORD size = max(head[1] + head[2], min(in->total, in->size * 2));
+        struct item *items;
+
+        if (!(items = realloc(in->items, size * sizeof(*items))))
         {
             WCHAR message[256];
 
+            in->open = FALSE;
             handler_fail(mirror->handlers[index], E_OUTOFMEMORY,
                          load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message)));
             return;
         }
+        memset(items + in->size, 0, (size - in->size) * sizeof(*items));
+        in->items = items;
+        in->size = size;
     }
-    if (!in->items || head[0] != in->total || head[1] != in->received) return;
     src = (const struct wire_item *)(data + sizeof(head));
     for (i = 0; i < head[2]; i++)
     {
@@ -174,6 +188,8 @@ static void take_items(struct mirror *mirror, unsigned int index, const BYTE *da
     if (in->received < in->total) return;
     handler_set_items(mirror->handlers[index], in->items, in->total);
     in->items = NULL;
+    in->size = 0;
+    in->open = FALSE;
 }
 
 /* WIRE_FAIL and WIRE_FINISH: the statuses first, then the end. */

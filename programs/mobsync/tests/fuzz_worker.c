@@ -483,6 +483,9 @@ cases[] =
      * Synchronize, had no time limit any more: the worker silent, the
      * session never ended. */
     { "state_untimed", "3:state_untimed+hang:1:0" },
+    /* A table of a million items, claimed and never sent, cost the
+     * session 340 MB. */
+    { "items_huge", "4:items_huge:2:0" },
 };
 
 /* Whether a plan keeps its session to its time limit and margin. */
