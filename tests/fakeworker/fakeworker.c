@@ -47,6 +47,8 @@
 
 static HANDLE in_pipe, out_pipe;
 static char log_path[MAX_PATH];
+/* Held for each message written: the drain thread answers requests. */
+static CRITICAL_SECTION write_cs;
 static struct fuzz_random random;
 
 static void log_line(const char *format, ...)
@@ -105,17 +107,47 @@ static BOOL read_all(HANDLE pipe, void *data, DWORD size)
 static HANDLE answer_event;
 static LONG answer_serial;
 
-/* What the session sends meanwhile (its answers to WIRE_MODELESS) is read
- * and dropped, as relay.c's control thread would take it. */
+/* The request the worker is to lie about (control_lies), once it came. */
+static BOOL control_wanted;
+static HANDLE control_event;
+static DWORD control_serial;
+
+static void write_answer(DWORD serial, DWORD count)
+{
+    struct wire_header header = { WIRE_ANSWER, sizeof(struct wire_answer) };
+    struct wire_answer answer = { serial, count };
+
+    EnterCriticalSection(&write_cs);
+    write_all(&header, sizeof(header));
+    write_all(&answer, sizeof(answer));
+    LeaveCriticalSection(&write_cs);
+}
+
+/* What the session sends meanwhile is read as relay.c's control thread
+ * reads it: its answers to WIRE_MODELESS are taken, its requests answered
+ * that none took them, but the one control_lies waits for. */
 static DWORD WINAPI drain_thread(void *arg)
 {
     struct wire_modeless_answer answer;
+    struct wire_control control;
     struct wire_header header;
     BYTE buffer[4096];
     DWORD size;
 
     while (read_all(in_pipe, &header, sizeof(header)))
     {
+        if (header.type == WIRE_CONTROL && header.size == sizeof(control))
+        {
+            if (!read_all(in_pipe, &control, sizeof(control))) break;
+            if (control_wanted)
+            {
+                control_wanted = FALSE;
+                control_serial = control.serial;
+                SetEvent(control_event);
+            }
+            else write_answer(control.serial, 0);
+            continue;
+        }
         if (header.type == WIRE_MODELESS_ANSWER && header.size == sizeof(answer))
         {
             if (!read_all(in_pipe, &answer, sizeof(answer))) break;
@@ -172,6 +204,8 @@ struct message
     int kind;                  /* the mutation it is, logged as it is sent; -1 */
     int measure;               /* a WIRE_MODELESS that asks: once it is answered, the session's
                                   memory is measured (1), and how much it grew since is logged (2) */
+    BOOL control;              /* nothing is sent: the test is told to send a request, and the
+                                  worker lies in its answer */
 };
 
 struct messages
@@ -564,6 +598,8 @@ static void build_handler(unsigned int k)
         add_payload(&handler->stream, WIRE_CHOICE, &handler->clsid, &payload, k, FAKE_choice_bad);
     }
     free(choice);
+    if (concerns(FAKE_control_lies, k))
+        add_message(&handler->stream, 0, NULL, NULL, 0, k, FAKE_control_lies)->control = TRUE;
 
     if (concerns(FAKE_state, k))
     {
@@ -804,6 +840,7 @@ static void add_misaddressed(struct messages *list, unsigned int k, const GUID *
     message->owner = -1;
     message->end = FALSE;
     message->measure = 0;
+    message->control = FALSE;
 }
 
 static void add_unknown(struct messages *list)
@@ -937,6 +974,7 @@ static void build_session(struct messages *list, const CLSID *extra, unsigned in
                 message->owner = -1;
                 message->end = FALSE;
                 message->measure = 0;
+                message->control = FALSE;
             }
         }
         /* And a failure none of them had. */
@@ -949,25 +987,90 @@ static void build_session(struct messages *list, const CLSID *extra, unsigned in
     }
 }
 
+/* Tells the test that the request may come (fake_ready_event). */
+static void set_ready(void)
+{
+    char name[MAX_PATH + 64];
+    HANDLE event;
+
+    fake_ready_event(log_path, name, sizeof(name));
+    if (!(event = OpenEventA(EVENT_MODIFY_STATE, FALSE, name))) return;
+    SetEvent(event);
+    CloseHandle(event);
+}
+
+/* control_lies: the test sends a request, and its answer is a lie. */
+static void lie_about_control(void)
+{
+    DWORD serial;
+
+    control_wanted = TRUE;
+    set_ready();
+    if (WaitForSingleObject(control_event, 15000)) return;
+    serial = control_serial;
+    switch (fuzz_below(&random, 5))
+    {
+    case 0: /* none at all */
+        break;
+    case 1: /* for another request */
+        write_answer(serial + 1 + fuzz_below(&random, 1000), fuzz_below(&random, 3));
+        break;
+    case 2: /* more than there are */
+        write_answer(serial, fuzz_below(&random, 2) ? 0xffffffff : fuzz_edge_dword(&random));
+        break;
+    case 3: /* twice */
+        write_answer(serial, 1);
+        write_answer(serial, 1);
+        break;
+    default: /* after the session stopped waiting for it */
+        Sleep(6000);
+        write_answer(serial, 1);
+        break;
+    }
+}
+
 static void send_message(const struct message *message)
 {
     static SIZE_T before;
     SIZE_T now;
 
     if (message->kind >= 0) log_kind(message->kind);
+    if (message->control)
+    {
+        lie_about_control();
+        return;
+    }
     if (message->measure)
     {
         ResetEvent(answer_event);
         InterlockedExchange(&answer_serial, ((const struct wire_modeless *)message->data)->serial);
     }
+    EnterCriticalSection(&write_cs);
     write_all(&message->header, sizeof(message->header));
     write_all(message->data, message->size);
+    LeaveCriticalSection(&write_cs);
     if (!message->measure) return;
     /* Everything before it is taken once it is answered. */
     if (WaitForSingleObject(answer_event, 5000)) return;
     now = session_memory();
     if (message->measure == 1) before = now;
     else if (before && now) log_line("grew %Id", (SSIZE_T)(now - before));
+}
+
+static DWORD WINAPI flood_thread(void *arg)
+{
+    struct wire_header header = { WIRE_MODELESS, sizeof(struct wire_modeless) };
+    struct wire_modeless modeless = { TRUE };
+    unsigned int i;
+
+    for (i = 0; i < 400; i++)
+    {
+        header.handler = handlers[i % FAKE_COUNT].clsid;
+        modeless.serial = i;
+        write_all(&header, sizeof(header));
+        write_all(&modeless, sizeof(modeless));
+    }
+    return 0;
 }
 
 /* The worker stops as the terminal kind says, before message (NULL: at
@@ -980,6 +1083,8 @@ static void stop(enum fake_kind kind, const struct message *message)
     DWORD size;
 
     log_kind(kind);
+    /* Whatever comes now is not a whole message: nothing else is written. */
+    EnterCriticalSection(&write_cs);
     switch (kind)
     {
     case FAKE_size_lies:
@@ -1020,19 +1125,17 @@ static void stop(enum fake_kind kind, const struct message *message)
     case FAKE_modeless_flood:
     {
         /* Asks, more than both pipes hold, without reading the answers:
-         * the session cannot answer them all, nor read what follows. */
-        struct wire_modeless modeless = { TRUE };
-        unsigned int i;
+         * once the session cannot write them any more, the test sends a
+         * request, which must not wait for the worker for ever. */
+        DWORD available = 0, start = GetTickCount();
 
-        for (i = 0; i < 400; i++)
-        {
-            header.type = WIRE_MODELESS;
-            header.size = sizeof(modeless);
-            header.handler = handlers[fuzz_below(&random, FAKE_COUNT)].clsid;
-            modeless.serial = i;
-            write_all(&header, sizeof(header));
-            write_all(&modeless, sizeof(modeless));
-        }
+        if (!CreateThread(NULL, 0, flood_thread, NULL, 0, NULL)) quit(3);
+        while (PeekNamedPipe(in_pipe, NULL, 0, NULL, &available, NULL)
+               && available < 4096 - sizeof(struct wire_header) - sizeof(struct wire_modeless_answer)
+               && GetTickCount() - start < 10000)
+            Sleep(20);
+        set_ready();
+        Sleep(INFINITE);
         break;
     }
     default: /* hang: it neither reads nor writes any more */
@@ -1168,7 +1271,10 @@ int wmain(int argc, WCHAR *argv[])
     for (k = 0; k < FAKE_COUNT; k++) if (!handlers[k].plan) return 2;
 
     /* The hanging one reads nothing either. */
-    if (!(answer_event = CreateEventW(NULL, TRUE, FALSE, NULL))) return 3;
+    InitializeCriticalSection(&write_cs);
+    if (!(answer_event = CreateEventW(NULL, TRUE, FALSE, NULL))
+            || !(control_event = CreateEventW(NULL, FALSE, FALSE, NULL)))
+        return 3;
     if (plan.terminal != FAKE_hang && plan.terminal != FAKE_modeless_flood
             && !(thread = CreateThread(NULL, 0, drain_thread, NULL, 0, NULL)))
         return 3;

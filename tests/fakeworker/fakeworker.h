@@ -48,6 +48,15 @@ static inline void fake_alive_mutex(const char *log_path, char *name, size_t siz
     snprintf(name, size, "Local\\mobsync_fakeworker_%s", file ? file + 1 : log_path);
 }
 
+/* The event the test makes before it starts a session whose plan has a
+ * request (fake_plan.control), and the worker sets when the request is
+ * to come: the test then sends /skip or /stop to the session's window. */
+static inline void fake_ready_event(const char *log_path, char *name, size_t size)
+{
+    const char *file = strrchr(log_path, '\\');
+
+    snprintf(name, size, "Local\\mobsync_fakeworker_ready_%s", file ? file + 1 : log_path);
+}
 
 /* Test handler numbers 0x70 .. 0x72 (TEST_HANDLER_CLSID), registered in the
  * other architecture's view only: the session hands them to its worker. */
@@ -84,7 +93,9 @@ static inline void fake_alive_mutex(const char *log_path, char *name, size_t siz
  *  TERMINAL    the worker stops (ends, hangs, breaks the stream, stops
  *              reading what it asked for): the handlers it had not ended
  *              yet must get an error line.
- * slow: the session can only end at its time limit and margin. */
+ * slow: the session can only end at its time limit and margin. A request
+ * the test sends (control_lies, modeless_flood) must be answered within
+ * the session's time for an answer, whatever the worker does. */
 #define FAKE_KINDS \
     X(ends_fail,          REGULAR,    0) \
     X(ends_skip,          REGULAR,    0) \
@@ -112,6 +123,7 @@ static inline void fake_alive_mutex(const char *log_path, char *name, size_t siz
     X(state_untimed,      HARMLESS,   0) \
     X(noise,              HARMLESS,   0) \
     X(late_child,         HARMLESS,   0) \
+    X(control_lies,       HARMLESS,   0) \
     X(items_restart,      DISRUPTIVE, 0) \
     X(statuses_mismatch,  DISRUPTIVE, 0) \
     X(bit_flips,          DISRUPTIVE, 0) \
@@ -206,6 +218,9 @@ struct fake_plan
     unsigned int order[FAKE_COUNT]; /* the order the handlers end in */
     unsigned int cut_rank;         /* how many of them end before a terminal kind */
     BOOL forced;                   /* a named case: it stops right before the next end */
+    BOOL control;                  /* the test sends the session a request (fake_ready_event): */
+    BOOL control_stop;             /* /stop, or /skip of the first item */
+    unsigned int control_target;   /* of this handler */
     struct fake_handler_plan handlers[FAKE_COUNT];
 };
 
@@ -393,6 +408,11 @@ static inline void fake_plan_ex(unsigned int seed, const enum fake_kind *forced,
             plan->cut_rank = plan->terminal == FAKE_no_read ? 0 : cut_rank;
         }
     }
+    /* The worker lies in its answer to a request, or floods the session
+     * and answers none: the test sends one. */
+    plan->control = fake_has(plan, FAKE_control_lies, &plan->control_target)
+            || fake_has(plan, FAKE_modeless_flood, &plan->control_target);
+    plan->control_stop = fuzz_below(&random, 2);
     /* A worker that never reads makes the session's own write the first
      * thing to block, when it is large. */
     plan->big_session = plan->terminal == FAKE_no_read || (!forced_count && fuzz_one_in(&random, 16));

@@ -33,6 +33,8 @@
  */
 
 #include "mobsync_test.h"
+#include "winuser.h"
+#include "../control.h"
 #include "fuzz.h"
 #include "../../../tests/fakeworker/fakeworker.h"
 
@@ -46,6 +48,10 @@
  * starts and ends on a loaded machine. */
 #define WORKER_MARGIN_MS 10000
 #define SLACK_MS 8000
+
+/* How long a session waits for its worker's answer to a request
+ * (worker.c's ANSWER_TIMEOUT). */
+#define ANSWER_TIMEOUT_MS 5000
 
 /* Sessions whose worker Wine could not start. */
 static unsigned int not_started;
@@ -64,6 +70,9 @@ struct run
     HANDLE process, reader, pipe;
     char output[65536];
     DWORD len, start;
+    HANDLE ready, control;  /* plan.control: the worker's event, and the thread that sends */
+    BOOL control_sent, control_answered;
+    DWORD control_elapsed;
 };
 
 static DWORD WINAPI run_reader(void *arg)
@@ -106,6 +115,45 @@ static char *session_args(const struct fake_plan *plan)
     return args;
 }
 
+/* The session's window that takes /skip and /stop. */
+static HWND session_window(DWORD pid)
+{
+    HWND window = NULL;
+    DWORD owner;
+
+    while ((window = FindWindowExW(HWND_MESSAGE, window, CONTROL_WINDOW_CLASS, NULL)))
+        if (GetWindowThreadProcessId(window, &owner) && owner == pid) return window;
+    return NULL;
+}
+
+/* plan.control: once the worker says it is time, /skip of the first item
+ * or /stop of the plan's handler, straight to this session's window (mobsync
+ * /skip would ask every session running). */
+static DWORD WINAPI run_control(void *arg)
+{
+    struct run *run = arg;
+    struct control_request request = { sizeof(request) };
+    COPYDATASTRUCT data = { CONTROL_MAGIC, sizeof(request), &request };
+    const GUID item = FAKE_ITEM_ID(FAKE_FIRST, 1);
+    HANDLE handles[2] = { run->ready, run->process };
+    DWORD_PTR result;
+    HWND window;
+    DWORD start;
+
+    if (WaitForMultipleObjects(2, handles, FALSE, run->limit) != WAIT_OBJECT_0) return 0;
+    if (!(window = session_window(GetProcessId(run->process)))) return 0;
+    request.action = run->plan.control_stop ? CONTROL_STOP : CONTROL_SKIP;
+    handler_clsid(FAKE_FIRST + run->plan.control_target, &request.handler);
+    request.item = item;
+    request.item.Data4[4] = FAKE_FIRST + run->plan.control_target;
+    start = GetTickCount();
+    run->control_sent = TRUE;
+    run->control_answered = SendMessageTimeoutW(window, WM_COPYDATA, 0, (LPARAM)&data, SMTO_NORMAL,
+                                                run->limit, &result) != 0;
+    run->control_elapsed = GetTickCount() - start;
+    return 0;
+}
+
 /* Starts the session of a seed or a named case in slot. */
 static BOOL start_run(struct run *run, unsigned int slot, const char *spec, const char *name)
 {
@@ -129,6 +177,13 @@ static BOOL start_run(struct run *run, unsigned int slot, const char *spec, cons
     GetTempPathA(MAX_PATH, run->log);
     sprintf(run->log + strlen(run->log), "mobsync_fakeworker_slot%u.log", slot);
     DeleteFileA(run->log);
+    if (run->plan.control)
+    {
+        char name[MAX_PATH + 64];
+
+        fake_ready_event(run->log, name, sizeof(name));
+        run->ready = CreateEventA(NULL, TRUE, FALSE, name);
+    }
     SetEnvironmentVariableA(FAKE_SEED_VARIABLE, spec);
     SetEnvironmentVariableA(FAKE_LOG_VARIABLE, run->log);
 
@@ -155,6 +210,7 @@ static BOOL start_run(struct run *run, unsigned int slot, const char *spec, cons
     CloseHandle(pi.hThread);
     run->process = pi.hProcess;
     run->reader = CreateThread(NULL, 0, run_reader, run, 0, NULL);
+    if (run->ready) run->control = CreateThread(NULL, 0, run_control, run, 0, NULL);
     run->active = TRUE;
     return TRUE;
 }
@@ -325,6 +381,10 @@ static void check_run(struct run *run, DWORD elapsed, DWORD exit_code, DWORD pid
                fake_kind_name(run->plan.terminal));
     }
 
+    /* Whatever the worker does, the session answers within its time. */
+    if (run->control_sent)
+        ok(run->control_answered && run->control_elapsed < ANSWER_TIMEOUT_MS + SLACK_MS,
+           "a request was answered %d after %lu ms.\n", run->control_answered, run->control_elapsed);
     if (run->measured)
         ok(run->grew < 64 << 20, "a claim of a large table cost the session %I64d bytes.\n", run->grew);
     ok(!strstr(run->output, FAKE_UNTERMINATED), "a string without its end was taken:\n%s", run->output);
@@ -458,6 +518,13 @@ static void finish_run(struct run *run, BOOL *kinds)
     left = worker_left(run, pid);
     WaitForSingleObject(run->reader, 10000);
     CloseHandle(run->reader);
+    if (run->control)
+    {
+        /* It sends no longer than the session's limit. */
+        WaitForSingleObject(run->control, INFINITE);
+        CloseHandle(run->control);
+    }
+    if (run->ready) CloseHandle(run->ready);
     CloseHandle(run->pipe);
     CloseHandle(run->process);
     run->output[run->len] = 0;
@@ -491,6 +558,10 @@ cases[] =
     /* A table of a million items, claimed and never sent, cost the
      * session 340 MB. */
     { "items_huge", "4:items_huge:2:0" },
+    /* A worker that asks more than the session can answer without reading
+     * the answers: the session's thread, told /stop or /skip, waited to
+     * write to it for ever, and the session never ended. */
+    { "control_flood", "5:modeless_flood:0:0" },
 };
 
 /* Whether a plan keeps its session to its time limit and margin. */
