@@ -542,8 +542,16 @@ static void build_handler(unsigned int k)
                 : 1 + fuzz_below(&random, count - first - (parts - part - 1));
 
         put_items(&payload, handler->n, count, first, n, L"Item %u");
+        if (concerns(FAKE_items_duplicate, k) && part + 1 == parts && count > 1)
+        {
+            /* The last item's ID is another's. */
+            struct wire_item *last = (struct wire_item *)(payload.data + payload.size) - 1;
+
+            item_id(handler->n, 1 + fuzz_below(&random, count - 1), &last->id);
+        }
         add_payload(&handler->stream, WIRE_ITEMS, &handler->clsid, &payload, k,
-                    !part && count > 4096 ? FAKE_table_big : parts > 1 ? FAKE_table_parts : -1);
+                    concerns(FAKE_items_duplicate, k) && part + 1 == parts ? FAKE_items_duplicate
+                    : !part && count > 4096 ? FAKE_table_big : parts > 1 ? FAKE_table_parts : -1);
         first += n;
         received = first;
         if (part) continue;
@@ -598,6 +606,12 @@ static void build_handler(unsigned int k)
         add_payload(&handler->stream, WIRE_CHOICE, &handler->clsid, &payload, k, FAKE_choice_bad);
     }
     free(choice);
+    if (concerns(FAKE_items_late, k))
+    {
+        /* The table again, once chosen from: what was chosen goes with the old one. */
+        put_items(&payload, handler->n, count, 0, count, L"Item %u");
+        add_payload(&handler->stream, WIRE_ITEMS, &handler->clsid, &payload, k, FAKE_items_late);
+    }
     if (concerns(FAKE_control_lies, k))
         add_message(&handler->stream, 0, NULL, NULL, 0, k, FAKE_control_lies)->control = TRUE;
 
@@ -714,6 +728,19 @@ static void build_handler(unsigned int k)
         put(&payload, &log, sizeof(log));
         put_string(&payload, text);
         add_payload(&handler->stream, WIRE_LOG, &handler->clsid, &payload, k, FAKE_line_breaks);
+    }
+    if (concerns(FAKE_huge_text, k))
+    {
+        /* A warning as long as a message may be, ending at the very end. */
+        WCHAR *huge;
+        DWORD len = (WIRE_MAX_MESSAGE - fuzz_below(&random, WIRE_MAX_MESSAGE / 2)) / sizeof(WCHAR);
+
+        if (!(huge = malloc(len * sizeof(WCHAR)))) quit(3);
+        for (i = 0; i < len - 1; i++) huge[i] = 'a' + i % 26;
+        huge[len - 1] = 0;
+        add_message(&handler->stream, WIRE_WARNING, &handler->clsid, huge, len * sizeof(WCHAR), k,
+                    FAKE_huge_text);
+        free(huge);
     }
     if (hp->log)
     {

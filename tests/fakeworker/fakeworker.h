@@ -117,6 +117,7 @@ static inline void fake_ready_event(const char *log_path, char *name, size_t siz
     X(wrong_size,         HARMLESS,   0) \
     X(unterminated,       HARMLESS,   0) \
     X(line_breaks,        HARMLESS,   0) \
+    X(huge_text,          HARMLESS,   0) \
     X(icon_huge,          HARMLESS,   0) \
     X(modeless_keep,      HARMLESS,   0) \
     X(state,              HARMLESS,   0) \
@@ -125,6 +126,8 @@ static inline void fake_ready_event(const char *log_path, char *name, size_t siz
     X(late_child,         HARMLESS,   0) \
     X(control_lies,       HARMLESS,   0) \
     X(items_restart,      DISRUPTIVE, 0) \
+    X(items_duplicate,    DISRUPTIVE, 0) \
+    X(items_late,         DISRUPTIVE, 0) \
     X(statuses_mismatch,  DISRUPTIVE, 0) \
     X(bit_flips,          DISRUPTIVE, 0) \
     X(size_lies,          TERMINAL,   0) \
@@ -393,6 +396,8 @@ static inline void fake_plan_ex(unsigned int seed, const enum fake_kind *forced,
             handler->parts = 2;
             break;
         case FAKE_items_twice:
+        case FAKE_items_duplicate:
+        case FAKE_items_late:
         case FAKE_choice_bad:
         case FAKE_statuses_mismatch:
         case FAKE_progress_past:

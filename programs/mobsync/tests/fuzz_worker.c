@@ -464,7 +464,7 @@ static void check_run(struct run *run, DWORD elapsed, DWORD exit_code, DWORD pid
     for (k = 0; k < FAKE_COUNT; k++)
     {
         const struct fake_handler_plan *handler = &run->plan.handlers[k];
-        unsigned int expected_results = 0, breaks, target;
+        unsigned int expected_results = 0, breaks, huge, target;
 
         winetest_push_context("handler %02x", FAKE_FIRST + k);
         if (fake_exact(&run->plan, k))
@@ -482,8 +482,9 @@ static void check_run(struct run *run, DWORD elapsed, DWORD exit_code, DWORD pid
             }
             else ok(!lines[k].errors, "failed: %s\n%s", lines[k].error, run->output);
             breaks = fake_has(&run->plan, FAKE_line_breaks, &target) && target == (unsigned int)k;
-            ok(lines[k].warnings == handler->warning + breaks, "%u warning lines:\n%s", lines[k].warnings,
-               run->output);
+            huge = fake_has(&run->plan, FAKE_huge_text, &target) && target == (unsigned int)k;
+            ok(lines[k].warnings == handler->warning + breaks + huge, "%u warning lines:\n%s",
+               lines[k].warnings, run->output);
             ok(lines[k].infos == handler->log + breaks, "%u info lines:\n%s", lines[k].infos, run->output);
         }
         else if (handler->cut && !handler->disrupted)
