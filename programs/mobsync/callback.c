@@ -32,8 +32,6 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-/* Longest error text kept from LogError, in characters. */
-#define MAX_ERROR_TEXT 2048
 /* Most item IDs ShowErrorCompleted may hand back. */
 #define MAX_RETRY_ITEMS 100000
 

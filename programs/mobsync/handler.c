@@ -863,7 +863,11 @@ void handler_set_remote_state(struct handler *handler, enum handler_state state)
     if (state != HANDLER_WAITING && state != HANDLER_SHOWING_PROPERTIES && state != HANDLER_DONE)
         return;
     lock(handler);
-    if (!handler->finished)
+    /* Waiting for the person has no time limit: only a session that still
+     * chooses has one to wait for. */
+    if (state != HANDLER_DONE && handler->session->options.mode != MODE_CHOOSE)
+        WARN("%s: state %u while synchronizing; ignored.\n", debugstr_w(handler->id.str), state);
+    else if (!handler->finished)
     {
         handler->state = state;
         /* Done, the worker's handler waits for the dialog, untimed. */

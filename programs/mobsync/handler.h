@@ -55,6 +55,9 @@ struct item
 /* The longest status text kept from Progress, in characters. */
 #define MAX_STATUS_TEXT 255
 
+/* Longest error text kept from LogError, in characters. */
+#define MAX_ERROR_TEXT 2048
+
 /* Most distinct item icons a handler's record keeps; items with others
  * show none. */
 #define MAX_ITEM_ICONS 64

@@ -30,6 +30,7 @@
  * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
  */
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -43,11 +44,13 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
 
-/* An item table on its way, in parts. */
+/* An item table on its way, in parts: memory for those received only,
+ * whatever total the worker claims. */
 struct incoming
 {
+    BOOL open;             /* a part that starts a table came, and not the last */
     struct item *items;
-    DWORD total, received;
+    DWORD total, received, size;
 };
 
 struct mirror
@@ -114,13 +117,21 @@ static int find_handler(struct mirror *mirror, const CLSID *clsid)
     return -1;
 }
 
-/* A string that ends within the message, or NULL. */
-static const WCHAR *get_string(const BYTE *data, DWORD size)
+/* A string that ends within the message, copied into buffer as the
+ * callback copies a handler's text: at most len - 1 characters, tabs and
+ * line breaks made spaces, so that no text of the worker's makes a line
+ * of the output. NULL when it does not end. */
+static const WCHAR *get_string(const BYTE *data, DWORD size, WCHAR *buffer, unsigned int len)
 {
     const WCHAR *str = (const WCHAR *)data;
-    DWORD i, len = size / sizeof(WCHAR);
+    DWORD i;
 
-    for (i = 0; i < len; i++) if (!str[i]) return str;
+    for (i = 0; i < size / sizeof(WCHAR); i++)
+    {
+        if (str[i]) continue;
+        copy_name(buffer, str, len);
+        return buffer;
+    }
     return NULL;
 }
 
@@ -138,18 +149,30 @@ static void take_items(struct mirror *mirror, unsigned int index, const BYTE *da
     if (!head[1])
     {
         free(in->items);
-        in->received = 0;
+        in->items = NULL;
+        in->received = in->size = 0;
         in->total = head[0];
-        if (!(in->items = calloc(max(head[0], 1), sizeof(*in->items))))
+        in->open = TRUE;
+    }
+    if (!in->open || head[0] != in->total || head[1] != in->received) return;
+    if (head[1] + head[2] > in->size)
+    {
+        DWORD size = max(head[1] + head[2], min(in->total, in->size * 2));
+        struct item *items;
+
+        if (!(items = realloc(in->items, size * sizeof(*items))))
         {
             WCHAR message[256];
 
+            in->open = FALSE;
             handler_fail(mirror->handlers[index], E_OUTOFMEMORY,
                          load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message)));
             return;
         }
+        memset(items + in->size, 0, (size - in->size) * sizeof(*items));
+        in->items = items;
+        in->size = size;
     }
-    if (!in->items || head[0] != in->total || head[1] != in->received) return;
     src = (const struct wire_item *)(data + sizeof(head));
     for (i = 0; i < head[2]; i++)
     {
@@ -166,11 +189,14 @@ static void take_items(struct mirror *mirror, unsigned int index, const BYTE *da
     if (in->received < in->total) return;
     handler_set_items(mirror->handlers[index], in->items, in->total);
     in->items = NULL;
+    in->size = 0;
+    in->open = FALSE;
 }
 
 /* WIRE_FAIL and WIRE_FINISH: the statuses first, then the end. */
 static void take_end(struct handler *handler, DWORD type, const BYTE *data, DWORD size)
 {
+    WCHAR buffer[MAX_ERROR_TEXT + 1];
     const WCHAR *message = NULL;
     struct wire_end end;
     DWORD statuses;
@@ -181,7 +207,8 @@ static void take_end(struct handler *handler, DWORD type, const BYTE *data, DWOR
     statuses = end.count * sizeof(DWORD);
     if (size < sizeof(end) + statuses) return;
     if (type == WIRE_FAIL && !(message = get_string(data + sizeof(end) + statuses,
-                                                    size - sizeof(end) - statuses)))
+                                                    size - sizeof(end) - statuses, buffer,
+                                                    ARRAYSIZE(buffer))))
         return;
     handler_set_statuses(handler, (const DWORD *)(data + sizeof(end)), end.count);
     if (message) handler_fail_relayed(handler, end.hr, message, end.show_code);
@@ -258,6 +285,7 @@ static BOOL mirror_take_modeless_answer(struct mirror *mirror, struct wire_model
  * is about none. */
 static BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header, const BYTE *data)
 {
+    WCHAR text[MAX_ERROR_TEXT + 1];
     struct handler *handler;
     const WCHAR *str;
     struct log_entry entry = { { 0 } };
@@ -276,7 +304,8 @@ static BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header
     switch (header->type)
     {
     case WIRE_NAME:
-        if ((str = get_string(data, header->size))) handler_set_name(handler, str);
+        if ((str = get_string(data, header->size, text, MAX_SYNCMGRHANDLERNAME)))
+            handler_set_name(handler, str);
         break;
     case WIRE_ICON:
     {
@@ -291,7 +320,7 @@ static BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header
         break;
     }
     case WIRE_WARNING:
-        if ((str = get_string(data, header->size))) handler_warn(handler, str);
+        if ((str = get_string(data, header->size, text, ARRAYSIZE(text)))) handler_warn(handler, str);
         break;
     case WIRE_ITEMS:
         take_items(mirror, index, data, header->size);
@@ -311,7 +340,8 @@ static BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header
     case WIRE_LOG:
         if (header->size < sizeof(log)) break;
         memcpy(&log, data, sizeof(log));
-        if (!(str = get_string(data + sizeof(log), header->size - sizeof(log)))) break;
+        if (!(str = get_string(data + sizeof(log), header->size - sizeof(log), text, ARRAYSIZE(text))))
+            break;
         entry.id = log.id;
         entry.item = log.item;
         entry.flags = log.flags;
@@ -345,7 +375,8 @@ static BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header
     case WIRE_TEXT:
         if (header->size < sizeof(count)) break;
         memcpy(&count, data, sizeof(count));
-        if ((str = get_string(data + sizeof(count), header->size - sizeof(count))))
+        if ((str = get_string(data + sizeof(count), header->size - sizeof(count), text,
+                              MAX_STATUS_TEXT + 1)))
             handler_set_text(handler, count, str);
         break;
     case WIRE_FAIL:
@@ -359,15 +390,27 @@ static BOOL mirror_apply(struct mirror *mirror, const struct wire_header *header
 /* How long a /skip or /stop waits for the worker's answer, in ms. */
 #define ANSWER_TIMEOUT 5000
 
+/* A message for the worker, waiting for the writer thread. */
+struct outgoing
+{
+    struct list entry;
+    DWORD size;
+    BYTE data[1];
+};
+
 struct worker
 {
     struct session *session;
     struct mirror *mirror; /* the session's records of the handlers */
     unsigned int bits;     /* the worker's architecture: 32 or 64 */
     DWORD deadline;
-    HANDLE process, to_worker, from_worker, reader;
+    HANDLE process, to_worker, from_worker, reader, writer;
     CRITICAL_SECTION control_cs; /* one request at a time */
-    CRITICAL_SECTION write_cs;   /* one message at a time, from any thread */
+    CRITICAL_SECTION queue_cs;   /* the queue and closing, never held to write */
+    struct list queue;     /* struct outgoing, oldest first */
+    SIZE_T queued;         /* bytes in the queue */
+    HANDLE queue_event;    /* the writer has something to do */
+    BOOL closing;          /* the writer ends once the queue is empty */
     HANDLE answer_event;
     LONG serial;           /* of the request waiting for its answer */
     LONG answer;
@@ -403,10 +446,91 @@ BOOL other_mobsync_path(WCHAR *path, unsigned int size)
     return TRUE;
 }
 
-/* WIRE_SESSION: the options, the cookie, the /item: GUIDs and the
- * handlers' CLSIDs, in one write. */
-static BOOL send_session(struct worker *worker, struct handler **handlers, unsigned int count)
+/* A message for the worker, whole, from any thread: a copy is queued for
+ * the writer thread, and nobody waits for the worker to read it. Only the
+ * writer waits, when the worker does not read; its handlers' time limit
+ * ends it then, and the write fails. FALSE when memory ran out, or when
+ * WIRE_MAX_MESSAGE is queued already: a worker that does not read what it
+ * asks for gets no more answers. */
+static BOOL send_message(struct worker *worker, const void *message, DWORD size)
 {
+    struct outgoing *outgoing;
+    BOOL ret = FALSE;
+
+    if (!(outgoing = malloc(offsetof(struct outgoing, data[size])))) return FALSE;
+    outgoing->size = size;
+    memcpy(outgoing->data, message, size);
+    EnterCriticalSection(&worker->queue_cs);
+    if (!worker->queued || worker->queued + size <= WIRE_MAX_MESSAGE)
+    {
+        list_add_tail(&worker->queue, &outgoing->entry);
+        worker->queued += size;
+        ret = TRUE;
+    }
+    LeaveCriticalSection(&worker->queue_cs);
+    if (!ret)
+    {
+        WARN("The worker does not read; message %#lx dropped.\n",
+             ((const struct wire_header *)message)->type);
+        free(outgoing);
+        return FALSE;
+    }
+    SetEvent(worker->queue_event);
+    return TRUE;
+}
+
+/* Writes what is queued, in order, until the worker is finished; once a
+ * write failed, the channel is broken and the rest is dropped. */
+static DWORD WINAPI writer_thread(void *arg)
+{
+    struct worker *worker = arg;
+    struct outgoing *outgoing;
+    BOOL broken = FALSE, closing;
+    struct list *entry;
+
+    for (;;)
+    {
+        EnterCriticalSection(&worker->queue_cs);
+        if ((entry = list_head(&worker->queue)))
+        {
+            list_remove(entry);
+            outgoing = LIST_ENTRY(entry, struct outgoing, entry);
+            worker->queued -= outgoing->size;
+        }
+        closing = worker->closing;
+        LeaveCriticalSection(&worker->queue_cs);
+        if (!entry)
+        {
+            if (closing) return 0;
+            WaitForSingleObject(worker->queue_event, INFINITE);
+            continue;
+        }
+        if (!broken && !wire_write(worker->to_worker, outgoing->data, outgoing->size))
+        {
+            WARN("Cannot write to the worker (error %lu); the rest is dropped.\n", GetLastError());
+            broken = TRUE;
+        }
+        free(outgoing);
+    }
+}
+
+/* Lets the writer end once the queue is written (or dropped, the worker
+ * gone); FALSE when it does not end in time. */
+static BOOL stop_writer(struct worker *worker)
+{
+    EnterCriticalSection(&worker->queue_cs);
+    worker->closing = TRUE;
+    LeaveCriticalSection(&worker->queue_cs);
+    SetEvent(worker->queue_event);
+    return WaitForSingleObject(worker->writer, ANSWER_TIMEOUT) != WAIT_TIMEOUT;
+}
+
+/* WIRE_SESSION: the options, the cookie, the /item: GUIDs and the
+ * handlers' CLSIDs, in one message. */
+static BOOL send_session(struct worker *worker)
+{
+    struct handler **handlers = worker->mirror->handlers;
+    unsigned int count = worker->mirror->count;
     struct session *session = worker->session;
     struct wire_header header = { WIRE_SESSION };
     struct wire_session options;
@@ -438,7 +562,7 @@ static BOOL send_session(struct worker *worker, struct handler **handlers, unsig
     if (options.item_count) memcpy(p, session->options.only_items, options.item_count * sizeof(GUID));
     p += options.item_count * sizeof(GUID);
     for (i = 0; i < count; i++, p += sizeof(CLSID)) memcpy(p, handler_clsid(handlers[i]), sizeof(CLSID));
-    ret = wire_write(worker->to_worker, buffer, sizeof(header) + header.size);
+    ret = send_message(worker, buffer, sizeof(header) + header.size);
     free(buffer);
     return ret;
 }
@@ -467,18 +591,6 @@ static void take_message(struct worker *worker, const struct wire_header *header
     default:
         WARN("Unknown message %#lx from the worker.\n", header->type);
     }
-}
-
-/* A message to the worker, whole, from any thread: the reader answers
- * EnableModeless while a request waits for the worker's answer. */
-static BOOL send_message(struct worker *worker, const void *message, DWORD size)
-{
-    BOOL ret;
-
-    EnterCriticalSection(&worker->write_cs);
-    ret = wire_write(worker->to_worker, message, size);
-    LeaveCriticalSection(&worker->write_cs);
-    return ret;
 }
 
 /* Until the worker ends: then whatever it had left fails, saying so. */
@@ -556,13 +668,17 @@ done:
 
 static void free_worker(struct worker *worker)
 {
+    struct outgoing *outgoing, *next;
+
+    LIST_FOR_EACH_ENTRY_SAFE(outgoing, next, &worker->queue, struct outgoing, entry) free(outgoing);
     if (worker->mirror) mirror_free(worker->mirror);
     if (worker->to_worker) CloseHandle(worker->to_worker);
     if (worker->from_worker) CloseHandle(worker->from_worker);
     if (worker->process) CloseHandle(worker->process);
     if (worker->answer_event) CloseHandle(worker->answer_event);
+    if (worker->queue_event) CloseHandle(worker->queue_event);
     DeleteCriticalSection(&worker->control_cs);
-    DeleteCriticalSection(&worker->write_cs);
+    DeleteCriticalSection(&worker->queue_cs);
     session_release(worker->session);
     free(worker);
 }
@@ -581,13 +697,15 @@ struct worker *worker_start(struct session *session, struct handler **handlers, 
 
     if (!(worker = calloc(1, sizeof(*worker)))) goto no_memory;
     InitializeCriticalSection(&worker->control_cs);
-    InitializeCriticalSection(&worker->write_cs);
+    InitializeCriticalSection(&worker->queue_cs);
+    list_init(&worker->queue);
     worker->session = session;
     session_addref(session);
     worker->bits = other_bits();
     worker->deadline = deadline;
     if (!(worker->mirror = mirror_create(handlers, count, deadline))
-            || !(worker->answer_event = CreateEventW(NULL, FALSE, FALSE, NULL)))
+            || !(worker->answer_event = CreateEventW(NULL, FALSE, FALSE, NULL))
+            || !(worker->queue_event = CreateEventW(NULL, FALSE, FALSE, NULL)))
     {
         free_worker(worker);
         goto no_memory;
@@ -614,12 +732,16 @@ struct worker *worker_start(struct session *session, struct handler **handlers, 
         free_worker(worker);
         return NULL;
     }
-    if (!send_session(worker, handlers, count)) WARN("Cannot send the session to the worker.\n");
-    if (!(worker->reader = CreateThread(NULL, 0, reader_thread, worker, 0, NULL)))
+    /* The first message: queued before anything else can be. */
+    if (!send_session(worker)) WARN("Cannot send the session to the worker.\n");
+    if (!(worker->writer = CreateThread(NULL, 0, writer_thread, worker, 0, NULL))
+            || !(worker->reader = CreateThread(NULL, 0, reader_thread, worker, 0, NULL)))
     {
         hr = HRESULT_FROM_WIN32(GetLastError());
         TerminateProcess(worker->process, 1);
         mirror_fail_all(worker->mirror, hr, load_message(IDS_NO_THREAD, message, ARRAYSIZE(message)));
+        if (worker->writer && !stop_writer(worker)) return NULL;
+        if (worker->writer) CloseHandle(worker->writer);
         free_worker(worker);
         return NULL;
     }
@@ -693,14 +815,16 @@ void worker_finish(struct worker *worker)
         WARN("The worker does not end; ending it.\n");
         TerminateProcess(worker->process, 1);
     }
-    /* The pipe ends with the worker, unless a process it started still
-     * holds the worker's end (it should not: the worker keeps it from being
-     * inherited). Then the reader still uses the record: it stays. */
-    if (WaitForSingleObject(worker->reader, ANSWER_TIMEOUT) == WAIT_TIMEOUT)
+    /* The pipes end with the worker, unless a process it started still
+     * holds the worker's ends (it should not: the worker keeps them from
+     * being inherited). Then the reader or the writer still uses the
+     * record: it stays. */
+    if (!stop_writer(worker) || WaitForSingleObject(worker->reader, ANSWER_TIMEOUT) == WAIT_TIMEOUT)
     {
         ERR("The worker's channel does not close; its record is left.\n");
         return;
     }
     CloseHandle(worker->reader);
+    CloseHandle(worker->writer);
     free_worker(worker);
 }
