@@ -2023,7 +2023,7 @@ static void (* const fuzzers[])(struct fuzz_random *, struct model *) =
 
 /* Most seeds run one mobsync.exe that exits by itself, a quarter of a
  * second here. Of every 32, one opens a dialog (four seconds), two run the
- * agent, one asks through UpdateItems (a second or so each); the first 16,
+ * agent, one asks through UpdateItems (a second or so each); the first 12,
  * which make check runs, have one of each. */
 enum seed_kind { SEED_PLAIN, SEED_DIALOG, SEED_AGENT, SEED_INVOKE };
 
@@ -2034,7 +2034,7 @@ static enum seed_kind seed_kind(unsigned int seed)
     case 5: return SEED_DIALOG;
     case 10:
     case 26: return SEED_AGENT;
-    case 15: return SEED_INVOKE;
+    case 11: return SEED_INVOKE;
     default: return SEED_PLAIN;
     }
 }
@@ -2156,7 +2156,7 @@ static void fuzz_seed(unsigned int seed)
 
 START_TEST(fuzz_registry)
 {
-    struct fuzz_seeds seeds = fuzz_seeds(16);
+    struct fuzz_seeds seeds = fuzz_seeds(12);
     unsigned int i;
     DWORD start;
 
