@@ -536,8 +536,7 @@ static void finish_run(struct run *run, BOOL *kinds)
     winetest_pop_context();
 }
 
-/* Named cases: each a lie that once got past the session, run before the
- * seeds whatever they are. */
+/* Named cases: each a lie that once got past the session. */
 static const struct
 {
     const char *name;
@@ -576,12 +575,15 @@ static BOOL is_slow(const char *spec)
     return FALSE;
 }
 
-/* The named cases and count seeds from first, SLOTS at a time: those that
- * wait for their time limit first, all at once, the others meanwhile. */
+/* The named cases (with the seeds from 0 only: make fuzz SEEDS=1
+ * FIRST=1234 runs that seed alone) and count seeds from first, SLOTS at a
+ * time: those that wait for their time limit first, all at once, the
+ * others meanwhile. */
 static void run_all(unsigned int first, unsigned int count, BOOL *kinds)
 {
     static struct run runs[SLOTS];
-    unsigned int total = ARRAY_SIZE(cases) + count, next = 0, active = 0, pass, i, j, n;
+    unsigned int named = first ? 0 : ARRAY_SIZE(cases), total = named + count, next = 0, active = 0;
+    unsigned int pass, i, j, n;
     char (*specs)[64] = malloc(total * sizeof(*specs));
     const char **names = calloc(total, sizeof(*names));
     HANDLE handles[SLOTS];
@@ -594,11 +596,11 @@ static void run_all(unsigned int first, unsigned int count, BOOL *kinds)
         {
             char spec[64];
 
-            if (i < ARRAY_SIZE(cases)) strcpy(spec, cases[i].spec);
-            else sprintf(spec, "%u", first + i - (unsigned int)ARRAY_SIZE(cases));
+            if (i < named) strcpy(spec, cases[i].spec);
+            else sprintf(spec, "%u", first + i - named);
             if (is_slow(spec) != !pass) continue;
             strcpy(specs[n], spec);
-            names[n++] = i < ARRAY_SIZE(cases) ? cases[i].name : NULL;
+            names[n++] = i < named ? cases[i].name : NULL;
         }
     }
     while (next < total || active)
