@@ -1026,6 +1026,11 @@ static void set_ready(void)
     CloseHandle(event);
 }
 
+/* A true answer given too late, before WIRE_DONE: when the request
+ * came, and its serial. */
+static DWORD late_start, late_serial;
+static BOOL late_pending;
+
 /* control_lies: the test sends a request, and its answer is a lie. */
 static void lie_about_control(void)
 {
@@ -1049,11 +1054,22 @@ static void lie_about_control(void)
         write_answer(serial, 1);
         write_answer(serial, 1);
         break;
-    default: /* after the session stopped waiting for it */
-        Sleep(6000);
-        write_answer(serial, 1);
+    default: /* after the session stopped waiting for it, once every handler ended */
+        late_start = GetTickCount();
+        late_serial = serial;
+        late_pending = TRUE;
         break;
     }
+}
+
+/* The late answer, 6 s after the request: the session waited 5 s. */
+static void answer_late(void)
+{
+    DWORD waited = GetTickCount() - late_start;
+
+    if (!late_pending) return;
+    if (waited < 6000) Sleep(6000 - waited);
+    write_answer(late_serial, 1);
 }
 
 static void send_message(const struct message *message)
@@ -1067,6 +1083,7 @@ static void send_message(const struct message *message)
         lie_about_control();
         return;
     }
+    if (message->header.type == WIRE_DONE) answer_late();
     if (message->measure)
     {
         ResetEvent(answer_event);

@@ -366,6 +366,11 @@ static inline void fake_plan_ex(unsigned int seed, const enum fake_kind *forced,
         {
             kind = fuzz_below(&random, FAKE_KIND_COUNT);
             if (fake_kind_class(kind) == FAKE_TERMINAL || fake_has(plan, kind, NULL)) continue;
+            /* A worker that reads nothing hears no answer. */
+            if ((kind == FAKE_control_lies || kind == FAKE_items_huge)
+                    && (fake_has(plan, FAKE_hang, NULL) || fake_has(plan, FAKE_no_read, NULL)
+                        || fake_has(plan, FAKE_modeless_flood, NULL)))
+                continue;
             plan->mutations[plan->mutation_count].kind = kind;
             plan->mutations[plan->mutation_count].target = fuzz_below(&random, FAKE_COUNT);
             plan->mutation_count++;
