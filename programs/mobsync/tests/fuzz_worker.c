@@ -438,6 +438,10 @@ static void check_run(struct run *run, DWORD elapsed, DWORD exit_code, DWORD pid
                 ok(!strcmp(fields[0], expected_status(&run->plan.handlers[k], i)),
                    "handler %02x: item %u %s, expected %s.\n", FAKE_FIRST + k, i, fields[0],
                    expected_status(&run->plan.handlers[k], i));
+            /* Stopped before its end, the worker gave no item a result. */
+            if (run->plan.handlers[k].cut)
+                ok(!strcmp(fields[0], "failed"), "handler %02x: item %u %s, expected failed.\n",
+                   FAKE_FIRST + k, i, fields[0]);
         }
         else if (k != -1 && !strcmp(fields[2], "-") && !strcmp(fields[0], "error"))
         {
@@ -562,6 +566,10 @@ cases[] =
      * the answers: the session's thread, told /stop or /skip, waited to
      * write to it for ever, and the session never ended. */
     { "control_flood", "5:modeless_flood:0:0" },
+    /* A worker that ended once it had sent a table and what was chosen
+     * of it: the items it left, none reported yet, ended "stopped", the
+     * status a new record's items had, as if someone had stopped them. */
+    { "stop_after_choice", "6:stop_after_choice:1:0" },
 };
 
 /* Whether a plan keeps its session to its time limit and margin. */
