@@ -184,6 +184,8 @@ static void take_items(struct mirror *mirror, unsigned int index, const BYTE *da
         item->last_update = src[i].last_update;
         item->icon = src[i].icon >= 0 && src[i].icon < MAX_ITEM_ICONS ? src[i].icon : -1;
         item->checked = src[i].checked != 0;
+        /* As runner.c makes them: a worker that ends now leaves them failed. */
+        item->status = SYNCMGRSTATUS_PENDING;
     }
     in->received += head[2];
     if (in->received < in->total) return;

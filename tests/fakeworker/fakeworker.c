@@ -206,6 +206,7 @@ struct message
                                   memory is measured (1), and how much it grew since is logged (2) */
     BOOL control;              /* nothing is sent: the test is told to send a request, and the
                                   worker lies in its answer */
+    BOOL stop;                 /* nothing is sent: the worker ends (stop_after_choice) */
 };
 
 struct messages
@@ -606,6 +607,8 @@ static void build_handler(unsigned int k)
         add_payload(&handler->stream, WIRE_CHOICE, &handler->clsid, &payload, k, FAKE_choice_bad);
     }
     free(choice);
+    if (concerns(FAKE_stop_after_choice, k))
+        add_message(&handler->stream, 0, NULL, NULL, 0, k, -1)->stop = TRUE;
     if (concerns(FAKE_items_late, k))
     {
         /* The table again, once chosen from: what was chosen goes with the old one. */
@@ -868,6 +871,7 @@ static void add_misaddressed(struct messages *list, unsigned int k, const GUID *
     message->end = FALSE;
     message->measure = 0;
     message->control = FALSE;
+    message->stop = FALSE;
 }
 
 static void add_unknown(struct messages *list)
@@ -981,6 +985,8 @@ static void build_session(struct messages *list, const CLSID *extra, unsigned in
         if (++ends == plan.cut_rank) cut_from = i + 1;
     }
     *cut = plan.forced ? cut_to : cut_from + fuzz_below(&random, cut_to - cut_from + 1);
+    /* That one stops where its target's choice is. */
+    if (plan.terminal == FAKE_stop_after_choice) *cut = ~0u;
 
     add_message(list, WIRE_DONE, NULL, NULL, 0, -1, -1);
     if (fake_has(&plan, FAKE_after_done, NULL))
@@ -1002,6 +1008,7 @@ static void build_session(struct messages *list, const CLSID *extra, unsigned in
                 message->end = FALSE;
                 message->measure = 0;
                 message->control = FALSE;
+                message->stop = FALSE;
             }
         }
         /* And a failure none of them had. */
@@ -1014,6 +1021,8 @@ static void build_session(struct messages *list, const CLSID *extra, unsigned in
     }
 }
 
+static void stop(enum fake_kind kind, const struct message *message);
+
 /* Tells the test that the request may come (fake_ready_event). */
 static void set_ready(void)
 {
@@ -1025,6 +1034,11 @@ static void set_ready(void)
     SetEvent(event);
     CloseHandle(event);
 }
+
+/* A true answer given too late, before WIRE_DONE: when the request
+ * came, and its serial. */
+static DWORD late_start, late_serial;
+static BOOL late_pending;
 
 /* control_lies: the test sends a request, and its answer is a lie. */
 static void lie_about_control(void)
@@ -1049,11 +1063,22 @@ static void lie_about_control(void)
         write_answer(serial, 1);
         write_answer(serial, 1);
         break;
-    default: /* after the session stopped waiting for it */
-        Sleep(6000);
-        write_answer(serial, 1);
+    default: /* after the session stopped waiting for it, once every handler ended */
+        late_start = GetTickCount();
+        late_serial = serial;
+        late_pending = TRUE;
         break;
     }
+}
+
+/* The late answer, 6 s after the request: the session waited 5 s. */
+static void answer_late(void)
+{
+    DWORD waited = GetTickCount() - late_start;
+
+    if (!late_pending) return;
+    if (waited < 6000) Sleep(6000 - waited);
+    write_answer(late_serial, 1);
 }
 
 static void send_message(const struct message *message)
@@ -1062,11 +1087,13 @@ static void send_message(const struct message *message)
     SIZE_T now;
 
     if (message->kind >= 0) log_kind(message->kind);
+    if (message->stop) stop(FAKE_stop_after_choice, NULL);
     if (message->control)
     {
         lie_about_control();
         return;
     }
+    if (message->header.type == WIRE_DONE) answer_late();
     if (message->measure)
     {
         ResetEvent(answer_event);
@@ -1134,6 +1161,7 @@ static void stop(enum fake_kind kind, const struct message *message)
         quit(0);
         break;
     case FAKE_no_done:
+    case FAKE_stop_after_choice:
         quit(fuzz_below(&random, 2) ? codes[fuzz_below(&random, ARRAYSIZE(codes))] : fuzz_edge_dword(&random));
         break;
     case FAKE_oversize:
@@ -1313,7 +1341,7 @@ int wmain(int argc, WCHAR *argv[])
         if (plan.terminal != -1 && i == cut) stop(plan.terminal, &list.items[i]);
         send_message(&list.items[i]);
     }
-    if (plan.terminal != -1 && cut >= list.count) stop(plan.terminal, NULL);
+    if (plan.terminal != -1 && cut != ~0u && cut >= list.count) stop(plan.terminal, NULL);
     if (fake_has(&plan, FAKE_late_child, NULL))
     {
         log_kind(FAKE_late_child);

@@ -133,6 +133,7 @@ static inline void fake_ready_event(const char *log_path, char *name, size_t siz
     X(size_lies,          TERMINAL,   0) \
     X(half_message,       TERMINAL,   0) \
     X(no_done,            TERMINAL,   0) \
+    X(stop_after_choice,  TERMINAL,   0) \
     X(oversize,           TERMINAL,   0) \
     X(header_garbage,     TERMINAL,   0) \
     X(hang,               TERMINAL,   1) \
@@ -366,6 +367,11 @@ static inline void fake_plan_ex(unsigned int seed, const enum fake_kind *forced,
         {
             kind = fuzz_below(&random, FAKE_KIND_COUNT);
             if (fake_kind_class(kind) == FAKE_TERMINAL || fake_has(plan, kind, NULL)) continue;
+            /* A worker that reads nothing hears no answer. */
+            if ((kind == FAKE_control_lies || kind == FAKE_items_huge)
+                    && (fake_has(plan, FAKE_hang, NULL) || fake_has(plan, FAKE_no_read, NULL)
+                        || fake_has(plan, FAKE_modeless_flood, NULL)))
+                continue;
             plan->mutations[plan->mutation_count].kind = kind;
             plan->mutations[plan->mutation_count].target = fuzz_below(&random, FAKE_COUNT);
             plan->mutation_count++;
@@ -412,6 +418,18 @@ static inline void fake_plan_ex(unsigned int seed, const enum fake_kind *forced,
             plan->terminal = plan->mutations[i].kind;
             plan->cut_rank = plan->terminal == FAKE_no_read ? 0 : cut_rank;
         }
+    }
+    /* The worker ends right after its target's choice, which ends first. */
+    if (fake_has(plan, FAKE_stop_after_choice, &j))
+    {
+        for (k = 0; k < FAKE_COUNT; k++)
+        {
+            if (plan->order[k] != j) continue;
+            plan->order[k] = plan->order[0];
+            plan->order[0] = j;
+            break;
+        }
+        plan->cut_rank = 0;
     }
     /* The worker lies in its answer to a request, or floods the session
      * and answers none: the test sends one. */

@@ -438,6 +438,10 @@ static void check_run(struct run *run, DWORD elapsed, DWORD exit_code, DWORD pid
                 ok(!strcmp(fields[0], expected_status(&run->plan.handlers[k], i)),
                    "handler %02x: item %u %s, expected %s.\n", FAKE_FIRST + k, i, fields[0],
                    expected_status(&run->plan.handlers[k], i));
+            /* Stopped before its end, the worker gave no item a result. */
+            if (run->plan.handlers[k].cut)
+                ok(!strcmp(fields[0], "failed"), "handler %02x: item %u %s, expected failed.\n",
+                   FAKE_FIRST + k, i, fields[0]);
         }
         else if (k != -1 && !strcmp(fields[2], "-") && !strcmp(fields[0], "error"))
         {
@@ -536,8 +540,7 @@ static void finish_run(struct run *run, BOOL *kinds)
     winetest_pop_context();
 }
 
-/* Named cases: each a lie that once got past the session, run before the
- * seeds whatever they are. */
+/* Named cases: each a lie that once got past the session. */
 static const struct
 {
     const char *name;
@@ -563,6 +566,10 @@ cases[] =
      * the answers: the session's thread, told /stop or /skip, waited to
      * write to it for ever, and the session never ended. */
     { "control_flood", "5:modeless_flood:0:0" },
+    /* A worker that ended once it had sent a table and what was chosen
+     * of it: the items it left, none reported yet, ended "stopped", the
+     * status a new record's items had, as if someone had stopped them. */
+    { "stop_after_choice", "6:stop_after_choice:1:0" },
 };
 
 /* Whether a plan keeps its session to its time limit and margin. */
@@ -576,12 +583,15 @@ static BOOL is_slow(const char *spec)
     return FALSE;
 }
 
-/* The named cases and count seeds from first, SLOTS at a time: those that
- * wait for their time limit first, all at once, the others meanwhile. */
+/* The named cases (with the seeds from 0 only: make fuzz SEEDS=1
+ * FIRST=1234 runs that seed alone) and count seeds from first, SLOTS at a
+ * time: those that wait for their time limit first, all at once, the
+ * others meanwhile. */
 static void run_all(unsigned int first, unsigned int count, BOOL *kinds)
 {
     static struct run runs[SLOTS];
-    unsigned int total = ARRAY_SIZE(cases) + count, next = 0, active = 0, pass, i, j, n;
+    unsigned int named = first ? 0 : ARRAY_SIZE(cases), total = named + count, next = 0, active = 0;
+    unsigned int pass, i, j, n;
     char (*specs)[64] = malloc(total * sizeof(*specs));
     const char **names = calloc(total, sizeof(*names));
     HANDLE handles[SLOTS];
@@ -594,11 +604,11 @@ static void run_all(unsigned int first, unsigned int count, BOOL *kinds)
         {
             char spec[64];
 
-            if (i < ARRAY_SIZE(cases)) strcpy(spec, cases[i].spec);
-            else sprintf(spec, "%u", first + i - (unsigned int)ARRAY_SIZE(cases));
+            if (i < named) strcpy(spec, cases[i].spec);
+            else sprintf(spec, "%u", first + i - named);
             if (is_slow(spec) != !pass) continue;
             strcpy(specs[n], spec);
-            names[n++] = i < ARRAY_SIZE(cases) ? cases[i].name : NULL;
+            names[n++] = i < named ? cases[i].name : NULL;
         }
     }
     while (next < total || active)
