@@ -195,6 +195,7 @@ extern int run_setup(const struct session_options *options);
 /* registry.c: the registered handlers, the check states, the settings store */
 extern HRESULT read_registrations(const struct session_options *options, struct registration **list,
         unsigned int *count);
+extern BOOL registry_read_fixed(HKEY key, const WCHAR *name, DWORD type, void *value, DWORD size);
 extern BOOL registry_read_dword(HKEY key, const WCHAR *name, DWORD *value);
 extern HKEY open_item_settings(const CLSID *handler);
 extern void read_item_state(HKEY settings, const GUID *item, BOOL *checked);

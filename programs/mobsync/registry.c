@@ -53,23 +53,31 @@ static BOOL settings_may_choose(const struct session_options *options, const CLS
 #define HANDLERS_KEY MOBSYNC_HANDLERS_KEY
 #define ITEMS_KEY    MOBSYNC_ITEMS_KEY
 
-/* A REG_DWORD of 4 bytes into *value; FALSE when there is none. Another
- * program may have written anything: a value of another type or size is
- * taken as none, with a warning (docs/registry.md). */
-BOOL registry_read_dword(HKEY key, const WCHAR *name, DWORD *value)
+/* A value of the given type and exactly size bytes (at most 8: a REG_DWORD
+ * or a REG_QWORD) into *value; FALSE when there is none. Another program
+ * may have written anything: a value of another type or size is taken as
+ * none, with a warning (docs/registry.md), and *value is left alone. */
+BOOL registry_read_fixed(HKEY key, const WCHAR *name, DWORD type, void *value, DWORD size)
 {
-    DWORD type = REG_NONE, data, size = sizeof(data);
+    DWORD stored_type = REG_NONE, stored_size = sizeof(ULONGLONG);
+    ULONGLONG data;
     LSTATUS ret;
 
-    ret = RegQueryValueExW(key, name, NULL, &type, (BYTE *)&data, &size);
+    ret = RegQueryValueExW(key, name, NULL, &stored_type, (BYTE *)&data, &stored_size);
     if (ret == ERROR_FILE_NOT_FOUND) return FALSE;
-    if (ret || type != REG_DWORD || size != sizeof(data))
+    if (ret || stored_type != type || stored_size != size)
     {
-        WARN("Ignoring %s: type %lu, %lu bytes, error %ld; not a REG_DWORD.\n", debugstr_w(name), type, size, ret);
+        WARN("Ignoring %s: type %lu, %lu bytes, error %ld; not %lu bytes of type %lu.\n", debugstr_w(name),
+             stored_type, stored_size, ret, size, type);
         return FALSE;
     }
-    *value = data;
+    memcpy(value, &data, size);
     return TRUE;
+}
+
+BOOL registry_read_dword(HKEY key, const WCHAR *name, DWORD *value)
+{
+    return registry_read_fixed(key, name, REG_DWORD, value, sizeof(*value));
 }
 
 static DWORD read_register_flags(HKEY key)

@@ -34,25 +34,6 @@ void schedule_key(const WCHAR *name, WCHAR *key, unsigned int size)
     swprintf(key, size, L"%ls\\%ls", MOBSYNC_SCHEDULES_KEY, name);
 }
 
-/* A FILETIME stored as a REG_QWORD; FALSE when there is none. A value of
- * another type or size is taken as none, with a warning. */
-static BOOL read_time(HKEY key, const WCHAR *name, ULONGLONG *time)
-{
-    DWORD type = REG_NONE, size = sizeof(*time);
-    ULONGLONG data;
-    LSTATUS ret;
-
-    ret = RegQueryValueExW(key, name, NULL, &type, (BYTE *)&data, &size);
-    if (ret == ERROR_FILE_NOT_FOUND) return FALSE;
-    if (ret || type != REG_QWORD || size != sizeof(data))
-    {
-        WARN("Ignoring %s: type %lu, %lu bytes, error %ld; not a REG_QWORD.\n", debugstr_w(name), type, size, ret);
-        return FALSE;
-    }
-    *time = data;
-    return TRUE;
-}
-
 /* The schedule named name; FALSE when there is none. Values that are not
  * there or not valid read as their defaults: now, once, every day. */
 BOOL schedule_read(const WCHAR *name, struct schedule *schedule)
@@ -66,13 +47,14 @@ BOOL schedule_read(const WCHAR *name, struct schedule *schedule)
     schedule_key(name, key_name, ARRAYSIZE(key_name));
     if (RegOpenKeyExW(HKEY_CURRENT_USER, key_name, 0, KEY_QUERY_VALUE, &key)) return FALSE;
     wcscpy(schedule->name, name);
-    if ((schedule->has_start = read_time(key, L"Start", &start)))
+    if ((schedule->has_start = registry_read_fixed(key, L"Start", REG_QWORD, &start, sizeof(start))))
     {
         schedule->start.dwLowDateTime = start;
         schedule->start.dwHighDateTime = start >> 32;
     }
     else GetSystemTimeAsFileTime(&schedule->start);
-    if (!read_time(key, L"LastRun", &schedule->last_run)) schedule->last_run = 0;
+    if (!registry_read_fixed(key, L"LastRun", REG_QWORD, &schedule->last_run, sizeof(schedule->last_run)))
+        schedule->last_run = 0;
     RegCloseKey(key);
     schedule->recurrence = settings_read_value(key_name, L"Recurrence", SCHEDULE_ONCE);
     if (schedule->recurrence > SCHEDULE_EVERY_DAYS) schedule->recurrence = SCHEDULE_ONCE;
