@@ -22,13 +22,6 @@
 #include "mobsync_test.h"
 #include "dialog_test.h"
 
-/* The dialog's controls (programs/mobsync/resource.h). */
-#define IDC_CHOICE_LIST       202
-#define IDC_CHOICE_STATUS     203
-#define IDC_CHOICE_PROPERTIES 204
-#define IDC_CHOICE_SETUP      205
-#define IDC_CHOICE_SYNC       206
-
 #define BROKEN 0x20  /* registered with a DLL that does not exist */
 
 static const WCHAR choice_title[] = L"Items to Synchronize";

@@ -14,6 +14,9 @@
 #include "commctrl.h"
 #include "screenshot.h"
 
+/* The dialogs' controls, as mobsync.exe numbers them. */
+#include "../resource.h"
+
 /* "/handler:{CLSID}" for each handler given: other tests' handlers may be
  * registered still, and the dialog lists what is asked for. */
 static inline const char *only(int count, ...)

@@ -41,22 +41,6 @@
 #include "shlobj.h"
 #include "tlhelp32.h"
 
-/* programs/mobsync/resource.h */
-#define IDC_CHOICE_LIST       202
-#define IDC_CHOICE_STATUS     203
-#define IDC_CHOICE_SYNC       206
-#define IDC_SETUP_STATUS      222
-#define IDC_SETUP_LOGON_LIST  225
-#define IDC_SETUP_LOGON       226
-#define IDC_SETUP_LOGOFF      227
-#define IDC_SETUP_ASK         228
-#define IDC_SETUP_IDLE_LIST   230
-#define IDC_SETUP_IDLE        231
-#define IDC_SETUP_ADVANCED    232
-#define IDC_SETUP_SCHEDULES   234
-#define IDC_IDLE_WAIT         251
-#define IDC_IDLE_REPEAT       252
-
 /* programs/mobsync/agent.c */
 #define AGENT_MUTEX L"Local\\mobsync.agent"
 #define AGENT_CLASS L"mobsync.agent"

@@ -21,16 +21,6 @@
 #include "mobsync_test.h"
 #include "dialog_test.h"
 
-/* programs/mobsync/resource.h */
-#define IDC_CHOICE_STATUS     203
-#define IDC_CHOICE_SYNC       206
-#define IDC_PROGRESS_TEXT     211
-#define IDC_PROGRESS_BAR      212
-#define IDC_PROGRESS_TABS     213
-#define IDC_PROGRESS_ITEMS    214
-#define IDC_PROGRESS_RESULTS  215
-#define IDC_PROGRESS_SKIP     216
-
 enum { COLUMN_ITEM, COLUMN_HANDLER, COLUMN_STATUS, COLUMN_PROGRESS, COLUMN_DETAILS };
 
 #define SYNCMGR_KEY "Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr"

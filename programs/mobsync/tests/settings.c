@@ -21,29 +21,6 @@
 #include "mobsync_test.h"
 #include "dialog_test.h"
 
-/* The dialogs' controls (programs/mobsync/resource.h). */
-#define IDC_CHOICE_STATUS       203
-#define IDC_CHOICE_SETUP        205
-#define IDC_SETUP_TABS          221
-#define IDC_SETUP_STATUS        222
-#define IDC_SETUP_APPLY         223
-#define IDC_SETUP_LOGON_LIST    225
-#define IDC_SETUP_LOGON         226
-#define IDC_SETUP_LOGOFF        227
-#define IDC_SETUP_ASK           228
-#define IDC_SETUP_IDLE_LIST     230
-#define IDC_SETUP_IDLE          231
-#define IDC_SETUP_ADVANCED      232
-#define IDC_SETUP_SCHEDULES     234
-#define IDC_SETUP_ADD           235
-#define IDC_SETUP_REMOVE        237
-#define IDC_IDLE_WAIT           251
-#define IDC_IDLE_REPEAT         252
-#define IDC_IDLE_ERROR          255
-#define IDC_SCHEDULE_NAME       261
-#define IDC_SCHEDULE_LIST       262
-#define IDC_SCHEDULE_REPEAT     265
-
 static const WCHAR setup_title[] = L"Synchronization Settings";
 
 static int box(HWND dialog, int id, int row)
