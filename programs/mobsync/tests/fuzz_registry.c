@@ -485,49 +485,56 @@ static void make_text_number(struct fuzz_random *r, struct garbage *g, ULONGLONG
     memcpy(g->data, text, (len + 1) * sizeof(WCHAR));
 }
 
-/* What a REG_DWORD's place may hold: often a REG_DWORD (any number), or
- * mislead, the number that is not the default, in another type or size. */
-static void make_dword(struct fuzz_random *r, struct garbage *g, DWORD mislead)
+/* What a number's place (REG_DWORD, or REG_QWORD for a FILETIME) may hold:
+ * often one of its type (any number, times near now for a FILETIME), or
+ * mislead, the number that is not the default, in another type, size or
+ * width. */
+static void make_number(struct fuzz_random *r, struct garbage *g, DWORD type, ULONGLONG mislead)
 {
-    ULONGLONG qword = mislead;
-    DWORD value;
+    const DWORD size = type == REG_QWORD ? sizeof(ULONGLONG) : sizeof(DWORD);
+    const DWORD other_width = type == REG_QWORD ? REG_DWORD : REG_QWORD;
+    ULONGLONG value = 0, times[] =
+    {
+        0, 1, now() - TICKS_PER_DAY, now() - TICKS_PER_HOUR, now() + TICKS_PER_HOUR,
+        now() + 400 * TICKS_PER_DAY, 0x7fffffffffffffffull, 0x8000000000000000ull, ~0ull,
+        type == REG_QWORD ? fuzz_next(r) : 0,
+    };
+    unsigned int choice = fuzz_below(r, 10);
 
     g->kind = GARBAGE_VALUE;
-    switch (fuzz_below(r, 10))
+    switch (choice)
     {
     case 0:
-        value = fuzz_below(r, 6);
-        goto dword;
     case 1:
     case 2:
-        value = fuzz_edge_dword(r);
-    dword:
-        g->type = REG_DWORD;
-        g->size = sizeof(value);
-        memcpy(g->data, &value, sizeof(value));
+        if (type == REG_QWORD) value = times[fuzz_below(r, ARRAY_SIZE(times))];
+        else value = choice ? fuzz_edge_dword(r) : fuzz_below(r, 6);
+        g->type = type;
+        g->size = size;
+        memcpy(g->data, &value, size);
         break;
     case 3:
-        g->type = REG_DWORD;
-        do g->size = garbage_sizes[fuzz_below(r, ARRAY_SIZE(garbage_sizes))]; while (g->size == 4);
-        fill(r, g, &mislead, sizeof(mislead));
+        g->type = type;
+        do g->size = garbage_sizes[fuzz_below(r, ARRAY_SIZE(garbage_sizes))]; while (g->size == size);
+        fill(r, g, &mislead, size);
         break;
     case 4:
-        g->type = other_type(r, REG_DWORD);
-        g->size = sizeof(mislead);
-        memcpy(g->data, &mislead, sizeof(mislead));
+        g->type = other_type(r, type);
+        g->size = size;
+        memcpy(g->data, &mislead, size);
         break;
     case 5:
-        g->type = other_type(r, REG_DWORD);
+        g->type = other_type(r, type);
         g->size = garbage_sizes[fuzz_below(r, ARRAY_SIZE(garbage_sizes))];
-        fill(r, g, &mislead, sizeof(mislead));
+        fill(r, g, &mislead, size);
         break;
     case 6:
         make_text_number(r, g, mislead);
         break;
     case 7:
-        g->type = REG_QWORD;
-        g->size = sizeof(qword);
-        memcpy(g->data, &qword, sizeof(qword));
+        g->type = other_width;
+        g->size = other_width == REG_QWORD ? sizeof(ULONGLONG) : sizeof(DWORD);
+        memcpy(g->data, &mislead, g->size);
         break;
     case 8:
         g->kind = GARBAGE_KEY;
@@ -538,56 +545,14 @@ static void make_dword(struct fuzz_random *r, struct garbage *g, DWORD mislead)
     }
 }
 
-/* The same for a REG_QWORD (a FILETIME). */
+static void make_dword(struct fuzz_random *r, struct garbage *g, DWORD mislead)
+{
+    make_number(r, g, REG_DWORD, mislead);
+}
+
 static void make_qword(struct fuzz_random *r, struct garbage *g, ULONGLONG mislead)
 {
-    ULONGLONG edges[] =
-    {
-        0, 1, now() - TICKS_PER_DAY, now() - TICKS_PER_HOUR, now() + TICKS_PER_HOUR,
-        now() + 400 * TICKS_PER_DAY, 0x7fffffffffffffffull, 0x8000000000000000ull, ~0ull, fuzz_next(r),
-    };
-    DWORD low = mislead;
-
-    g->kind = GARBAGE_VALUE;
-    switch (fuzz_below(r, 10))
-    {
-    case 0:
-    case 1:
-    case 2:
-        g->type = REG_QWORD;
-        g->size = sizeof(ULONGLONG);
-        memcpy(g->data, &edges[fuzz_below(r, ARRAY_SIZE(edges))], sizeof(ULONGLONG));
-        break;
-    case 3:
-        g->type = REG_QWORD;
-        do g->size = garbage_sizes[fuzz_below(r, ARRAY_SIZE(garbage_sizes))]; while (g->size == 8);
-        fill(r, g, &mislead, sizeof(mislead));
-        break;
-    case 4:
-        g->type = other_type(r, REG_QWORD);
-        g->size = sizeof(mislead);
-        memcpy(g->data, &mislead, sizeof(mislead));
-        break;
-    case 5:
-        g->type = other_type(r, REG_QWORD);
-        g->size = garbage_sizes[fuzz_below(r, ARRAY_SIZE(garbage_sizes))];
-        fill(r, g, &mislead, sizeof(mislead));
-        break;
-    case 6:
-        make_text_number(r, g, mislead);
-        break;
-    case 7:
-        g->type = REG_DWORD;
-        g->size = sizeof(low);
-        memcpy(g->data, &low, sizeof(low));
-        break;
-    case 8:
-        g->kind = GARBAGE_KEY;
-        break;
-    default:
-        g->kind = GARBAGE_NONE;
-        break;
-    }
+    make_number(r, g, REG_QWORD, mislead);
 }
 
 /* What a string's place may hold: text, terminated or not, cut, at an odd
