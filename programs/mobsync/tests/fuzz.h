@@ -30,6 +30,7 @@
 #define __MOBSYNC_FUZZ_H
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "windef.h"
 #include "winbase.h"
@@ -133,5 +134,56 @@ enum fuzz_border
     FUZZ_REGISTRY,
     FUZZ_CMDLINE,
 };
+
+/* What a child writes to a pipe, read to the end by a thread into a buffer
+ * that grows and is always terminated: a child that writes more than limit
+ * bytes must not block on a full pipe, so the rest is read and dropped. */
+struct fuzz_output
+{
+    HANDLE pipe, reader;
+    char *data;
+    size_t len, size, limit;
+};
+
+static inline DWORD WINAPI fuzz_output_reader(void *arg)
+{
+    struct fuzz_output *output = arg;
+    char buffer[4096], *data;
+    DWORD read;
+    size_t size;
+
+    while (ReadFile(output->pipe, buffer, sizeof(buffer), &read, NULL) && read)
+    {
+        if (output->len + read + 1 > output->size)
+        {
+            if (output->len > output->limit) continue;
+            size = max(output->size * 2, output->len + read + 1);
+            if (!(data = realloc(output->data, size))) continue;
+            output->data = data;
+            output->size = size;
+        }
+        memcpy(output->data + output->len, buffer, read);
+        output->len += read;
+        output->data[output->len] = 0;
+    }
+    return 0;
+}
+
+/* Reads output->pipe (the rest of output zero) on a thread of its own. */
+static inline void fuzz_output_start(struct fuzz_output *output, size_t limit)
+{
+    output->limit = limit;
+    output->reader = CreateThread(NULL, 0, fuzz_output_reader, output, 0, NULL);
+}
+
+/* Waits for the end of the pipe (the child's end closed), and closes it;
+ * data is then a string (empty if nothing came), for free(). */
+static inline void fuzz_output_finish(struct fuzz_output *output)
+{
+    WaitForSingleObject(output->reader, 10000);
+    CloseHandle(output->reader);
+    CloseHandle(output->pipe);
+    if (!output->data) output->data = calloc(1, 1);
+}
 
 #endif /* __MOBSYNC_FUZZ_H */

@@ -507,13 +507,6 @@ static const char *make_internal(struct fuzz_random *r, struct line *line, const
 
 /* --- mobsync.exe, with its stdout and stderr apart ------------------------------------- */
 
-struct output
-{
-    HANDLE pipe, reader;
-    char *data;
-    size_t len, size;
-};
-
 /* A mobsync.exe: what it was given, and what it said. */
 struct child
 {
@@ -521,33 +514,9 @@ struct child
     WCHAR *cmdline;
     HANDLE process, stdin_write;
     HANDLE handles[3];     /* its stdin, stdout and stderr, as it has them */
-    struct output out, err;
+    struct fuzz_output out, err;
     DWORD start;
 };
-
-static DWORD WINAPI output_reader(void *arg)
-{
-    struct output *output = arg;
-    char buffer[4096], *data;
-    DWORD read;
-    size_t size;
-
-    while (ReadFile(output->pipe, buffer, sizeof(buffer), &read, NULL) && read)
-    {
-        if (output->len + read + 1 > output->size)
-        {
-            /* Far more than any message: the rest is dropped. */
-            if (output->len > 1024 * 1024) continue;
-            size = max(output->size * 2, output->len + read + 1);
-            if (!(data = realloc(output->data, size))) continue;
-            output->data = data;
-            output->size = size;
-        }
-        memcpy(output->data + output->len, buffer, read);
-        output->len += read;
-    }
-    return 0;
-}
 
 /* A pipe for the child: the end it gets inheritable, ours not. */
 static BOOL child_pipe(HANDLE *ours, HANDLE *theirs, BOOL theirs_reads)
@@ -611,18 +580,10 @@ static BOOL start_child(struct child *child, const WCHAR *args, BOOL keep_stdin)
     }
     CloseHandle(pi.hThread);
     child->process = pi.hProcess;
-    child->out.reader = CreateThread(NULL, 0, output_reader, &child->out, 0, NULL);
-    child->err.reader = CreateThread(NULL, 0, output_reader, &child->err, 0, NULL);
+    /* Far more than any message: the rest is dropped. */
+    fuzz_output_start(&child->out, 1024 * 1024);
+    fuzz_output_start(&child->err, 1024 * 1024);
     return TRUE;
-}
-
-static void close_output(struct output *output)
-{
-    WaitForSingleObject(output->reader, 10000);
-    CloseHandle(output->reader);
-    CloseHandle(output->pipe);
-    if (!output->data) output->data = malloc(1);
-    output->data[output->len] = 0;
 }
 
 /* The command line without mobsync.exe's path, short enough for a message. */
@@ -647,8 +608,8 @@ static void check_child(struct child *child)
         WaitForSingleObject(child->process, 10000);
     }
     if (child->stdin_write) CloseHandle(child->stdin_write);
-    close_output(&child->out);
-    close_output(&child->err);
+    fuzz_output_finish(&child->out);
+    fuzz_output_finish(&child->err);
     GetExitCodeProcess(child->process, &code);
     CloseHandle(child->process);
     child->process = NULL;

@@ -62,68 +62,18 @@ static WCHAR queue_folder[MAX_PATH];
  * buffer. */
 struct server
 {
-    HANDLE process, reader, pipe;
-    char *output;
-    size_t len, size;
+    HANDLE process;
+    struct fuzz_output out;
     DWORD start, exit_code, elapsed;
 };
 
-static DWORD WINAPI server_reader(void *arg)
-{
-    struct server *server = arg;
-    char buffer[4096], *output;
-    DWORD read;
-    size_t size;
-
-    while (ReadFile(server->pipe, buffer, sizeof(buffer), &read, NULL) && read)
-    {
-        if (server->len + read + 1 > server->size)
-        {
-            /* Far more than any batch gives: the rest is dropped. */
-            if (server->len > 64 * 1024 * 1024) continue;
-            size = max(server->size * 2, server->len + read + 1);
-            if (!(output = realloc(server->output, size))) continue;
-            server->output = output;
-            server->size = size;
-        }
-        memcpy(server->output + server->len, buffer, read);
-        server->len += read;
-        server->output[server->len] = 0;
-    }
-    return 0;
-}
-
 static BOOL start_server(struct server *server)
 {
-    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
-    STARTUPINFOA si = { sizeof(si) };
-    char cmdline[MAX_PATH + 16], path[MAX_PATH];
-    PROCESS_INFORMATION pi;
-    HANDLE write_pipe;
-    BOOL ret;
-
     memset(server, 0, sizeof(*server));
-    GetSystemDirectoryA(path, MAX_PATH);
-    strcat(path, "\\mobsync.exe");
-    sprintf(cmdline, "\"%s\" /invoke", path);
-    if (!CreatePipe(&server->pipe, &write_pipe, &sa, 0)) return FALSE;
-    SetHandleInformation(server->pipe, HANDLE_FLAG_INHERIT, 0);
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    si.hStdOutput = write_pipe;
-    si.hStdError = write_pipe;
     server->start = GetTickCount();
-    ret = CreateProcessA(path, cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
-    CloseHandle(write_pipe);
-    ok(ret, "cannot start %s: error %lu.\n", path, GetLastError());
-    if (!ret)
-    {
-        CloseHandle(server->pipe);
-        return FALSE;
-    }
-    CloseHandle(pi.hThread);
-    server->process = pi.hProcess;
-    server->reader = CreateThread(NULL, 0, server_reader, server, 0, NULL);
+    if (!spawn_mobsync("/invoke", &server->out.pipe, &server->process)) return FALSE;
+    /* Far more than any batch gives: the rest is dropped. */
+    fuzz_output_start(&server->out, 64 * 1024 * 1024);
     return TRUE;
 }
 
@@ -139,15 +89,12 @@ static BOOL finish_server(struct server *server, DWORD limit)
         WaitForSingleObject(server->process, 10000);
     }
     server->elapsed = GetTickCount() - server->start;
-    WaitForSingleObject(server->reader, 10000);
-    CloseHandle(server->reader);
-    CloseHandle(server->pipe);
+    fuzz_output_finish(&server->out);
     GetExitCodeProcess(server->process, &server->exit_code);
     CloseHandle(server->process);
-    if (!server->output) server->output = calloc(1, 1);
     /* What it said last, to tell why. */
     if (!ended || server->exit_code)
-        trace("the manager's last output:\n%s\n", server->output + server->len - min(server->len, 2000));
+        trace("the manager's last output:\n%s\n", server->out.data + server->out.len - min(server->out.len, 2000));
     return ended;
 }
 
@@ -515,7 +462,7 @@ static void test_names(void)
     /* Everything else was taken. */
     queue_leftovers(left, sizeof(left), is_kept, &kept);
     ok(!left[0], "left in the queue:\n%s", left);
-    free(server.output);
+    free(server.out.data);
     clear_queue();
 }
 
@@ -631,8 +578,8 @@ static void test_held_open(void)
     ok(queue_has(locked_name[0]), "the locked request is gone.\n");
     queue_leftovers(left, sizeof(left), is_kept, &kept);
     ok(!left[0], "left in the queue:\n%s", left);
-    free(server.output);
-    if (late_started) free(late.output);
+    free(server.out.data);
+    if (late_started) free(late.out.data);
 
 done:
     if (held_file != INVALID_HANDLE_VALUE) CloseHandle(held_file);
@@ -931,7 +878,7 @@ static void run_batch(unsigned int first, unsigned int count)
     winetest_pop_context();
 
     free_initialized(&init);
-    free(server.output);
+    free(server.out.data);
     free(planned);
     clear_queue();
 }

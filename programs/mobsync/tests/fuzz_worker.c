@@ -157,13 +157,7 @@ static DWORD WINAPI run_control(void *arg)
 /* Starts the session of a seed or a named case in slot. */
 static BOOL start_run(struct run *run, unsigned int slot, const char *spec, const char *name)
 {
-    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
-    STARTUPINFOA si = { sizeof(si) };
-    static char cmdline[17000];
-    PROCESS_INFORMATION pi;
-    char path[MAX_PATH];
-    unsigned int attempt;
-    HANDLE write_pipe;
+    BOOL started;
 
     memset(run, 0, sizeof(*run));
     lstrcpynA(run->spec, spec, sizeof(run->spec));
@@ -187,28 +181,11 @@ static BOOL start_run(struct run *run, unsigned int slot, const char *spec, cons
     SetEnvironmentVariableA(FAKE_SEED_VARIABLE, spec);
     SetEnvironmentVariableA(FAKE_LOG_VARIABLE, run->log);
 
-    GetSystemDirectoryA(path, MAX_PATH);
-    strcat(path, "\\mobsync.exe");
-    snprintf(cmdline, sizeof(cmdline), "\"%s\" %s", path, session_args(&run->plan));
-    if (!CreatePipe(&run->pipe, &write_pipe, &sa, 0)) return FALSE;
-    SetHandleInformation(run->pipe, HANDLE_FLAG_INHERIT, 0);
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    si.hStdOutput = write_pipe;
-    si.hStdError = write_pipe;
     run->start = GetTickCount();
-    /* Wine fails a process start now and then under load. */
-    for (attempt = 0; !CreateProcessA(path, cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi); attempt++)
-    {
-        if (GetLastError() == ERROR_INTERNAL_ERROR && attempt < 2) continue;
-        ok(0, "%s: cannot start %s: error %lu.\n", spec, path, GetLastError());
-        CloseHandle(run->pipe);
-        CloseHandle(write_pipe);
-        return FALSE;
-    }
-    CloseHandle(write_pipe);
-    CloseHandle(pi.hThread);
-    run->process = pi.hProcess;
+    winetest_push_context("%s", spec);
+    started = spawn_mobsync(session_args(&run->plan), &run->pipe, &run->process);
+    winetest_pop_context();
+    if (!started) return FALSE;
     run->reader = CreateThread(NULL, 0, run_reader, run, 0, NULL);
     if (run->ready) run->control = CreateThread(NULL, 0, run_control, run, 0, NULL);
     run->active = TRUE;

@@ -175,39 +175,61 @@ static inline DWORD WINAPI mobsync_reader(void *arg)
     return 0;
 }
 
-/* Starts "mobsync.exe args" with its stdout and stderr read into run. */
-static inline BOOL start_mobsync(const char *args, struct mobsync_run *run)
+/* Starts "mobsync.exe args" (mobsync_exe if set) with its stdout and stderr
+ * into a pipe whose reading end is *pipe. Wine fails a process start now and
+ * then under load (ERROR_INTERNAL_ERROR): tried three times. */
+static inline BOOL spawn_mobsync(const char *args, HANDLE *pipe, HANDLE *process)
 {
     SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
-    PROCESS_INFORMATION pi;
     STARTUPINFOA si = { sizeof(si) };
-    char cmdline[1024], path[MAX_PATH];
+    size_t size = MAX_PATH + strlen(args) + 4;
+    PROCESS_INFORMATION pi;
+    unsigned int attempt;
+    char path[MAX_PATH];
     HANDLE write_pipe;
+    char *cmdline;
+    DWORD error;
+    BOOL ret;
 
-    memset(run, 0, sizeof(*run));
-    lstrcpynA(run->args, args, sizeof(run->args));
     GetSystemDirectoryA(path, MAX_PATH);
     strcat(path, "\\mobsync.exe");
     if (mobsync_exe[0]) strcpy(path, mobsync_exe);
-    snprintf(cmdline, sizeof(cmdline), "\"%s\" %s", path, args);
+    if (!(cmdline = malloc(size))) return FALSE;
+    snprintf(cmdline, size, "\"%s\" %s", path, args);
 
-    if (!CreatePipe(&run->pipe, &write_pipe, &sa, 0)) return FALSE;
-    SetHandleInformation(run->pipe, HANDLE_FLAG_INHERIT, 0);
+    if (!CreatePipe(pipe, &write_pipe, &sa, 0))
+    {
+        free(cmdline);
+        return FALSE;
+    }
+    SetHandleInformation(*pipe, HANDLE_FLAG_INHERIT, 0);
     si.dwFlags = STARTF_USESTDHANDLES;
     si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
     si.hStdOutput = write_pipe;
     si.hStdError = write_pipe;
-    run->start = GetTickCount();
-    if (!CreateProcessA(path, cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+    for (attempt = 0; !(ret = CreateProcessA(path, cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+                      && GetLastError() == ERROR_INTERNAL_ERROR && attempt < 2; attempt++) {}
+    error = GetLastError();
+    free(cmdline);
+    CloseHandle(write_pipe);
+    if (!ret)
     {
-        ok(0, "cannot start %s: error %lu.\n", path, GetLastError());
-        CloseHandle(run->pipe);
-        CloseHandle(write_pipe);
+        ok(0, "cannot start %s %.200s: error %lu.\n", path, args, error);
+        CloseHandle(*pipe);
         return FALSE;
     }
-    CloseHandle(write_pipe);
     CloseHandle(pi.hThread);
-    run->process = pi.hProcess;
+    *process = pi.hProcess;
+    return TRUE;
+}
+
+/* Starts "mobsync.exe args" with its stdout and stderr read into run. */
+static inline BOOL start_mobsync(const char *args, struct mobsync_run *run)
+{
+    memset(run, 0, sizeof(*run));
+    lstrcpynA(run->args, args, sizeof(run->args));
+    run->start = GetTickCount();
+    if (!spawn_mobsync(args, &run->pipe, &run->process)) return FALSE;
     run->reader = CreateThread(NULL, 0, mobsync_reader, run, 0, NULL);
     return TRUE;
 }
