@@ -130,6 +130,17 @@ static void test_event_choice(void)
         ok(!has_call(TEST_GOOD_ASYNC, "Created"), "handler 02 was loaded.\n");
     }
 
+    /* Turned off in Synchronization Settings: one line, exit 0, nothing loaded. */
+    set_setting("Events\\Logon", "Enabled", 0);
+    if (run_mobsync("/logon"))
+    {
+        ok(output_is_line("mobsync: synchronizing for /logon is turned off in Synchronization Settings"),
+           "output:\n%s", output);
+        ok(exit_code == 0, "exit code %lu.\n", exit_code);
+        ok(!has_call(TEST_GOOD_SYNC, "Created"), "handler 01 was loaded.\n");
+    }
+    set_setting("Events\\Logon", "Enabled", 1);
+
     /* Nothing chosen at all: one line, exit 0, nothing loaded. */
     set_choice("Events\\Logon", TEST_GOOD_SYNC, 1, 0);
     if (run_mobsync("/logon"))
@@ -193,7 +204,7 @@ static void test_event_choice(void)
 static void test_list(void)
 {
     char args[256];
-    const char *p;
+    const char *p, *end;
     int count = 0;
 
     register_handler(TEST_GOOD_SYNC);
@@ -218,6 +229,36 @@ static void test_list(void)
         ok(count == 4, "%d lines:\n%s", count, output);
     }
 
+    /* With /arch, each line ends with where the handler runs: here, in the
+     * architecture of the mobsync.exe of this test's system folder. */
+    sprintf(args, "/list /arch /handler:%s /handler:%s", handler_str(TEST_GOOD_SYNC), handler_str(TEST_NULL_INFO));
+    if (run_mobsync(args))
+    {
+        const char *arch = sizeof(void *) == 8 ? "64-bit" : "32-bit";
+
+        ok(exit_code == 1, "/arch: exit code %lu.\n", exit_code);
+        sprintf(line, "%s\t%s\tchecked\tTest handler 01\tItem 1\t%s", handler_str(TEST_GOOD_SYNC),
+                item_str(TEST_GOOD_SYNC, 1), arch);
+        ok(has_line(line), "/arch: item 1 not listed:\n%s", output);
+        sprintf(line, "%s\t-\terror\t0x8000FFFF\tGetHandlerInfo returned no valid SYNCMGRHANDLERINFO",
+                handler_str(TEST_NULL_INFO));
+        /* The error text goes on with the HRESULT; the line ends with the architecture. */
+        p = find_line(line);
+        end = p ? strchr(p, '\n') : NULL;
+        sprintf(line, "\t%s", arch);
+        ok(end && end - p > 7 && !strncmp(end - 7, line, 7), "/arch: no error line ending with %s:\n%s",
+           arch, output);
+    }
+    /* Only /list says where handlers run. */
+    if (run_mobsync("/sync /arch"))
+    {
+        ok(exit_code == 2, "/sync /arch: exit code %lu.\n", exit_code);
+        ok(strstr(output, "/arch") && strstr(output, "Usage: mobsync"), "/sync /arch: output:\n%s", output);
+        ok(!has_call(TEST_GOOD_SYNC, "Created"), "/sync /arch: handler 01 was loaded.\n");
+    }
+    if (run_mobsync("/list /arch /invoke"))
+        ok(exit_code == 2, "/list /arch /invoke: exit code %lu.\n", exit_code);
+
     /* Named, but not registered as a handler at all. */
     sprintf(args, "/list /handler:%s", handler_str(TEST_HANG));
     if (run_mobsync(args))
@@ -231,6 +272,46 @@ static void test_list(void)
     unregister_handler(TEST_NULL_INFO);
 }
 
+/* A handler registered both for the machine and for the user (another
+ * program's reg add, say) is one handler, registered for the events either
+ * asks for. */
+static void test_registered_twice(void)
+{
+    char key_name[160], args[160];
+    DWORD flags = SYNCMGRREGISTERFLAG_PENDINGDISCONNECT;
+    const char *p;
+    int count = 0;
+    HKEY key;
+
+    register_handler_ex(TEST_GOOD_SYNC, TEST_DLL, "Apartment", SYNCMGRREGISTERFLAG_CONNECT);
+    sprintf(key_name, "Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr\\Handlers\\%s",
+            handler_str(TEST_GOOD_SYNC));
+    ok(!RegCreateKeyExA(HKEY_CURRENT_USER, key_name, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &key, NULL),
+       "cannot write HKCU's registration.\n");
+    RegSetValueExA(key, "RegisterFlags", 0, REG_DWORD, (BYTE *)&flags, sizeof(flags));
+    RegCloseKey(key);
+    delete_item_settings(TEST_GOOD_SYNC);
+    delete_settings_store();
+
+    sprintf(args, "/list /handler:%s", handler_str(TEST_GOOD_SYNC));
+    if (run_mobsync(args))
+    {
+        for (p = output; (p = strchr(p, '\n')); p++) count++;
+        ok(count == 3, "%d lines:\n%s", count, output);
+        ok(exit_code == 0, "/list: exit code %lu.\n", exit_code);
+    }
+    /* Logon from the machine's registration, logoff from the user's. */
+    if (run_mobsync("/logon"))
+        ok(has_line(result_line("succeeded", TEST_GOOD_SYNC, 1)), "/logon:\n%s", output);
+    if (run_mobsync("/logoff"))
+        ok(has_line(result_line("succeeded", TEST_GOOD_SYNC, 1)), "/logoff:\n%s", output);
+    if (run_mobsync("/idle"))
+        ok(output_is_line("mobsync: nothing is chosen to synchronize for /idle"), "/idle:\n%s", output);
+
+    RegDeleteKeyA(HKEY_CURRENT_USER, key_name);
+    unregister_handler(TEST_GOOD_SYNC);
+}
+
 START_TEST(cmdline)
 {
     CoInitialize(NULL);
@@ -240,6 +321,7 @@ START_TEST(cmdline)
     test_events();
     test_event_choice();
     test_list();
+    test_registered_twice();
 
     CoUninitialize();
 }
