@@ -419,6 +419,7 @@ static void test_properties(BOOL other)
     unsigned int count, i;
     char name[64];
     HWND dialog;
+    RECT label;
 
     if (other) register_other_view(0x1c);
     else register_handler(0x1c);
@@ -460,10 +461,13 @@ static void test_properties(BOOL other)
         ok_row(rows, i, name, i == 3 ? 1 : 2, 1);
     }
 
-    /* S_OK: nothing changed, the item stays selected. */
+    /* S_OK: nothing changed, the item stays selected. Asked for by a
+     * double click on the item this time. */
     set_test_value(TEST_PROPERTIES_RESULT_VALUE, ~0u);
     select_row(dialog, 1);
-    SendMessageW(GetDlgItem(dialog, IDC_CHOICE_PROPERTIES), BM_CLICK, 0, 0);
+    ok(remote_rect(GetDlgItem(dialog, IDC_CHOICE_LIST), LVM_GETITEMRECT, 1, LVIR_LABEL, &label),
+       "no rectangle for row 1.\n");
+    click_at(GetDlgItem(dialog, IDC_CHOICE_LIST), &label, TRUE);
     ok(wait_for_call(0x1c, "ShowPropertiesCompleted 00000000"), "no completion.\n");
     ok(wait_for_rows(dialog, 5), "not 5 rows and enabled.\n");
     count = read_rows(dialog, rows, ARRAY_SIZE(rows));

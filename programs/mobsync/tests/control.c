@@ -123,6 +123,11 @@ static void test_stop(void)
     if (!start_mobsync(args, &run)) return;
     ok(wait_for_call(TEST_SKIP, "Synchronize"), "Synchronize was not called.\n");
     ok(wait_for_call(TEST_GOOD_SYNC, "Destroyed"), "the good handler did not finish.\n");
+    /* A session runs, but the handler named has finished: nothing is stopped. */
+    ret = control("/stop /handler:%s", handler_str(TEST_GOOD_SYNC));
+    ok(ret == 1, "stop 01: exit code %lu, %s\n", ret, output);
+    ok(strstr(output, "mobsync: no running synchronization has a handler left to stop") != NULL,
+       "stop 01: got \"%s\".\n", output);
     ret = control("/stop");
     ok(ret == 0, "stop: exit code %lu, %s\n", ret, output);
 

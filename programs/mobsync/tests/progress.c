@@ -233,6 +233,7 @@ static HANDLE release_event(int n, int object)
 static void test_skip_stop(void)
 {
     HANDLE hold = release_event(0x22, 0);
+    RECT window, window2, items, items2;
     struct mobsync_run run;
     char cell[64];
     HWND dialog, list;
@@ -269,7 +270,22 @@ static void test_skip_stop(void)
     if ((dialog = start_progress(only(1, TEST_CANCEL), &run)))
     {
         ok(wait_for_cell(dialog, 0, COLUMN_STATUS, "Updating"), "not working.\n");
-        SendMessageW(GetDlgItem(dialog, IDCANCEL), BM_CLICK, 0, 0);
+        /* Made larger, the items grow with it; it never gets smaller than
+         * it opened. */
+        GetWindowRect(dialog, &window);
+        client_rect_of(dialog, IDC_PROGRESS_ITEMS, &items);
+        SetWindowPos(dialog, NULL, 0, 0, window.right - window.left + 200, window.bottom - window.top + 100,
+                     SWP_NOMOVE | SWP_NOZORDER | SWP_NOACTIVATE);
+        client_rect_of(dialog, IDC_PROGRESS_ITEMS, &items2);
+        ok(items2.right - items2.left == items.right - items.left + 200, "items %s, were %s.\n",
+           wine_dbgstr_rect(&items2), wine_dbgstr_rect(&items));
+        SetWindowPos(dialog, NULL, 0, 0, 50, 50, SWP_NOMOVE | SWP_NOZORDER | SWP_NOACTIVATE);
+        GetWindowRect(dialog, &window2);
+        ok(window2.right - window2.left == window.right - window.left
+           && window2.bottom - window2.top == window.bottom - window.top, "shrunk to %s from %s.\n",
+           wine_dbgstr_rect(&window2), wine_dbgstr_rect(&window));
+        /* Closing the window while it works is Stop. */
+        SendMessageW(dialog, WM_CLOSE, 0, 0);
         ok(wait_for_call(TEST_CANCEL, "Cancelled hr=00040204"), "the handler was not stopped.\n");
         /* Stopped items count as failed: worth reading. */
         ok(wait_for_close_button(dialog), "the dialog did not stay open.\n");
