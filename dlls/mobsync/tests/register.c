@@ -79,6 +79,15 @@ static void test_class_factory(void)
     ok(hr == S_OK, "CoGetClassObject got %#lx.\n", hr);
     if (FAILED(hr)) return;
 
+    /* The factory is a class factory, nothing more. */
+    unk = (IUnknown *)0xdeadbeef;
+    hr = IClassFactory_QueryInterface(factory, &IID_IStream, (void **)&unk);
+    ok(hr == E_NOINTERFACE, "IStream got %#lx.\n", hr);
+    ok(!unk, "got object %p.\n", unk);
+    hr = IClassFactory_QueryInterface(factory, &IID_IUnknown, (void **)&unk);
+    ok(hr == S_OK && unk == (IUnknown *)factory, "IUnknown got %#lx, %p.\n", hr, unk);
+    if (SUCCEEDED(hr)) IUnknown_Release(unk);
+
     unk = (IUnknown *)0xdeadbeef;
     hr = IClassFactory_CreateInstance(factory, (IUnknown *)factory, &IID_IUnknown, (void **)&unk);
     ok(hr == CLASS_E_NOAGGREGATION, "aggregation got %#lx.\n", hr);
