@@ -20,6 +20,8 @@
 
 #include "mobsync_test.h"
 #include "mobsync_registry.h"
+#include "mobsync_request.h"
+#include "shlobj.h"
 
 /* How many calls of handler n start with prefix. */
 static unsigned int count_calls(int n, const char *prefix)
@@ -159,6 +161,108 @@ static void test_given_up_keeps_its_cookie(void)
     set_invoke_timeout(0);
 }
 
+/* A request file in the queue, opened as a writer that is not done with it
+ * would have it: readable, not deletable, so no manager can claim it. */
+static HANDLE hold_request(void)
+{
+    WCHAR local_appdata[MAX_PATH], folder[MAX_PATH], path[2 * MAX_PATH];
+    WIN32_FIND_DATAW data;
+    HANDLE find, file = INVALID_HANDLE_VALUE;
+
+    if (FAILED(SHGetFolderPathW(NULL, CSIDL_LOCAL_APPDATA, NULL, SHGFP_TYPE_CURRENT, local_appdata))
+            || !mobsync_queue_folder(local_appdata, folder))
+        return INVALID_HANDLE_VALUE;
+    swprintf(path, ARRAY_SIZE(path), L"%ls\\*.req", folder);
+    if ((find = FindFirstFileW(path, &data)) == INVALID_HANDLE_VALUE) return INVALID_HANDLE_VALUE;
+    swprintf(path, ARRAY_SIZE(path), L"%ls\\%ls", folder, data.cFileName);
+    FindClose(find);
+    file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    return file;
+}
+
+/* A manager that gave up on a handler takes no more requests: one that
+ * came in while it looked, and that it could not take, is left to a new
+ * manager it starts (queue.c, hand_over), which runs it. */
+static void test_hand_over(void)
+{
+    static const BYTE cookie[] = "left to the next manager";
+    ISyncMgrSynchronizeInvoke *invoke = NULL;
+    HANDLE release, held, thread, first = NULL, event;
+    DWORD (WINAPI *pGetProcessIdOfThread)(HANDLE);
+    char expected[128];
+    CLSID clsid;
+    DWORD code;
+    HRESULT hr;
+
+    sprintf(expected, "Initialize reserved=0 flags=%08x cookie=%u:%08lx",
+            SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER, (UINT)sizeof(cookie),
+            hash_bytes(cookie, sizeof(cookie)));
+    wait_for_no_manager();
+    /* Long enough for the test to hold the second request first. */
+    set_invoke_timeout(10);
+    release = create_release_event(TEST_BLOCK_INIT, 1);
+    register_handler(TEST_BLOCK_INIT);
+    register_handler(TEST_GOOD_SYNC);
+    DeleteFileA(log_path);
+
+    hr = CoCreateInstance(&CLSID_SyncMgr, NULL, CLSCTX_INPROC_SERVER, &IID_ISyncMgrSynchronizeInvoke,
+                          (void **)&invoke);
+    ok(hr == S_OK, "CoCreateInstance got %#lx.\n", hr);
+    if (FAILED(hr)) goto done;
+    handler_clsid(TEST_BLOCK_INIT, &clsid);
+    hr = ISyncMgrSynchronizeInvoke_UpdateItems(invoke, SYNCMGRINVOKE_STARTSYNC, &clsid, 1, (BYTE *)"A");
+    ok(hr == S_OK, "UpdateItems got %#lx.\n", hr);
+    ok(wait_for_calls(TEST_BLOCK_INIT, "Blocking", 1), "the first request did not start.\n");
+    /* The manager is the process of the handler's thread (Windows XP has
+     * no GetProcessIdOfThread: the test then cannot wait for it). */
+    pGetProcessIdOfThread = (void *)GetProcAddress(GetModuleHandleA("kernel32.dll"), "GetProcessIdOfThread");
+    if (!pGetProcessIdOfThread) win_skip("GetProcessIdOfThread is not available.\n");
+    else if ((thread = OpenThread(THREAD_QUERY_INFORMATION, FALSE, call_tid(TEST_BLOCK_INIT, "Blocking", 0))))
+    {
+        first = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_INFORMATION, FALSE, pGetProcessIdOfThread(thread));
+        CloseHandle(thread);
+        ok(first != NULL, "no manager process.\n");
+    }
+    if (!first) goto done;
+
+    handler_clsid(TEST_GOOD_SYNC, &clsid);
+    hr = ISyncMgrSynchronizeInvoke_UpdateItems(invoke, SYNCMGRINVOKE_STARTSYNC, &clsid, sizeof(cookie), cookie);
+    ok(hr == S_OK, "UpdateItems got %#lx.\n", hr);
+    ISyncMgrSynchronizeInvoke_Release(invoke);
+    invoke = NULL;
+    if ((held = hold_request()) == INVALID_HANDLE_VALUE)
+    {
+        skip("the manager took the second request before the test could hold it.\n");
+        goto done;
+    }
+    /* Given up on after 10 s, the first manager cannot take the request
+     * held open, sees it in the queue, starts another manager and ends. */
+    ok(!WaitForSingleObject(first, 30000), "the first manager did not end.\n");
+    GetExitCodeProcess(first, &code);
+    ok(!code, "the first manager's exit code %#lx.\n", code);
+    ok(!count_calls(TEST_GOOD_SYNC, "Initialize"), "the held request ran already.\n");
+    CloseHandle(held);
+    /* Written to the end: its writer wakes the manager, as the DLL does. */
+    if ((event = OpenEventW(EVENT_MODIFY_STATE, FALSE, MOBSYNC_QUEUE_EVENT)))
+    {
+        SetEvent(event);
+        CloseHandle(event);
+    }
+    ok(wait_for_calls(TEST_GOOD_SYNC, expected, 1), "the request left to the new manager did not run.\n");
+    ok(count_calls(TEST_GOOD_SYNC, "Initialize") == 1, "it ran %u times.\n",
+       count_calls(TEST_GOOD_SYNC, "Initialize"));
+
+done:
+    if (invoke) ISyncMgrSynchronizeInvoke_Release(invoke);
+    if (first) CloseHandle(first);
+    SetEvent(release);
+    wait_for_no_manager();
+    CloseHandle(release);
+    unregister_handler(TEST_BLOCK_INIT);
+    unregister_handler(TEST_GOOD_SYNC);
+    set_invoke_timeout(0);
+}
+
 /* The number of output lines that start with prefix. */
 static unsigned int count_lines(const char *prefix)
 {
@@ -282,6 +386,7 @@ START_TEST(lifetime)
     set_headless(1);
 
     test_given_up_keeps_its_cookie();
+    test_hand_over();
     test_late_return_after_crash();
     test_time_limit_while_enumerating();
     test_unreadable_progress();
