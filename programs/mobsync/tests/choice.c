@@ -944,12 +944,47 @@ done:
     unregister_handler(0x01);
 }
 
+/* Synchronize with all of one handler's items cleared: that handler is
+ * done at once, without PrepareForSync; the other synchronizes its own. */
+static void test_nothing_checked(void)
+{
+    struct mobsync_run run;
+    HWND dialog;
+
+    register_handler(TEST_GOOD_SYNC);
+    register_handler(TEST_SLOW_FIRST);
+    delete_item_settings(TEST_GOOD_SYNC);
+    delete_item_settings(TEST_SLOW_FIRST);
+    DeleteFileA(log_path);
+    if (!(dialog = open_dialog(only(2, TEST_GOOD_SYNC, TEST_SLOW_FIRST), &run))) goto done;
+    /* 01 and its three items, 10 and its one. */
+    ok(wait_for_rows(dialog, 6), "not 6 rows.\n");
+    /* 01's box: all its items checked, then none. */
+    set_box(dialog, 0, 2);
+    set_box(dialog, 0, 1);
+    ok(stored_state(TEST_GOOD_SYNC, 1) == 0 && stored_state(TEST_GOOD_SYNC, 2) == 0,
+       "stored %lu %lu.\n", stored_state(TEST_GOOD_SYNC, 1), stored_state(TEST_GOOD_SYNC, 2));
+    click_and_finish(dialog, IDC_CHOICE_SYNC, &run);
+    ok(exit_code == 0, "exit code %lu.\n", exit_code);
+    ok(!strcmp(last_line(), "1 succeeded, 0 failed, 0 skipped"), "last line \"%s\".\n", last_line());
+    ok(has_line(result_line("succeeded", TEST_SLOW_FIRST, 1)), "10's item 1:\n%s", output);
+    ok(!has_call(TEST_GOOD_SYNC, "PrepareForSync"), "01 was asked to prepare.\n");
+    ok(has_call(TEST_GOOD_SYNC, "Destroyed"), "01 was not released.\n");
+
+done:
+    delete_item_settings(TEST_GOOD_SYNC);
+    delete_item_settings(TEST_SLOW_FIRST);
+    unregister_handler(TEST_GOOD_SYNC);
+    unregister_handler(TEST_SLOW_FIRST);
+}
+
 START_TEST(choice)
 {
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     init_test();
     test_rule();
     test_list();
+    test_nothing_checked();
     test_properties(FALSE);
     if (both_arches()) test_properties(TRUE);
     else skip("the other architecture cannot run here.\n");
