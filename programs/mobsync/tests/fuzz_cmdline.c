@@ -562,8 +562,11 @@ static BOOL start_child(struct child *child, const WCHAR *args, BOOL keep_stdin)
     si.hStdOutput = child->handles[1];
     si.hStdError = child->handles[2];
     child->start = GetTickCount();
-    ret = CreateProcessW(mobsync_path, child->cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
-    ok(ret, "cannot start mobsync.exe: error %lu.\n", GetLastError());
+    /* Wine fails a process start now and then under load, before the
+     * program runs: tried three times, as spawn_mobsync does. */
+    for (i = 0; !(ret = CreateProcessW(mobsync_path, child->cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+                && GetLastError() == ERROR_INTERNAL_ERROR && i < 2; i++) {}
+    ok(ret, "%s: cannot start mobsync.exe: error %lu.\n", child->label, GetLastError());
     /* Only the child holds its ends now: a later child must not inherit them. */
     for (i = 0; i < 3; i++) CloseHandle(child->handles[i]);
     if (!keep_stdin || !ret)
