@@ -467,6 +467,12 @@ static void test_schedule_editor(void)
     list_text(GetDlgItem(editor, IDC_SCHEDULE_LIST), 5, 0, text, sizeof(text));
     ok(!strncmp(text, "cannot be loaded (0x", 20), "row 5: \"%s\".\n", text);
     ok(box(editor, IDC_SCHEDULE_LIST, 5) == 0, "the error row has box %d.\n", box(editor, IDC_SCHEDULE_LIST, 5));
+    /* A row without a box cannot be given one. */
+    list_set_state(GetDlgItem(editor, IDC_SCHEDULE_LIST), 4, INDEXTOSTATEIMAGEMASK(2), LVIS_STATEIMAGEMASK);
+    list_set_state(GetDlgItem(editor, IDC_SCHEDULE_LIST), 5, INDEXTOSTATEIMAGEMASK(2), LVIS_STATEIMAGEMASK);
+    ok(box(editor, IDC_SCHEDULE_LIST, 4) == 0 && box(editor, IDC_SCHEDULE_LIST, 5) == 0,
+       "the failed handler's rows were checked: %d %d.\n", box(editor, IDC_SCHEDULE_LIST, 4),
+       box(editor, IDC_SCHEDULE_LIST, 5));
     save_dialog(editor, "settings_schedule_error");
 
     /* The days only for "every few days". */
@@ -586,6 +592,55 @@ done:
     unregister_handler(BROKEN);
 }
 
+/* While a handler is still loading, the row a person selected stays
+ * selected when the list is made again for the one that answers. */
+static void test_loading(void)
+{
+    HWND dialog, list;
+    struct mobsync_run run;
+    HANDLE release;
+    char name[64];
+    DWORD pid;
+
+    sprintf(name, TEST_RELEASE_EVENT, TEST_BLOCK_INIT, 1);
+    release = CreateEventA(NULL, TRUE, FALSE, name);
+    register_handler_ex(0x01, TEST_DLL, "Apartment", SYNCMGRREGISTERFLAG_CONNECT);
+    register_handler_ex(TEST_BLOCK_INIT, TEST_DLL, "Apartment", SYNCMGRREGISTERFLAG_CONNECT);
+    delete_settings_store();
+    DeleteFileA(log_path);
+    if (!start_mobsync(wine_dbg_sprintf("/setup%s", only(2, 0x01, TEST_BLOCK_INIT)), &run)) goto done;
+    pid = GetProcessId(run.process);
+    dialog = wait_for_window(pid, setup_title, 0);
+    ok(dialog != NULL, "no Synchronization Settings.\n");
+    if (!dialog)
+    {
+        SetEvent(release);
+        TerminateProcess(run.process, 1);
+        finish_mobsync(&run);
+        goto done;
+    }
+    list = GetDlgItem(dialog, IDC_SETUP_LOGON_LIST);
+    ok(wait_for_rows(dialog, IDC_SETUP_LOGON_LIST, 4) == 4, "%Id rows before the second handler answers.\n",
+       SendMessageW(list, LVM_GETITEMCOUNT, 0, 0));
+    ok(wait_for_call(TEST_BLOCK_INIT, "Blocking"), "the second handler was not asked.\n");
+    ok(IsWindowVisible(GetDlgItem(dialog, IDC_SETUP_STATUS)), "no line says a handler is loading.\n");
+    list_set_state(list, 2, LVIS_SELECTED | LVIS_FOCUSED, LVIS_SELECTED | LVIS_FOCUSED);
+    SetEvent(release);
+    ok(wait_for_window(pid, setup_title, IDC_SETUP_STATUS) == dialog, "the loading line stays.\n");
+    ok(wait_for_rows(dialog, IDC_SETUP_LOGON_LIST, 8) == 8, "%Id rows.\n", SendMessageW(list, LVM_GETITEMCOUNT, 0, 0));
+    ok(SendMessageW(list, LVM_GETITEMSTATE, 2, LVIS_SELECTED) == LVIS_SELECTED, "row 2 is not selected.\n");
+    ok(SendMessageW(list, LVM_GETNEXTITEM, -1, LVNI_SELECTED) == 2, "row %Id is selected.\n",
+       SendMessageW(list, LVM_GETNEXTITEM, -1, LVNI_SELECTED));
+    SendMessageW(GetDlgItem(dialog, IDCANCEL), BM_CLICK, 0, 0);
+    finish_mobsync(&run);
+    ok(exit_code == 0, "exit code %lu.\n", exit_code);
+done:
+    CloseHandle(release);
+    unregister_handler(0x01);
+    unregister_handler(TEST_BLOCK_INIT);
+    delete_settings_store();
+}
+
 /* A handler registered for logon in the other architecture's view only:
  * listed on Logon/Logoff from the worker, told SETTINGS there too; Cancel
  * writes nothing. */
@@ -657,6 +712,7 @@ START_TEST(settings)
     init_test();
     test_settings();
     test_schedule_editor();
+    test_loading();
     if (both_arches()) test_other_arch();
     else skip("the other architecture cannot run here.\n");
     test_setup_button();
