@@ -497,7 +497,7 @@ static BOOL save_editor(struct editor *editor, HWND window)
     struct schedule schedule, other;
     WCHAR name[MOBSYNC_MAX_SCHEDULE_NAME + 2], key[MAX_PATH], old_key[MAX_PATH];
     SYSTEMTIME date, time, utc;
-    BOOL days_ok;
+    BOOL days_ok, renamed;
     HKEY old;
 
     memset(&schedule, 0, sizeof(schedule));
@@ -522,8 +522,11 @@ static BOOL save_editor(struct editor *editor, HWND window)
             || !SystemTimeToFileTime(&utc, &schedule.start))
         return refuse(window, IDS_SCHEDULE_NOT_SAVED);
     schedule_key(schedule.name, key, ARRAYSIZE(key));
-    /* Renamed: what handlers not loaded now had chosen goes with it. */
-    if (editor->schedule.name[0] && wcscmp(name, editor->schedule.name))
+    /* Renamed: what handlers not loaded now had chosen goes with it. A name
+     * changed only in case is the same key (the registry keeps the case it
+     * was made with): deleting the old name would delete the schedule. */
+    renamed = editor->schedule.name[0] && wcsicmp(name, editor->schedule.name);
+    if (renamed)
     {
         schedule_key(editor->schedule.name, old_key, ARRAYSIZE(old_key));
         if (!RegOpenKeyExW(HKEY_CURRENT_USER, old_key, 0, KEY_READ, &old))
@@ -541,8 +544,7 @@ static BOOL save_editor(struct editor *editor, HWND window)
     }
     if (!schedule_write(&schedule) || !item_list_save(&editor->list, editor->setup, key, 0))
         return refuse(window, IDS_SCHEDULE_NOT_SAVED);
-    if (editor->schedule.name[0] && wcscmp(name, editor->schedule.name))
-        schedule_delete(editor->schedule.name);
+    if (renamed) schedule_delete(editor->schedule.name);
     TRACE("Saved schedule %s.\n", debugstr_w(name));
     automatic_runs_changed();
     return TRUE;

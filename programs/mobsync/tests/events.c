@@ -29,6 +29,7 @@
 #define AGENT_CLASS L"mobsync.agent"
 #define IDLE_SECONDS_VARIABLE "MOBSYNC_TEST_IDLE_SECONDS"
 #define ON_BATTERY_VARIABLE   "MOBSYNC_TEST_ON_BATTERY"
+#define CLOCK_SECONDS_VARIABLE "MOBSYNC_TEST_CLOCK_SECONDS"
 
 #define TICKS_PER_SECOND ((ULONGLONG)10000000)
 #define TICKS_PER_HOUR   (3600 * TICKS_PER_SECOND)
@@ -142,6 +143,65 @@ static ULONGLONG schedule_value(const char *name, const char *value_name)
 static ULONGLONG last_run(const char *name)
 {
     return schedule_value(name, "LastRun");
+}
+
+/* LastRun once it is expected (20 s at most): the agent writes it before it
+ * starts the run. */
+static ULONGLONG wait_for_last_run(const char *name, ULONGLONG expected)
+{
+    DWORD start = GetTickCount();
+    ULONGLONG value;
+
+    do
+    {
+        if ((value = last_run(name)) == expected) break;
+        Sleep(20);
+    } while (GetTickCount() - start < 20000);
+    return value;
+}
+
+/* A time through FileTimeToLocalFileTime or LocalFileTimeToFileTime, as
+ * schedules.c turns it: a schedule repeats in local time. */
+static ULONGLONG convert(ULONGLONG time, BOOL (WINAPI *function)(const FILETIME *, FILETIME *))
+{
+    ULARGE_INTEGER in = { .QuadPart = time }, out;
+    FILETIME from = { in.u.LowPart, in.u.HighPart }, to;
+
+    if (!function(&from, &to)) return time;
+    out.u.LowPart = to.dwLowDateTime;
+    out.u.HighPart = to.dwHighDateTime;
+    return out.QuadPart;
+}
+
+static ULONGLONG to_local(ULONGLONG utc)
+{
+    return convert(utc, FileTimeToLocalFileTime);
+}
+
+static ULONGLONG to_utc(ULONGLONG local)
+{
+    return convert(local, LocalFileTimeToFileTime);
+}
+
+/* 0 for Sunday, as SYSTEMTIME counts. */
+static int day_of_week(ULONGLONG time)
+{
+    ULARGE_INTEGER value = { .QuadPart = time };
+    FILETIME file = { value.u.LowPart, value.u.HighPart };
+    SYSTEMTIME system;
+
+    FileTimeToSystemTime(&file, &system);
+    return system.wDayOfWeek;
+}
+
+/* The agents started from now on see local time local (to a second). */
+static void set_clock(ULONGLONG local)
+{
+    char text[32];
+
+    /* Ahead by less than 8 days, in seconds. */
+    sprintf(text, "%ld", (long)((LONGLONG)(local - to_local(now())) / (LONGLONG)TICKS_PER_SECOND));
+    SetEnvironmentVariableA(CLOCK_SECONDS_VARIABLE, text);
 }
 
 /* How many times handler n was initialized. */
@@ -482,6 +542,91 @@ done:
     delete_settings_store();
 }
 
+/* Weekdays and every N days, on the agent's clock put ahead
+ * (MOBSYNC_TEST_CLOCK_SECONDS) to a Saturday, then to the Monday after: a
+ * weekdays schedule is due on the Friday before a weekend and next on the
+ * Monday, one that starts on a Saturday first runs on the Monday; every N
+ * days runs at Start + k * N days. Times are local midnights and hours. */
+static void test_schedule_days(void)
+{
+    ULONGLONG midnight = to_local(now()), saturday, weekdays, weekend, every3, every4;
+    struct mobsync_run run;
+
+    midnight -= midnight % TICKS_PER_DAY;
+    for (saturday = midnight + TICKS_PER_DAY; day_of_week(saturday) != 6; saturday += TICKS_PER_DAY) ;
+    delete_settings_store();
+    register_handler(0x01);
+    register_handler(0x02);
+    register_handler(0x21);
+    register_handler(0x10);
+    DeleteFileA(log_path);
+
+    /* Monday, 12 days before, at 9:00; its first time is done. */
+    weekdays = to_utc(saturday - 12 * TICKS_PER_DAY + 9 * TICKS_PER_HOUR);
+    ok(day_of_week(to_local(weekdays)) == 1, "%s is no Monday.\n", wine_dbgstr_longlong(weekdays));
+    write_schedule("weekdays", weekdays, 2, weekdays, 0x01);
+    /* Saturday at 6:00: none of its times has come on Saturday noon. */
+    weekend = to_utc(saturday + 6 * TICKS_PER_HOUR);
+    write_schedule("weekend", weekend, 2, weekend - TICKS_PER_SECOND, 0x02);
+    /* Every 3 days, its fourth time done, its fifth 5 seconds after noon;
+     * every 4 days, its second time missed and made up. */
+    every3 = to_utc(saturday + 12 * TICKS_PER_HOUR - 12 * TICKS_PER_DAY + 5 * TICKS_PER_SECOND);
+    write_schedule("every 3 days", every3, 3, every3 + 9 * TICKS_PER_DAY, 0x21);
+    set_setting("Schedules\\every 3 days", "Days", 3);
+    every4 = to_utc(saturday + 11 * TICKS_PER_HOUR - 10 * TICKS_PER_DAY);
+    write_schedule("every 4 days", every4, 3, every4, 0x10);
+    set_setting("Schedules\\every 4 days", "Days", 4);
+
+    set_clock(saturday + 12 * TICKS_PER_HOUR);
+    if (!start_agent(&run)) goto done;
+    ok(wait_for_last_run("weekdays", weekdays + 11 * TICKS_PER_DAY) == weekdays + 11 * TICKS_PER_DAY,
+       "on Saturday weekdays LastRun %s, expected Friday's %s.\n", wine_dbgstr_longlong(last_run("weekdays")),
+       wine_dbgstr_longlong(weekdays + 11 * TICKS_PER_DAY));
+    ok(wait_for_call(0x01, "SynchronizeCompleted"), "Friday's time was not made up.\n");
+    ok(!strcmp(initialize_call(0x01), "Initialize reserved=0 flags=00000006 cookie=0:811c9dc5"),
+       "the weekdays run: %s.\n", initialize_call(0x01));
+    ok(wait_for_last_run("every 4 days", every4 + 8 * TICKS_PER_DAY) == every4 + 8 * TICKS_PER_DAY,
+       "every 4 days LastRun %s, expected %s.\n", wine_dbgstr_longlong(last_run("every 4 days")),
+       wine_dbgstr_longlong(every4 + 8 * TICKS_PER_DAY));
+    ok(wait_for_call(0x10, "SynchronizeCompleted"), "every 4 days did not run.\n");
+    ok(wait_for_last_run("every 3 days", every3 + 12 * TICKS_PER_DAY) == every3 + 12 * TICKS_PER_DAY,
+       "every 3 days LastRun %s, expected %s.\n", wine_dbgstr_longlong(last_run("every 3 days")),
+       wine_dbgstr_longlong(every3 + 12 * TICKS_PER_DAY));
+    ok(wait_for_call(0x21, "SynchronizeCompleted"), "every 3 days did not run.\n");
+    /* Those runs done, the agent has looked at every schedule. */
+    ok(last_run("weekend") == weekend - TICKS_PER_SECOND, "the weekend start's LastRun is %s.\n",
+       wine_dbgstr_longlong(last_run("weekend")));
+    ok(!has_call(0x02, "Initialize"), "a weekdays schedule ran on a Saturday.\n");
+    ok(runs_of(0x01) == 1 && runs_of(0x21) == 1 && runs_of(0x10) == 1, "runs: %u %u %u.\n",
+       runs_of(0x01), runs_of(0x21), runs_of(0x10));
+    end_agent(&run);
+
+    /* Monday, 5 seconds before 9:00: Friday's time is done, Monday's comes;
+     * the one that started on Saturday has its first, at 6:00, made up. */
+    DeleteFileA(log_path);
+    set_clock(saturday + 2 * TICKS_PER_DAY + 9 * TICKS_PER_HOUR - 5 * TICKS_PER_SECOND);
+    if (!start_agent(&run)) goto done;
+    ok(wait_for_last_run("weekend", weekend + 2 * TICKS_PER_DAY) == weekend + 2 * TICKS_PER_DAY,
+       "weekend start LastRun %s, expected Monday's %s.\n", wine_dbgstr_longlong(last_run("weekend")),
+       wine_dbgstr_longlong(weekend + 2 * TICKS_PER_DAY));
+    ok(wait_for_call(0x02, "SynchronizeCompleted"), "the weekend start did not run on Monday.\n");
+    ok(wait_for_last_run("weekdays", weekdays + 14 * TICKS_PER_DAY) == weekdays + 14 * TICKS_PER_DAY,
+       "on Monday weekdays LastRun %s, expected Monday's %s.\n", wine_dbgstr_longlong(last_run("weekdays")),
+       wine_dbgstr_longlong(weekdays + 14 * TICKS_PER_DAY));
+    ok(wait_for_call(0x01, "SynchronizeCompleted"), "Monday's time did not run.\n");
+    end_agent(&run);
+    ok(runs_of(0x01) == 1 && runs_of(0x02) == 1, "runs on Monday: %u %u.\n", runs_of(0x01), runs_of(0x02));
+    ok(!has_call(0x21, "Initialize") && !has_call(0x10, "Initialize"), "every N days ran again on Monday.\n");
+
+done:
+    SetEnvironmentVariableA(CLOCK_SECONDS_VARIABLE, NULL);
+    unregister_handler(0x01);
+    unregister_handler(0x02);
+    unregister_handler(0x21);
+    unregister_handler(0x10);
+    delete_settings_store();
+}
+
 START_TEST(events)
 {
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
@@ -492,5 +637,6 @@ START_TEST(events)
     test_logoff();
     test_idle();
     test_schedules();
+    test_schedule_days();
     CoUninitialize();
 }
