@@ -146,6 +146,9 @@ static void fill_item(int behaviour, ULONG index, SYNCMGRITEM *item)
     case TEST_GALLERY_BAD_ITEM_SIZE:
         item->cbSize = sizeof(*item) - 4;
         break;
+    case TEST_GALLERY_ITEM_STATE:
+        item->dwItemState = SYNCMGRITEMSTATE_CHECKED + 1;
+        break;
     case TEST_GALLERY_UNTERMINATED:
         wmemset(item->wszItemName, 'x', MAX_SYNCMGRITEMNAME);
         break;
@@ -249,6 +252,12 @@ static HRESULT WINAPI enum_Clone(ISyncMgrEnumItems *iface, ISyncMgrEnumItems **c
         *clone = iface;
         return S_OK;
     }
+    if (behaviour == TEST_GALLERY_CLONE_FAILS)
+    {
+        log_call(behaviour, "EnumClone failed");
+        *clone = NULL;
+        return E_FAIL;
+    }
     log_call(behaviour, "EnumClone pos=%lu", enumerator->pos);
     return create_enum(enumerator->gallery, enumerator->pos, clone);
 }
@@ -307,6 +316,22 @@ static HRESULT progress(struct gallery *gallery, ISyncMgrSynchronizeCallback *ca
         info.iProgValue = value;
         info.iMaxValue = max;
     }
+    /* The Progress defects are all in item 2's report that it is at work. */
+    if (status == SYNCMGRSTATUS_UPDATING && item_number(gallery->behaviour, item) == 2)
+    {
+        switch (gallery->behaviour)
+        {
+        case TEST_GALLERY_PROGRESS_SIZE:
+            info.cbSize = sizeof(info) - 4;
+            break;
+        case TEST_GALLERY_PROGRESS_MASK:
+            info.mask |= 0x100;
+            break;
+        case TEST_GALLERY_PROGRESS_STATUS:
+            info.dwStatusType = SYNCMGRSTATUS_UPDATING_INDETERMINATE + 1;
+            break;
+        }
+    }
     log_call(gallery->behaviour, "Progress %s status=%lu %d/%d",
              item_name(gallery->behaviour, item, name), status, value, max);
     hr = ISyncMgrSynchronizeCallback_Progress(callback, item, &info);
@@ -320,14 +345,29 @@ static void log_details(struct gallery *gallery, ISyncMgrSynchronizeCallback *ca
         const GUID *item)
 {
     SYNCMGRLOGERRORINFO info = { sizeof(info) };
+    DWORD level = SYNCMGRLOGLEVEL_INFORMATION;
     HRESULT hr;
 
     info.mask = SYNCMGRLOGERROR_ERRORFLAGS | SYNCMGRLOGERROR_ITEMID;
     info.dwSyncMgrErrorFlags = SYNCMGRERRORFLAG_ENABLEJUMPTEXT;
     info.ItemID = *item;
+    switch (gallery->behaviour)
+    {
+    case TEST_GALLERY_LOG_LEVEL:
+        level = 0;
+        break;
+    case TEST_GALLERY_LOG_INFO_SIZE:
+        info.cbSize = sizeof(info) - 4;
+        break;
+    case TEST_GALLERY_LOG_INFO_MASK:
+        info.mask |= 0x100;
+        break;
+    case TEST_GALLERY_LOG_ERROR_FLAGS:
+        info.dwSyncMgrErrorFlags |= 0x02;
+        break;
+    }
     log_call(gallery->behaviour, "LogError");
-    hr = ISyncMgrSynchronizeCallback_LogError(callback, SYNCMGRLOGLEVEL_INFORMATION,
-                                              L"Item 2: details available", &info);
+    hr = ISyncMgrSynchronizeCallback_LogError(callback, level, L"Item 2: details available", &info);
     if (hr != S_OK) log_call(gallery->behaviour, "LogError answered hr=%08lx", hr);
 }
 
@@ -480,6 +520,7 @@ static void complete(struct gallery *gallery, ISyncMgrSynchronizeCallback *callb
 static BOOL synchronize(struct gallery *gallery, ISyncMgrSynchronizeCallback *callback)
 {
     GUID foreign;
+    HRESULT hr;
     ULONG i;
 
     switch (gallery->behaviour)
@@ -498,10 +539,59 @@ static BOOL synchronize(struct gallery *gallery, ISyncMgrSynchronizeCallback *ca
         break;
     case TEST_GALLERY_IGNORES_CANCEL:
         return synchronize_stubbornly(gallery, callback);
+    case TEST_GALLERY_COMPLETE_UNASKED:
+        log_call(gallery->behaviour, "ShowErrorCompleted unasked");
+        hr = ISyncMgrSynchronizeCallback_ShowErrorCompleted(callback, S_OK, 0, NULL);
+        log_call(gallery->behaviour, "ShowErrorCompleted answered hr=%08lx", hr);
+        break;
     }
     for (i = 0; i < gallery->chosen_count; i++)
         if (!synchronize_item(gallery, callback, i)) return FALSE;
     return TRUE;
+}
+
+/* TEST_GALLERY_LATE: the thread of the first synchronization in the process
+ * keeps a reference on its callback and waits until the next instance is
+ * made (late_made), which the checker does only once it judged the path
+ * before; then it completes the synchronization a second time, and says
+ * it is done (late_done). The DLL stays loaded from then on: each path's
+ * apartment unloads it otherwise, and the next would start another. */
+static HANDLE late_made, late_done;
+static LONG late_started;
+
+static DWORD WINAPI late_thread(void *arg)
+{
+    ISyncMgrSynchronizeCallback *callback = arg;
+    HRESULT hr;
+
+    WaitForSingleObject(late_made, INFINITE);
+    log_call(TEST_GALLERY_LATE, "Late SynchronizeCompleted");
+    hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(callback, S_OK);
+    log_call(TEST_GALLERY_LATE, "Late SynchronizeCompleted answered hr=%08lx", hr);
+    ISyncMgrSynchronizeCallback_Release(callback);
+    SetEvent(late_done);
+    return 0;
+}
+
+static void start_late_thread(ISyncMgrSynchronizeCallback *callback)
+{
+    HMODULE module;
+    HANDLE thread;
+
+    if (InterlockedExchange(&late_started, TRUE)) return;
+    GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                       (const WCHAR *)late_thread, &module);
+    late_made = CreateEventW(NULL, TRUE, FALSE, NULL);
+    late_done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    ISyncMgrSynchronizeCallback_AddRef(callback);
+    if (!(thread = CreateThread(NULL, 0, late_thread, callback, 0, NULL)))
+    {
+        ISyncMgrSynchronizeCallback_Release(callback);
+        SetEvent(late_done);
+        return;
+    }
+    log_call(TEST_GALLERY_LATE, "Late thread started");
+    CloseHandle(thread);
 }
 
 static void gallery_free(struct gallery *gallery);
@@ -630,6 +720,9 @@ static HRESULT WINAPI gallery_GetHandlerInfo(ISyncMgrSynchronize *iface, SYNCMGR
     (*info)->cbSize = sizeof(**info);
     (*info)->SyncMgrHandlerFlags = SYNCMGRHANDLER_HASPROPERTIES;
     swprintf((*info)->wszHandlerName, MAX_SYNCMGRHANDLERNAME, L"Gallery %02x", gallery->behaviour);
+    if (gallery->behaviour == TEST_GALLERY_INFO_UNTERMINATED)
+        wmemset((*info)->wszHandlerName, 'x', MAX_SYNCMGRHANDLERNAME);
+    if (gallery->behaviour == TEST_GALLERY_INFO_FLAGS) (*info)->SyncMgrHandlerFlags |= 0x80000000;
     return S_OK;
 }
 
@@ -739,6 +832,7 @@ static HRESULT WINAPI gallery_Synchronize(ISyncMgrSynchronize *iface, HWND paren
     }
 
     ResetEvent(gallery->quit_event);
+    if (gallery->behaviour == TEST_GALLERY_LATE) start_late_thread(gallery->callback);
     if (gallery->behaviour == TEST_GALLERY_COMPLETE_TWICE)
     {
         /* Both completions before Synchronize returns, on the manager's
@@ -827,6 +921,13 @@ HRESULT gallery_create(int behaviour, REFIID riid, void **obj)
     gallery->behaviour = behaviour;
     InterlockedIncrement(&module_refs);
     log_call(behaviour, "Created");
+    /* A later instance than the late thread's is made once the checker
+     * judged the thread's path: its call comes now, before this path's. */
+    if (behaviour == TEST_GALLERY_LATE && late_made)
+    {
+        SetEvent(late_made);
+        WaitForSingleObject(late_done, 10000);
+    }
     hr = ISyncMgrSynchronize_QueryInterface(&gallery->ISyncMgrSynchronize_iface, riid, obj);
     ISyncMgrSynchronize_Release(&gallery->ISyncMgrSynchronize_iface);
     return hr;
