@@ -72,6 +72,7 @@ struct gallery_enum
     LONG refcount;
     struct gallery *gallery;
     ULONG pos;
+    ULONG start;                /* where Reset goes back to */
 };
 
 static inline struct gallery *impl_from_ISyncMgrSynchronize(ISyncMgrSynchronize *iface)
@@ -226,6 +227,8 @@ static HRESULT WINAPI enum_Skip(ISyncMgrEnumItems *iface, ULONG count)
         return S_OK;
     }
     enumerator->pos += skipped;
+    /* As a list whose Skip drops the items it skipped off its head. */
+    if (behaviour == TEST_GALLERY_SKIP_MOVES_START) enumerator->start += skipped;
     hr = skipped == count ? S_OK : S_FALSE;
     log_call(behaviour, "EnumSkip count=%lu skipped=%lu hr=%08lx", count, skipped, hr);
     return hr;
@@ -236,7 +239,8 @@ static HRESULT WINAPI enum_Reset(ISyncMgrEnumItems *iface)
     struct gallery_enum *enumerator = impl_from_ISyncMgrEnumItems(iface);
 
     log_call(enumerator->gallery->behaviour, "EnumReset");
-    enumerator->pos = 0;
+    if (enumerator->gallery->behaviour != TEST_GALLERY_RESET_IGNORED)
+        enumerator->pos = enumerator->start;
     return S_OK;
 }
 

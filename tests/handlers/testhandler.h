@@ -57,7 +57,7 @@ enum test_behaviour
     TEST_MODELESS2       = 0x24,
     TEST_CHAOS_FIRST     = 0x40, /* 0x40 .. 0x4f: misbehave as their seed says (chaos.c) */
     TEST_CHAOS_LAST      = 0x4f,
-    /* 0x50 .. 0x70: the conformance checker's gallery (gallery.c). Each is a
+    /* 0x50 .. 0x72: the conformance checker's gallery (gallery.c). Each is a
      * correct handler of two items, except for the one rule it names. */
     TEST_GALLERY_FIRST   = 0x50,
     TEST_GALLERY_GOOD    = 0x50, /* breaks no rule */
@@ -96,7 +96,9 @@ enum test_behaviour
     TEST_GALLERY_LATE    = 0x70, /* its first synchronization's thread keeps the
                                     callback and completes once the next instance
                                     is made, after that path was judged */
-    TEST_GALLERY_LAST    = 0x70,
+    TEST_GALLERY_RESET_IGNORED = 0x71, /* Reset does not go back to the first item */
+    TEST_GALLERY_SKIP_MOVES_START = 0x72, /* Skip moves the point Reset goes back to */
+    TEST_GALLERY_LAST    = 0x72,
     TEST_HANDLER_COUNT
 };
 
