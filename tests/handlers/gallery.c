@@ -3,7 +3,8 @@
  * one compact ISyncMgrSynchronize implementation that keeps every rule
  * docs/checker.md lists, except for the one its behaviour number names
  * (TEST_GALLERY_*, testhandler.h). Checking handler 0x50 finds nothing
- * wrong; checking any other finds exactly its one broken rule, and the
+ * wrong, nor does checking 0x73, which only reports more than the checker
+ * keeps; checking any other finds exactly its one broken rule, and the
  * checker's tests hold it to that. Every call is recorded with log_call()
  * as in testhandler.c.
  *
@@ -45,6 +46,9 @@
 /* TEST_GALLERY_IGNORES_CANCEL: so many Progress calls, one every 100 ms,
  * once told to stop: more than the checker's 5 s. */
 #define GALLERY_STUBBORN_STEPS 55
+/* TEST_GALLERY_FLOOD: so many Progress calls for item 1, 500 more than the
+ * checker's MAX_CALLS. */
+#define GALLERY_FLOOD_CALLS 100500
 
 struct gallery
 {
@@ -520,6 +524,33 @@ static void complete(struct gallery *gallery, ISyncMgrSynchronizeCallback *callb
     if (hr != S_OK) log_call(gallery->behaviour, "SynchronizeCompleted answered hr=%08lx", hr);
 }
 
+/* TEST_GALLERY_FLOOD: item 1 at work, reported GALLERY_FLOOD_CALLS times
+ * (logged once, not each time) unless the manager says to stop; FALSE when
+ * the callback was taken back meanwhile. */
+static BOOL flood(struct gallery *gallery, ISyncMgrSynchronizeCallback *callback)
+{
+    SYNCMGRPROGRESSITEM info = { sizeof(info) };
+    HRESULT hr = S_OK;
+    ULONG i;
+
+    if (!gallery->chosen_count) return TRUE;
+    info.mask = SYNCMGRPROGRESSITEM_STATUSTYPE | SYNCMGRPROGRESSITEM_PROGVALUE
+            | SYNCMGRPROGRESSITEM_MAXVALUE;
+    info.dwStatusType = SYNCMGRSTATUS_UPDATING;
+    info.iMaxValue = GALLERY_FLOOD_CALLS;
+    log_call(gallery->behaviour, "Progress flood");
+    for (i = 0; i < GALLERY_FLOOD_CALLS && hr == S_OK; i++)
+    {
+        if (!(i % 1000) && taken_back(gallery)) return FALSE;
+        info.iProgValue = i;
+        hr = ISyncMgrSynchronizeCallback_Progress(callback, &gallery->chosen[0], &info);
+    }
+    log_call(gallery->behaviour, "Progress flood: %lu calls, the last answered hr=%08lx", i, hr);
+    if (hr == S_SYNCMGR_CANCELITEM) InterlockedExchange(&gallery->skipped[0], TRUE);
+    if (hr == S_SYNCMGR_CANCELALL) InterlockedExchange(&gallery->stopped, TRUE);
+    return TRUE;
+}
+
 /* FALSE when the callback was taken back before the work was done. */
 static BOOL synchronize(struct gallery *gallery, ISyncMgrSynchronizeCallback *callback)
 {
@@ -547,6 +578,9 @@ static BOOL synchronize(struct gallery *gallery, ISyncMgrSynchronizeCallback *ca
         log_call(gallery->behaviour, "ShowErrorCompleted unasked");
         hr = ISyncMgrSynchronizeCallback_ShowErrorCompleted(callback, S_OK, 0, NULL);
         log_call(gallery->behaviour, "ShowErrorCompleted answered hr=%08lx", hr);
+        break;
+    case TEST_GALLERY_FLOOD:
+        if (!flood(gallery, callback)) return FALSE;
         break;
     }
     for (i = 0; i < gallery->chosen_count; i++)

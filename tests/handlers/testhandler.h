@@ -57,7 +57,7 @@ enum test_behaviour
     TEST_MODELESS2       = 0x24,
     TEST_CHAOS_FIRST     = 0x40, /* 0x40 .. 0x4f: misbehave as their seed says (chaos.c) */
     TEST_CHAOS_LAST      = 0x4f,
-    /* 0x50 .. 0x72: the conformance checker's gallery (gallery.c). Each is a
+    /* 0x50 .. 0x73: the conformance checker's gallery (gallery.c). Each is a
      * correct handler of two items, except for the one rule it names. */
     TEST_GALLERY_FIRST   = 0x50,
     TEST_GALLERY_GOOD    = 0x50, /* breaks no rule */
@@ -98,7 +98,9 @@ enum test_behaviour
                                     is made, after that path was judged */
     TEST_GALLERY_RESET_IGNORED = 0x71, /* Reset does not go back to the first item */
     TEST_GALLERY_SKIP_MOVES_START = 0x72, /* Skip moves the point Reset goes back to */
-    TEST_GALLERY_LAST    = 0x72,
+    TEST_GALLERY_FLOOD   = 0x73, /* item 1 reports at work 100,500 times (breaks no
+                                    rule: the checker judges the first 100,000 calls) */
+    TEST_GALLERY_LAST    = 0x73,
     TEST_HANDLER_COUNT
 };
 
