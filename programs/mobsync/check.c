@@ -188,6 +188,7 @@ struct run
     struct call_record *calls;
     unsigned int call_count, call_size;
     unsigned int dropped;  /* Progress calls and items past MAX_CALLS */
+    unsigned int first_dropped; /* the calls kept before the first of them */
     BOOL judged;           /* calls told after this are ignored */
     HANDLE wake;           /* the driver has something to do */
     DWORD start;
@@ -287,7 +288,9 @@ static void check_call(const struct session *session, const struct handler_id *i
         return;
     }
     if (run->call_count >= MAX_CALLS && (call->method == CALL_PROGRESS || call->method == CALL_ITEM))
-        run->dropped++;
+    {
+        if (!run->dropped++) run->first_dropped = run->call_count;
+    }
     else if (run->call_count == run->call_size)
     {
         unsigned int size = max(64, run->call_size * 2);
@@ -747,11 +750,15 @@ static void judge_protocol(struct run *run)
     for (i = 0; i < run->call_count; i++)
     {
         const struct call_record *call = &run->calls[i];
+        /* Past a Progress call not kept, the items' statuses are not known:
+         * whether they were final, or stopped when told to, is not judged. */
+        BOOL known = !run->dropped || i < run->first_dropped;
         struct item_watch *watch;
 
         judge_structures(run, call);
         /* Only while some item was told to stop. */
-        for (j = 0; asked && j < run->chosen_count; j++) judge_cancel(run, &watches[j], call->start);
+        for (j = 0; asked && known && j < run->chosen_count; j++)
+            judge_cancel(run, &watches[j], call->start);
 
         /* A call into the handler that held the manager's thread. */
         if (call->returned && call->method < CALL_PROGRESS && call->method != CALL_SHOW_PROPERTIES
@@ -830,7 +837,7 @@ static void judge_protocol(struct run *run)
             synchronized = TRUE;
             for (j = 0; j < run->chosen_count; j++)
             {
-                if (watches[j].final) continue;
+                if (watches[j].final || !known) continue;
                 guid_to_string(&watches[j].id, text);
                 found(run, RULE_ITEM_FINAL, call, IDS_CHECK_NOT_FINAL, text, watches[j].status);
             }
@@ -846,7 +853,8 @@ static void judge_protocol(struct run *run)
         }
     }
     /* Asked to stop, and never did while the path ran. */
-    for (j = 0; asked && j < run->chosen_count; j++) judge_cancel(run, &watches[j], GetTickCount());
+    for (j = 0; asked && !run->dropped && j < run->chosen_count; j++)
+        judge_cancel(run, &watches[j], GetTickCount());
     free(watches);
 }
 
