@@ -188,6 +188,7 @@ struct run
     struct call_record *calls;
     unsigned int call_count, call_size;
     unsigned int dropped;  /* Progress calls and items past MAX_CALLS */
+    unsigned int first_dropped; /* the calls kept before the first of them */
     BOOL judged;           /* calls told after this are ignored */
     HANDLE wake;           /* the driver has something to do */
     DWORD start;
@@ -287,7 +288,9 @@ static void check_call(const struct session *session, const struct handler_id *i
         return;
     }
     if (run->call_count >= MAX_CALLS && (call->method == CALL_PROGRESS || call->method == CALL_ITEM))
-        run->dropped++;
+    {
+        if (!run->dropped++) run->first_dropped = run->call_count;
+    }
     else if (run->call_count == run->call_size)
     {
         unsigned int size = max(64, run->call_size * 2);
@@ -612,7 +615,7 @@ static void judge_enumerator(struct run *run)
     WCHAR got[40], got2[40], expected[40];
     GUID items[3];
     unsigned int i, count = 0, probes = 0;
-    BOOL probing = FALSE;
+    BOOL probing = FALSE, reset_failed;
 
     for (i = 0; i < run->call_count; i++)
     {
@@ -635,22 +638,28 @@ static void judge_enumerator(struct run *run)
     if (!probing || probes < 5) return;
 
     /* Next (first), Skip(1), Next (third), Next after Reset (first), Clone,
-     * Next of the clone (second), Next of its source (second). */
+     * Next of the clone (second), Next of its source (second). What follows
+     * a Reset is judged only when the Reset went back to the first item:
+     * otherwise its expected result is wrong, and the Reset's fault would be
+     * told again as Skip's or Clone's. */
     describe_item(probe[0], got, probe[0]->value2 == 1);
     wcscpy(expected, L"-");
     if (count) guid_to_string(&items[0], expected);
     if (wcscmp(got, expected))
         found(run, RULE_ENUM_SKIP, probe[0], IDS_CHECK_RESET, got, expected);
-    describe_item(probe[2], got, probe[2]->value2 == 1);
-    wcscpy(expected, L"-");
-    if (count >= 3) guid_to_string(&items[2], expected);
-    /* All it was asked to skip: S_OK; fewer: S_OK or S_FALSE (the page names S_OK only). */
-    if ((count >= 2 ? probe[1]->hr != S_OK : FAILED(probe[1]->hr)) || wcscmp(got, expected))
-        found(run, RULE_ENUM_SKIP, probe[1], IDS_CHECK_SKIP, probe[1]->hr, got, expected);
+    else
+    {
+        describe_item(probe[2], got, probe[2]->value2 == 1);
+        wcscpy(expected, L"-");
+        if (count >= 3) guid_to_string(&items[2], expected);
+        /* All it was asked to skip: S_OK; fewer: S_OK or S_FALSE (the page names S_OK only). */
+        if ((count >= 2 ? probe[1]->hr != S_OK : FAILED(probe[1]->hr)) || wcscmp(got, expected))
+            found(run, RULE_ENUM_SKIP, probe[1], IDS_CHECK_SKIP, probe[1]->hr, got, expected);
+    }
     describe_item(probe[3], got, probe[3]->value2 == 1);
     wcscpy(expected, L"-");
     if (count) guid_to_string(&items[0], expected);
-    if (wcscmp(got, expected))
+    if ((reset_failed = wcscmp(got, expected) != 0))
         found(run, RULE_ENUM_SKIP, probe[3], IDS_CHECK_RESET, got, expected);
     if (probe[4]->method != CALL_ENUM_CLONE) return;
     if (probe[4]->hr != S_OK && probe[4]->hr != E_NOTIMPL)
@@ -658,7 +667,7 @@ static void judge_enumerator(struct run *run)
         found(run, RULE_ENUM_CLONE, probe[4], IDS_CHECK_CLONE_HR, probe[4]->hr);
         return;
     }
-    if (probe[4]->hr != S_OK || probes < 7) return;
+    if (probe[4]->hr != S_OK || probes < 7 || reset_failed) return;
     describe_item(probe[5], got, probe[5]->value2 == 1);
     describe_item(probe[6], got2, probe[6]->value2 == 1);
     wcscpy(expected, L"-");
@@ -741,11 +750,15 @@ static void judge_protocol(struct run *run)
     for (i = 0; i < run->call_count; i++)
     {
         const struct call_record *call = &run->calls[i];
+        /* Past a Progress call not kept, the items' statuses are not known:
+         * whether they were final, or stopped when told to, is not judged. */
+        BOOL known = !run->dropped || i < run->first_dropped;
         struct item_watch *watch;
 
         judge_structures(run, call);
         /* Only while some item was told to stop. */
-        for (j = 0; asked && j < run->chosen_count; j++) judge_cancel(run, &watches[j], call->start);
+        for (j = 0; asked && known && j < run->chosen_count; j++)
+            judge_cancel(run, &watches[j], call->start);
 
         /* A call into the handler that held the manager's thread. */
         if (call->returned && call->method < CALL_PROGRESS && call->method != CALL_SHOW_PROPERTIES
@@ -824,7 +837,7 @@ static void judge_protocol(struct run *run)
             synchronized = TRUE;
             for (j = 0; j < run->chosen_count; j++)
             {
-                if (watches[j].final) continue;
+                if (watches[j].final || !known) continue;
                 guid_to_string(&watches[j].id, text);
                 found(run, RULE_ITEM_FINAL, call, IDS_CHECK_NOT_FINAL, text, watches[j].status);
             }
@@ -840,7 +853,8 @@ static void judge_protocol(struct run *run)
         }
     }
     /* Asked to stop, and never did while the path ran. */
-    for (j = 0; asked && j < run->chosen_count; j++) judge_cancel(run, &watches[j], GetTickCount());
+    for (j = 0; asked && !run->dropped && j < run->chosen_count; j++)
+        judge_cancel(run, &watches[j], GetTickCount());
     free(watches);
 }
 

@@ -3,7 +3,8 @@
  * one compact ISyncMgrSynchronize implementation that keeps every rule
  * docs/checker.md lists, except for the one its behaviour number names
  * (TEST_GALLERY_*, testhandler.h). Checking handler 0x50 finds nothing
- * wrong; checking any other finds exactly its one broken rule, and the
+ * wrong, nor does checking 0x73, which only reports more than the checker
+ * keeps; checking any other finds exactly its one broken rule, and the
  * checker's tests hold it to that. Every call is recorded with log_call()
  * as in testhandler.c.
  *
@@ -45,6 +46,9 @@
 /* TEST_GALLERY_IGNORES_CANCEL: so many Progress calls, one every 100 ms,
  * once told to stop: more than the checker's 5 s. */
 #define GALLERY_STUBBORN_STEPS 55
+/* TEST_GALLERY_FLOOD: so many Progress calls for item 1, 500 more than the
+ * checker's MAX_CALLS. */
+#define GALLERY_FLOOD_CALLS 100500
 
 struct gallery
 {
@@ -72,6 +76,7 @@ struct gallery_enum
     LONG refcount;
     struct gallery *gallery;
     ULONG pos;
+    ULONG start;                /* where Reset goes back to */
 };
 
 static inline struct gallery *impl_from_ISyncMgrSynchronize(ISyncMgrSynchronize *iface)
@@ -145,6 +150,9 @@ static void fill_item(int behaviour, ULONG index, SYNCMGRITEM *item)
     {
     case TEST_GALLERY_BAD_ITEM_SIZE:
         item->cbSize = sizeof(*item) - 4;
+        break;
+    case TEST_GALLERY_ITEM_STATE:
+        item->dwItemState = SYNCMGRITEMSTATE_CHECKED + 1;
         break;
     case TEST_GALLERY_UNTERMINATED:
         wmemset(item->wszItemName, 'x', MAX_SYNCMGRITEMNAME);
@@ -223,6 +231,8 @@ static HRESULT WINAPI enum_Skip(ISyncMgrEnumItems *iface, ULONG count)
         return S_OK;
     }
     enumerator->pos += skipped;
+    /* As a list whose Skip drops the items it skipped off its head. */
+    if (behaviour == TEST_GALLERY_SKIP_MOVES_START) enumerator->start += skipped;
     hr = skipped == count ? S_OK : S_FALSE;
     log_call(behaviour, "EnumSkip count=%lu skipped=%lu hr=%08lx", count, skipped, hr);
     return hr;
@@ -233,7 +243,8 @@ static HRESULT WINAPI enum_Reset(ISyncMgrEnumItems *iface)
     struct gallery_enum *enumerator = impl_from_ISyncMgrEnumItems(iface);
 
     log_call(enumerator->gallery->behaviour, "EnumReset");
-    enumerator->pos = 0;
+    if (enumerator->gallery->behaviour != TEST_GALLERY_RESET_IGNORED)
+        enumerator->pos = enumerator->start;
     return S_OK;
 }
 
@@ -248,6 +259,12 @@ static HRESULT WINAPI enum_Clone(ISyncMgrEnumItems *iface, ISyncMgrEnumItems **c
         ISyncMgrEnumItems_AddRef(iface);
         *clone = iface;
         return S_OK;
+    }
+    if (behaviour == TEST_GALLERY_CLONE_FAILS)
+    {
+        log_call(behaviour, "EnumClone failed");
+        *clone = NULL;
+        return E_FAIL;
     }
     log_call(behaviour, "EnumClone pos=%lu", enumerator->pos);
     return create_enum(enumerator->gallery, enumerator->pos, clone);
@@ -307,6 +324,22 @@ static HRESULT progress(struct gallery *gallery, ISyncMgrSynchronizeCallback *ca
         info.iProgValue = value;
         info.iMaxValue = max;
     }
+    /* The Progress defects are all in item 2's report that it is at work. */
+    if (status == SYNCMGRSTATUS_UPDATING && item_number(gallery->behaviour, item) == 2)
+    {
+        switch (gallery->behaviour)
+        {
+        case TEST_GALLERY_PROGRESS_SIZE:
+            info.cbSize = sizeof(info) - 4;
+            break;
+        case TEST_GALLERY_PROGRESS_MASK:
+            info.mask |= 0x100;
+            break;
+        case TEST_GALLERY_PROGRESS_STATUS:
+            info.dwStatusType = SYNCMGRSTATUS_UPDATING_INDETERMINATE + 1;
+            break;
+        }
+    }
     log_call(gallery->behaviour, "Progress %s status=%lu %d/%d",
              item_name(gallery->behaviour, item, name), status, value, max);
     hr = ISyncMgrSynchronizeCallback_Progress(callback, item, &info);
@@ -320,14 +353,29 @@ static void log_details(struct gallery *gallery, ISyncMgrSynchronizeCallback *ca
         const GUID *item)
 {
     SYNCMGRLOGERRORINFO info = { sizeof(info) };
+    DWORD level = SYNCMGRLOGLEVEL_INFORMATION;
     HRESULT hr;
 
     info.mask = SYNCMGRLOGERROR_ERRORFLAGS | SYNCMGRLOGERROR_ITEMID;
     info.dwSyncMgrErrorFlags = SYNCMGRERRORFLAG_ENABLEJUMPTEXT;
     info.ItemID = *item;
+    switch (gallery->behaviour)
+    {
+    case TEST_GALLERY_LOG_LEVEL:
+        level = 0;
+        break;
+    case TEST_GALLERY_LOG_INFO_SIZE:
+        info.cbSize = sizeof(info) - 4;
+        break;
+    case TEST_GALLERY_LOG_INFO_MASK:
+        info.mask |= 0x100;
+        break;
+    case TEST_GALLERY_LOG_ERROR_FLAGS:
+        info.dwSyncMgrErrorFlags |= 0x02;
+        break;
+    }
     log_call(gallery->behaviour, "LogError");
-    hr = ISyncMgrSynchronizeCallback_LogError(callback, SYNCMGRLOGLEVEL_INFORMATION,
-                                              L"Item 2: details available", &info);
+    hr = ISyncMgrSynchronizeCallback_LogError(callback, level, L"Item 2: details available", &info);
     if (hr != S_OK) log_call(gallery->behaviour, "LogError answered hr=%08lx", hr);
 }
 
@@ -476,10 +524,38 @@ static void complete(struct gallery *gallery, ISyncMgrSynchronizeCallback *callb
     if (hr != S_OK) log_call(gallery->behaviour, "SynchronizeCompleted answered hr=%08lx", hr);
 }
 
+/* TEST_GALLERY_FLOOD: item 1 at work, reported GALLERY_FLOOD_CALLS times
+ * (logged once, not each time) unless the manager says to stop; FALSE when
+ * the callback was taken back meanwhile. */
+static BOOL flood(struct gallery *gallery, ISyncMgrSynchronizeCallback *callback)
+{
+    SYNCMGRPROGRESSITEM info = { sizeof(info) };
+    HRESULT hr = S_OK;
+    ULONG i;
+
+    if (!gallery->chosen_count) return TRUE;
+    info.mask = SYNCMGRPROGRESSITEM_STATUSTYPE | SYNCMGRPROGRESSITEM_PROGVALUE
+            | SYNCMGRPROGRESSITEM_MAXVALUE;
+    info.dwStatusType = SYNCMGRSTATUS_UPDATING;
+    info.iMaxValue = GALLERY_FLOOD_CALLS;
+    log_call(gallery->behaviour, "Progress flood");
+    for (i = 0; i < GALLERY_FLOOD_CALLS && hr == S_OK; i++)
+    {
+        if (!(i % 1000) && taken_back(gallery)) return FALSE;
+        info.iProgValue = i;
+        hr = ISyncMgrSynchronizeCallback_Progress(callback, &gallery->chosen[0], &info);
+    }
+    log_call(gallery->behaviour, "Progress flood: %lu calls, the last answered hr=%08lx", i, hr);
+    if (hr == S_SYNCMGR_CANCELITEM) InterlockedExchange(&gallery->skipped[0], TRUE);
+    if (hr == S_SYNCMGR_CANCELALL) InterlockedExchange(&gallery->stopped, TRUE);
+    return TRUE;
+}
+
 /* FALSE when the callback was taken back before the work was done. */
 static BOOL synchronize(struct gallery *gallery, ISyncMgrSynchronizeCallback *callback)
 {
     GUID foreign;
+    HRESULT hr;
     ULONG i;
 
     switch (gallery->behaviour)
@@ -498,10 +574,62 @@ static BOOL synchronize(struct gallery *gallery, ISyncMgrSynchronizeCallback *ca
         break;
     case TEST_GALLERY_IGNORES_CANCEL:
         return synchronize_stubbornly(gallery, callback);
+    case TEST_GALLERY_COMPLETE_UNASKED:
+        log_call(gallery->behaviour, "ShowErrorCompleted unasked");
+        hr = ISyncMgrSynchronizeCallback_ShowErrorCompleted(callback, S_OK, 0, NULL);
+        log_call(gallery->behaviour, "ShowErrorCompleted answered hr=%08lx", hr);
+        break;
+    case TEST_GALLERY_FLOOD:
+        if (!flood(gallery, callback)) return FALSE;
+        break;
     }
     for (i = 0; i < gallery->chosen_count; i++)
         if (!synchronize_item(gallery, callback, i)) return FALSE;
     return TRUE;
+}
+
+/* TEST_GALLERY_LATE: the thread of the first synchronization in the process
+ * keeps a reference on its callback and waits until the next instance is
+ * made (late_made), which the checker does only once it judged the path
+ * before; then it completes the synchronization a second time, and says
+ * it is done (late_done). The DLL stays loaded from then on: each path's
+ * apartment unloads it otherwise, and the next would start another. */
+static HANDLE late_made, late_done;
+static LONG late_started;
+
+static DWORD WINAPI late_thread(void *arg)
+{
+    ISyncMgrSynchronizeCallback *callback = arg;
+    HRESULT hr;
+
+    WaitForSingleObject(late_made, INFINITE);
+    log_call(TEST_GALLERY_LATE, "Late SynchronizeCompleted");
+    hr = ISyncMgrSynchronizeCallback_SynchronizeCompleted(callback, S_OK);
+    log_call(TEST_GALLERY_LATE, "Late SynchronizeCompleted answered hr=%08lx", hr);
+    ISyncMgrSynchronizeCallback_Release(callback);
+    SetEvent(late_done);
+    return 0;
+}
+
+static void start_late_thread(ISyncMgrSynchronizeCallback *callback)
+{
+    HMODULE module;
+    HANDLE thread;
+
+    if (InterlockedExchange(&late_started, TRUE)) return;
+    GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                       (const WCHAR *)late_thread, &module);
+    late_made = CreateEventW(NULL, TRUE, FALSE, NULL);
+    late_done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    ISyncMgrSynchronizeCallback_AddRef(callback);
+    if (!(thread = CreateThread(NULL, 0, late_thread, callback, 0, NULL)))
+    {
+        ISyncMgrSynchronizeCallback_Release(callback);
+        SetEvent(late_done);
+        return;
+    }
+    log_call(TEST_GALLERY_LATE, "Late thread started");
+    CloseHandle(thread);
 }
 
 static void gallery_free(struct gallery *gallery);
@@ -630,6 +758,9 @@ static HRESULT WINAPI gallery_GetHandlerInfo(ISyncMgrSynchronize *iface, SYNCMGR
     (*info)->cbSize = sizeof(**info);
     (*info)->SyncMgrHandlerFlags = SYNCMGRHANDLER_HASPROPERTIES;
     swprintf((*info)->wszHandlerName, MAX_SYNCMGRHANDLERNAME, L"Gallery %02x", gallery->behaviour);
+    if (gallery->behaviour == TEST_GALLERY_INFO_UNTERMINATED)
+        wmemset((*info)->wszHandlerName, 'x', MAX_SYNCMGRHANDLERNAME);
+    if (gallery->behaviour == TEST_GALLERY_INFO_FLAGS) (*info)->SyncMgrHandlerFlags |= 0x80000000;
     return S_OK;
 }
 
@@ -739,6 +870,7 @@ static HRESULT WINAPI gallery_Synchronize(ISyncMgrSynchronize *iface, HWND paren
     }
 
     ResetEvent(gallery->quit_event);
+    if (gallery->behaviour == TEST_GALLERY_LATE) start_late_thread(gallery->callback);
     if (gallery->behaviour == TEST_GALLERY_COMPLETE_TWICE)
     {
         /* Both completions before Synchronize returns, on the manager's
@@ -827,6 +959,13 @@ HRESULT gallery_create(int behaviour, REFIID riid, void **obj)
     gallery->behaviour = behaviour;
     InterlockedIncrement(&module_refs);
     log_call(behaviour, "Created");
+    /* A later instance than the late thread's is made once the checker
+     * judged the thread's path: its call comes now, before this path's. */
+    if (behaviour == TEST_GALLERY_LATE && late_made)
+    {
+        SetEvent(late_made);
+        WaitForSingleObject(late_done, 10000);
+    }
     hr = ISyncMgrSynchronize_QueryInterface(&gallery->ISyncMgrSynchronize_iface, riid, obj);
     ISyncMgrSynchronize_Release(&gallery->ISyncMgrSynchronize_iface);
     return hr;

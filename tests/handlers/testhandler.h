@@ -57,7 +57,7 @@ enum test_behaviour
     TEST_MODELESS2       = 0x24,
     TEST_CHAOS_FIRST     = 0x40, /* 0x40 .. 0x4f: misbehave as their seed says (chaos.c) */
     TEST_CHAOS_LAST      = 0x4f,
-    /* 0x50 .. 0x63: the conformance checker's gallery (gallery.c). Each is a
+    /* 0x50 .. 0x73: the conformance checker's gallery (gallery.c). Each is a
      * correct handler of two items, except for the one rule it names. */
     TEST_GALLERY_FIRST   = 0x50,
     TEST_GALLERY_GOOD    = 0x50, /* breaks no rule */
@@ -81,7 +81,26 @@ enum test_behaviour
     TEST_GALLERY_HANG    = 0x62, /* never reports nor completes Synchronize */
     TEST_GALLERY_COMPLETE_AFTER_RELEASE = 0x63, /* SynchronizeCompleted inside
                                                    SetProgressCallback(NULL) */
-    TEST_GALLERY_LAST    = 0x63,
+    TEST_GALLERY_INFO_UNTERMINATED = 0x64, /* its name fills wszHandlerName, no terminator */
+    TEST_GALLERY_INFO_FLAGS = 0x65, /* SyncMgrHandlerFlags has 0x80000000 set */
+    TEST_GALLERY_ITEM_STATE = 0x66, /* item 2's dwItemState is 2, neither checked nor not */
+    TEST_GALLERY_PROGRESS_SIZE = 0x67, /* a Progress for item 2 with cbSize 4 bytes short */
+    TEST_GALLERY_PROGRESS_MASK = 0x68, /* a Progress for item 2 with mask bit 0x100 */
+    TEST_GALLERY_PROGRESS_STATUS = 0x69, /* a Progress for item 2 with dwStatusType 9 */
+    TEST_GALLERY_LOG_LEVEL = 0x6a, /* item 2's LogError has level 0 */
+    TEST_GALLERY_LOG_INFO_SIZE = 0x6b, /* item 2's SYNCMGRLOGERRORINFO cbSize is 4 bytes short */
+    TEST_GALLERY_LOG_INFO_MASK = 0x6c, /* item 2's SYNCMGRLOGERRORINFO mask has 0x100 set */
+    TEST_GALLERY_LOG_ERROR_FLAGS = 0x6d, /* item 2's dwSyncMgrErrorFlags has 0x02 set */
+    TEST_GALLERY_CLONE_FAILS = 0x6e, /* Clone returns E_FAIL rather than E_NOTIMPL */
+    TEST_GALLERY_COMPLETE_UNASKED = 0x6f, /* ShowErrorCompleted with no ShowError asked */
+    TEST_GALLERY_LATE    = 0x70, /* its first synchronization's thread keeps the
+                                    callback and completes once the next instance
+                                    is made, after that path was judged */
+    TEST_GALLERY_RESET_IGNORED = 0x71, /* Reset does not go back to the first item */
+    TEST_GALLERY_SKIP_MOVES_START = 0x72, /* Skip moves the point Reset goes back to */
+    TEST_GALLERY_FLOOD   = 0x73, /* item 1 reports at work 100,500 times (breaks no
+                                    rule: the checker judges the first 100,000 calls) */
+    TEST_GALLERY_LAST    = 0x73,
     TEST_HANDLER_COUNT
 };
 

@@ -90,6 +90,52 @@ static void check_handler(int n, const char *timeout, const char *expected)
        result.errors);
 }
 
+/* Item i of handler n as the checker spells it (item_str), both in hexadecimal. */
+#define ITEM(n, i) "{6D6F6273-796E-6374-6573-74000001" #n #i "}"
+
+/* TEST_GALLERY_FLOOD: past the first 100,000 calls of the sync path, its
+ * Progress calls were counted, not kept: a few more than the 500 beyond
+ * 100,000 it made, since the calls before them took places too. */
+static void check_flood(void)
+{
+    const char *found = find_line("info\tTOO-MANY-CALLS\tsync\t-\t");
+    char expected[256];
+    unsigned int dropped = 0;
+
+    ok(found && sscanf(found, "info\tTOO-MANY-CALLS\tsync\t-\t%u ", &dropped) == 1, "no count in\n%s", output);
+    ok(dropped > 500 && dropped <= 600, "%u calls not judged.\n", dropped);
+    sprintf(expected, "info\tTOO-MANY-CALLS\tsync\t-\t%u more Progress calls and items after the first 100000 "
+            "calls were not judged", dropped);
+    ok(has_line(expected), "no line \"%s\" in\n%s", expected, output);
+}
+
+/* TEST_GALLERY_LATE: its late call came once, when the third instance was
+ * made (that of the path after sync), so after sync was judged. */
+static void check_late(void)
+{
+    char text[256], created[16], late[64];
+    unsigned int instances = 0, calls = 0, after = 0;
+    FILE *file;
+
+    sprintf(created, "%02x Created ", TEST_GALLERY_LATE);
+    sprintf(late, "%02x Late SynchronizeCompleted answered ", TEST_GALLERY_LATE);
+    if (!(file = fopen(log_path, "r")))
+    {
+        ok(0, "no log.\n");
+        return;
+    }
+    while (fgets(text, sizeof(text), file))
+    {
+        if (!strncmp(text, created, strlen(created))) instances++;
+        if (strncmp(text, late, strlen(late))) continue;
+        calls++;
+        after = instances;
+    }
+    fclose(file);
+    ok(calls == 1, "%u late calls.\n", calls);
+    ok(after == 3, "the late call came after instance %u.\n", after);
+}
+
 static void test_gallery(void)
 {
     static const struct
@@ -97,6 +143,10 @@ static void test_gallery(void)
         int n;
         const char *timeout;
         const char *rules;
+        /* The start of a line the check prints, its detail's evidence left
+         * out, with up to two sizes for %u. */
+        const char *line;
+        unsigned int size, size2;
     }
     tests[] =
     {
@@ -106,6 +156,8 @@ static void test_gallery(void)
         { TEST_GOOD_ASYNC, "", "" },
         { TEST_RETRY, "", "" },
         { TEST_WARNING, "", "" },
+        /* Judged on the first 100,000 calls of a path only: said, as information. */
+        { TEST_GALLERY_FLOOD, "", "", "info\tTOO-MANY-CALLS\tsync\t-\t" },
         /* One rule each. */
         { TEST_GALLERY_COMPLETE_TWICE, "", "COMPLETE-ONCE" },
         { TEST_GALLERY_NO_FINAL_STATUS, "", "ITEM-FINAL" },
@@ -126,7 +178,51 @@ static void test_gallery(void)
         { TEST_GALLERY_CRASH, "", "HANDLER-CRASH" },
         { TEST_GALLERY_HANG, " /timeout:3", "HANDLER-HANG" },
         { TEST_GALLERY_COMPLETE_AFTER_RELEASE, "", "COMPLETE-ORDER" },
+        { TEST_BAD_INFO_SIZE, "", "STRUCT-SIZE",
+          "error\tSTRUCT-SIZE\tlist\tGetHandlerInfo\tSYNCMGRHANDLERINFO has cbSize 12345, expected %u",
+          sizeof(SYNCMGRHANDLERINFO) },
+        { TEST_GALLERY_INFO_UNTERMINATED, "", "STRUCT-STRING",
+          "error\tSTRUCT-STRING\tlist\tGetHandlerInfo\twszHandlerName: its name does not end within its 32 "
+          "characters" },
+        { TEST_GALLERY_INFO_FLAGS, "", "STRUCT-FLAGS",
+          "error\tSTRUCT-FLAGS\tlist\tGetHandlerInfo\tSyncMgrHandlerFlags 0x80000001 has bits outside 0xf" },
+        { TEST_GALLERY_ITEM_STATE, "", "STRUCT-FLAGS",
+          "error\tSTRUCT-FLAGS\tlist\tISyncMgrEnumItems::Next\tdwItemState 2 is not a documented value" },
+        { TEST_GALLERY_PROGRESS_SIZE, "", "STRUCT-SIZE",
+          "error\tSTRUCT-SIZE\tsync\tProgress\tSYNCMGRPROGRESSITEM has cbSize %u, expected %u",
+          sizeof(SYNCMGRPROGRESSITEM) - 4, sizeof(SYNCMGRPROGRESSITEM) },
+        { TEST_GALLERY_PROGRESS_MASK, "", "STRUCT-FLAGS",
+          "error\tSTRUCT-FLAGS\tsync\tProgress\tSYNCMGRPROGRESSITEM mask 0x10e has bits outside 0xf" },
+        { TEST_GALLERY_PROGRESS_STATUS, "", "STRUCT-FLAGS",
+          "error\tSTRUCT-FLAGS\tsync\tProgress\tdwStatusType 9 is not a documented value" },
+        { TEST_GALLERY_LOG_LEVEL, "", "STRUCT-FLAGS",
+          "error\tSTRUCT-FLAGS\tsync\tLogError\tdwErrorLevel 0 is not a documented value" },
+        { TEST_GALLERY_LOG_INFO_SIZE, "", "STRUCT-SIZE",
+          "error\tSTRUCT-SIZE\tsync\tLogError\tSYNCMGRLOGERRORINFO has cbSize %u, expected %u",
+          sizeof(SYNCMGRLOGERRORINFO) - 4, sizeof(SYNCMGRLOGERRORINFO) },
+        { TEST_GALLERY_LOG_INFO_MASK, "", "STRUCT-FLAGS",
+          "error\tSTRUCT-FLAGS\tsync\tLogError\tSYNCMGRLOGERRORINFO mask 0x105 has bits outside 0x7" },
+        { TEST_GALLERY_LOG_ERROR_FLAGS, "", "STRUCT-FLAGS",
+          "error\tSTRUCT-FLAGS\tsync\tLogError\tdwSyncMgrErrorFlags 0x3 has bits outside 0x1" },
+        /* Reset found at the first Reset, then at the second (after the
+         * Skip); what was to start where a Reset went back is not judged. */
+        { TEST_GALLERY_RESET_IGNORED, "", "ENUM-SKIP",
+          "error\tENUM-SKIP\tlist\tISyncMgrEnumItems::Next\tafter Reset, Next(1) gave -, expected " ITEM(71, 01) },
+        { TEST_GALLERY_SKIP_MOVES_START, "", "ENUM-SKIP",
+          "error\tENUM-SKIP\tlist\tISyncMgrEnumItems::Next\tafter Reset, Next(1) gave " ITEM(72, 02)
+          ", expected " ITEM(72, 01) },
+        { TEST_GALLERY_CLONE_FAILS, "", "ENUM-CLONE",
+          "error\tENUM-CLONE\tlist\tISyncMgrEnumItems::Clone\tClone returned 0x80004005, neither S_OK nor "
+          "E_NOTIMPL" },
+        { TEST_GALLERY_COMPLETE_UNASKED, "", "COMPLETE-ORDER",
+          "error\tCOMPLETE-ORDER\tsync\tShowErrorCompleted\tShowErrorCompleted came with no call of its own "
+          "pending" },
+        /* Its late call is not judged: the finding is the reference it kept for it. */
+        { TEST_GALLERY_LATE, "", "REF-CALLBACK",
+          "error\tREF-CALLBACK\tsync\tISyncMgrSynchronizeCallback::Release\tthe handler still held 1 "
+          "references on the callback after SetProgressCallback(NULL)" },
     };
+    char expected[256];
     unsigned int i;
 
     for (i = 0; i < ARRAY_SIZE(tests); i++)
@@ -134,6 +230,13 @@ static void test_gallery(void)
         winetest_push_context("%02x", tests[i].n);
         register_handler(tests[i].n);
         check_handler(tests[i].n, tests[i].timeout, tests[i].rules);
+        if (tests[i].line)
+        {
+            sprintf(expected, tests[i].line, tests[i].size, tests[i].size2);
+            ok(find_line(expected) != NULL, "no line starting \"%s\" in\n%s", expected, output);
+        }
+        if (tests[i].n == TEST_GALLERY_FLOOD) check_flood();
+        if (tests[i].n == TEST_GALLERY_LATE) check_late();
         if (tests[i].n == TEST_GALLERY_WINDOW_UNASKED)
         {
             /* Dismissed, and the paths after it ran; with MAYBOTHERUSER it
