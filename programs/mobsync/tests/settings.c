@@ -166,6 +166,22 @@ static void choose_repeat(HWND editor, int index)
     SendMessageW(editor, WM_COMMAND, MAKEWPARAM(IDC_SCHEDULE_REPEAT, CBN_SELCHANGE), (LPARAM)combo);
 }
 
+/* Starts "mobsync /setup..." and waits for Synchronization Settings (its
+ * control status_id shown, 0 for any); NULL, the process ended, when it
+ * never comes. */
+static HWND open_setup(const char *args, struct mobsync_run *run, int status_id)
+{
+    HWND dialog;
+
+    if (!start_mobsync(args, run)) return NULL;
+    dialog = wait_for_window(GetProcessId(run->process), setup_title, status_id);
+    ok(dialog != NULL, "no Synchronization Settings.\n");
+    if (dialog) return dialog;
+    TerminateProcess(run->process, 1);
+    finish_mobsync(run);
+    return NULL;
+}
+
 /* What Initialize the settings dialog gives, what it shows of values
  * written by hand, what it saves, and the switches after. */
 static void test_settings(void)
@@ -189,16 +205,9 @@ static void test_settings(void)
     set_setting("Events\\Logon", "Ask", 1);
     set_setting("Events\\Idle", "Enabled", 0);
     DeleteFileA(log_path);
-    if (!start_mobsync(wine_dbg_sprintf("/setup%s", only(1, 0x01)), &run)) goto done;
-    pid = GetProcessId(run.process);
-    dialog = wait_for_window(pid, setup_title, IDC_SETUP_STATUS);
-    ok(dialog != NULL, "no Synchronization Settings.\n");
-    if (!dialog)
-    {
-        TerminateProcess(run.process, 1);
-        finish_mobsync(&run);
+    if (!(dialog = open_setup(wine_dbg_sprintf("/setup%s", only(1, 0x01)), &run, IDC_SETUP_STATUS)))
         goto done;
-    }
+    pid = GetProcessId(run.process);
     /* Handlers are told the manager only configures. */
     ok(!strcmp(initialize_call(0x01), "Initialize reserved=0 flags=00000100 cookie=0:811c9dc5"),
        "got \"%s\".\n", initialize_call(0x01));
@@ -414,16 +423,9 @@ static void test_schedule_editor(void)
     write_schedule("weekly", start, 0x01, 1);
     write_schedule("old", start, 0x01, 1);
     DeleteFileA(log_path);
-    if (!start_mobsync(wine_dbg_sprintf("/setup%s", only(2, 0x01, BROKEN)), &run)) goto done;
-    pid = GetProcessId(run.process);
-    dialog = wait_for_window(pid, setup_title, IDC_SETUP_STATUS);
-    ok(dialog != NULL, "no Synchronization Settings.\n");
-    if (!dialog)
-    {
-        TerminateProcess(run.process, 1);
-        finish_mobsync(&run);
+    if (!(dialog = open_setup(wine_dbg_sprintf("/setup%s", only(2, 0x01, BROKEN)), &run, IDC_SETUP_STATUS)))
         goto done;
-    }
+    pid = GetProcessId(run.process);
     show_tab(dialog, 2);
     ok(SendDlgItemMessageW(dialog, IDC_SETUP_SCHEDULES, LVM_GETITEMCOUNT, 0, 0) == 3, "%Id schedules listed.\n",
        SendDlgItemMessageW(dialog, IDC_SETUP_SCHEDULES, LVM_GETITEMCOUNT, 0, 0));
