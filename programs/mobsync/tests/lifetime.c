@@ -92,6 +92,14 @@ static const char *call_on_thread(int n, const char *prefix, DWORD tid)
     return "";
 }
 
+/* The Initialize call a program's request started with
+ * SYNCMGRINVOKE_STARTSYNC records, for its cookie. */
+static void invoked_initialize(char *line, const BYTE *cookie, DWORD size)
+{
+    sprintf(line, "Initialize reserved=0 flags=%08x cookie=%lu:%08lx",
+            SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER, size, hash_bytes(cookie, size));
+}
+
 /* A program's request whose handler is still in Initialize when the time
  * limit is over is given up on, and the next request runs. The handler
  * given up on reads its cookie afterwards, as the documentation lets it
@@ -109,12 +117,8 @@ static void test_given_up_keeps_its_cookie(void)
 
     memset(cookie_a, 'A', sizeof(cookie_a));
     memset(cookie_b, 'B', sizeof(cookie_b));
-    sprintf(expected_a, "Initialize reserved=0 flags=%08x cookie=%u:%08lx",
-            SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER, (UINT)sizeof(cookie_a),
-            hash_bytes(cookie_a, sizeof(cookie_a)));
-    sprintf(expected_b, "Initialize reserved=0 flags=%08x cookie=%u:%08lx",
-            SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER, (UINT)sizeof(cookie_b),
-            hash_bytes(cookie_b, sizeof(cookie_b)));
+    invoked_initialize(expected_a, cookie_a, sizeof(cookie_a));
+    invoked_initialize(expected_b, cookie_b, sizeof(cookie_b));
 
     wait_for_no_manager();
     set_invoke_timeout(2);
@@ -194,9 +198,7 @@ static void test_hand_over(void)
     DWORD code;
     HRESULT hr;
 
-    sprintf(expected, "Initialize reserved=0 flags=%08x cookie=%u:%08lx",
-            SYNCMGRFLAG_INVOKE | SYNCMGRFLAG_MAYBOTHERUSER, (UINT)sizeof(cookie),
-            hash_bytes(cookie, sizeof(cookie)));
+    invoked_initialize(expected, cookie, sizeof(cookie));
     wait_for_no_manager();
     /* Long enough for the test to hold the second request first. */
     set_invoke_timeout(10);
