@@ -127,6 +127,7 @@ struct session
     HWND control;
     struct list running_entry; /* in session.c's list of running sessions */
     BOOL running;
+    struct session_timing *timing; /* with +mobsync_timing only (timing.c) */
 };
 
 struct text

@@ -84,5 +84,6 @@ void session_release(struct session *session)
     if (session->finished_event) CloseHandle(session->finished_event);
     free(session->copies);
     free(session->found_items);
+    free(session->timing);
     free(session);
 }

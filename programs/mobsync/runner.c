@@ -41,6 +41,7 @@
 #include "mobsync_private.h"
 #include "handler.h"
 #include "resource.h"
+#include "timing.h"
 #include "wine/debug.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(mobsync);
@@ -132,6 +133,8 @@ static BOOL initialize(struct handler *handler, ISyncMgrSynchronize *sync)
 static BOOL run_with_callback(struct handler *handler, ISyncMgrSynchronize *sync,
         SYNCMGRITEMID *ids, ULONG count)
 {
+    struct session *session = handler_session(handler);
+    LONGLONG time = timing_now(session);
     ISyncMgrSynchronizeCallback *callback;
     struct call_record call;
     WCHAR message[256];
@@ -147,13 +150,15 @@ static BOOL run_with_callback(struct handler *handler, ISyncMgrSynchronize *sync
     call.hr = ISyncMgrSynchronize_SetProgressCallback(sync, callback);
     call.value = TRUE;
     handler_call(handler, &call);
-    if (handler_session(handler)->options.mode == MODE_CHOOSE) ret = choosing_serve(handler, sync);
+    timing_next(session, TIMING_PREPARE, time);
+    if (session->options.mode == MODE_CHOOSE) ret = choosing_serve(handler, sync);
     else ret = step_synchronize(handler, sync, ids, count) && step_serve_results(handler, sync);
     if (!ret)
     {
         ISyncMgrSynchronizeCallback_Release(callback);
         return FALSE;
     }
+    time = timing_now(session);
     handler_set_state(handler, HANDLER_RELEASED);
     call_start(&call, CALL_SET_PROGRESS_CALLBACK);
     handler_call_made(handler, &call);
@@ -163,11 +168,13 @@ static BOOL run_with_callback(struct handler *handler, ISyncMgrSynchronize *sync
     call_start(&call, CALL_CALLBACK_RELEASE);
     call.value = ISyncMgrSynchronizeCallback_Release(callback);
     handler_call(handler, &call);
+    timing_next(session, TIMING_RELEASE, time);
     return TRUE;
 }
 
-static void run_handler(struct handler *handler)
+static void run_handler(struct handler *handler, LONGLONG time)
 {
+    struct session *session = handler_session(handler);
     ISyncMgrSynchronize *sync;
     SYNCMGRITEMID *ids = NULL;
     struct call_record call;
@@ -183,9 +190,11 @@ static void run_handler(struct handler *handler)
         return;
     }
     handler_set_module(handler, handler_module(handler));
-    if (!initialize(handler, sync) || !loader_enumerate(handler, sync)) goto done;
+    if (!initialize(handler, sync)) goto done;
+    time = timing_next(session, TIMING_LOAD, time);
+    if (!loader_enumerate(handler, sync)) goto done;
 
-    if (handler_session(handler)->options.mode == MODE_CHOOSE)
+    if (session->options.mode == MODE_CHOOSE)
     {
         if (!run_with_callback(handler, sync, NULL, 0)) return; /* given up on */
         goto done;
@@ -193,6 +202,7 @@ static void run_handler(struct handler *handler)
     /* Listing, this reads the check states; no chosen item: the handler is
      * simply released. */
     count = handler_choose_items(handler, &ids, &hr);
+    timing_next(session, TIMING_ENUMERATE, time);
     if (FAILED(hr))
         handler_fail(handler, hr, load_message(IDS_OUT_OF_MEMORY, message, ARRAYSIZE(message)));
     else if (!count)
@@ -205,11 +215,13 @@ static void run_handler(struct handler *handler)
     }
 
 done:
+    time = timing_now(session);
     free(ids);
     /* What is left is what the handler holds on itself. */
     call_start(&call, CALL_RELEASE);
     call.value = ISyncMgrSynchronize_Release(sync);
     handler_call(handler, &call);
+    timing_next(session, TIMING_RELEASE, time);
 }
 
 /* Holds a reference on the handler's record, and through it on the
@@ -217,16 +229,24 @@ done:
 DWORD WINAPI runner_thread(void *arg)
 {
     struct handler *handler = arg;
+    /* Held for the timing of the thread's end, which may come after the
+     * record's. */
+    struct session *session = handler_session(handler);
+    LONGLONG time = timing_now(session);
 
+    session_addref(session);
     CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
     guard_enter(handler);
-    run_handler(handler);
+    run_handler(handler, time);
+    time = timing_now(session);
     guard_leave();
     handler_finish(handler, SYNCMGRSTATUS_FAILED);
     handler_release(handler);
     /* An apartment whose handler was given up on is not torn down: the
      * handler may still be running in it. */
     CoUninitialize();
+    timing_next(session, TIMING_RELEASE, time);
+    session_release(session);
     return 0;
 }
 
@@ -432,6 +452,7 @@ static HRESULT read_items(struct handler *handler, ISyncMgrEnumItems *enumerator
     free(batch);
     TRACE("%s: %u items, %u item icons.\n", debugstr_w(handler_clsid_str(handler)), count,
           icons.count);
+    timing_count(handler_session(handler), 0, count);
     hand_over_icons(handler, &icons);
     /* E_ABORT: finished meanwhile, nothing to say. */
     if ((hr = handler_set_items(handler, items, count)) == E_OUTOFMEMORY)
@@ -601,6 +622,9 @@ static enum step call_and_wait(struct handler *handler, ISyncMgrSynchronize *syn
         SYNCMGRITEMID *ids, ULONG count, HRESULT *completion)
 {
     UINT failure = prepare ? IDS_PREPARE_FAILED : IDS_SYNCHRONIZE_FAILED;
+    struct session *session = handler_session(handler);
+    enum timing_phase phase = prepare ? TIMING_PREPARE : TIMING_SYNCHRONIZE;
+    LONGLONG time = timing_now(session);
     struct call_record call;
     HRESULT hr;
 
@@ -621,6 +645,7 @@ static enum step call_and_wait(struct handler *handler, ISyncMgrSynchronize *syn
         return STEP_DONE;
     }
     if (!step_wait_completion(handler, sync)) return STEP_GIVEN_UP;
+    timing_next(session, phase, time);
     /* A failed preparation fails the items; a failed synchronization is
      * their default result (handler_finish). */
     *completion = handler_completion_hr(handler);
@@ -668,6 +693,7 @@ static BOOL step_synchronize(struct handler *handler, ISyncMgrSynchronize *sync,
     struct session *session = handler_session(handler);
     const ULONG capacity = count;
     unsigned int attempt;
+    LONGLONG time;
     HRESULT hr = S_OK;
     enum step step;
     BOOL retry;
@@ -690,8 +716,10 @@ static BOOL step_synchronize(struct handler *handler, ISyncMgrSynchronize *sync,
         if (!count) break;
     }
     /* The progress dialog keeps it for ShowError until it closes. */
+    time = timing_now(session);
     if (session->options.keep_handlers) handler_done(handler, hr == S_OK ? SYNCMGRSTATUS_SUCCEEDED : SYNCMGRSTATUS_FAILED);
     else handler_finish(handler, hr == S_OK ? SYNCMGRSTATUS_SUCCEEDED : SYNCMGRSTATUS_FAILED);
+    timing_next(session, TIMING_OUTPUT, time);
     return TRUE;
 }
 

@@ -38,6 +38,7 @@
 #include "mobsync_private.h"
 #include "worker.h"
 #include "handler.h"
+#include "timing.h"
 #include "wine/list.h"
 #include "resource.h"
 #include "winreg.h"
@@ -360,11 +361,16 @@ static void start_control(struct session *session)
 /* The handlers loaded and started; FALSE when that could not be done. */
 BOOL session_start(struct session *session)
 {
+    LONGLONG time;
+
+    timing_begin(session);
+    time = timing_now(session);
     if (FAILED(load_handlers(session)))
     {
         drop_handlers(session);
         return FALSE;
     }
+    timing_count(session, session->handler_count, 0);
     set_running(session, TRUE);
 
     /* Before the handlers start: a request may come as soon as they do. */
@@ -373,6 +379,7 @@ BOOL session_start(struct session *session)
     /* A handler is asked to cancel a little before it is given up on. */
     session->grace_ms = min(5000, session->timeout_ms / 4);
     launch_handlers(session, session->timeout_ms);
+    timing_next(session, TIMING_LOAD, time);
     return TRUE;
 }
 
@@ -418,21 +425,29 @@ int session_finish(struct session *session)
  * the results reported; gives the exit code. */
 static int session_end(struct session *session)
 {
+    LONGLONG time = timing_now(session);
     unsigned int i;
     int ret;
 
     control_destroy(session->control);
     session->control = NULL;
+    timing_next(session, TIMING_RELEASE, time);
 
     /* Results are in; let each handler that is not given up on be released
-     * properly (SetProgressCallback(NULL), Release) before the process ends. */
+     * properly (SetProgressCallback(NULL), Release) before the process ends.
+     * The threads time that themselves. */
     for (i = 0; i < session->handler_count; i++) handler_wait_thread(session->handlers[i]);
+    time = timing_now(session);
     set_running(session, FALSE);
     if (session->other) worker_finish(session->other);
     session->other = NULL;
 
+    time = timing_next(session, TIMING_RELEASE, time);
     ret = session_report(session);
+    time = timing_next(session, TIMING_OUTPUT, time);
     drop_handlers(session);
+    timing_next(session, TIMING_RELEASE, time);
+    timing_end(session);
     return ret;
 }
 
