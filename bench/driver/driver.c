@@ -1,23 +1,27 @@
 /*
  * The fair floor of mobsync.exe's engine: the same calls on the same
- * handlers, made directly, one handler after the other on one thread, and
- * the same output lines written as /sync writes them (bench/run.sh).
+ * handlers, made directly, and the same output lines written as /sync
+ * writes them (bench/run.sh).
  *
- *   benchdriver.exe N...     (N: benchmark handler numbers, in hex)
+ *   benchdriver.exe [/one] N...     (N: benchmark handler numbers, in hex)
  *
- * Each handler is created as mobsync.exe creates it (CoCreateInstance, from
- * its registration), then Initialize(SYNCMGRFLAG_MANUAL), GetHandlerInfo,
- * EnumSyncMgrItems and Next in batches of 64, SetProgressCallback,
- * PrepareForSync and Synchronize for every item, each with its completion
- * waited for, SetProgressCallback(NULL), Release. The callback keeps each
- * item's last status, found by its ID; each handler's result lines
+ * As mobsync.exe does (docs/engine.md, runner.c), each handler runs on a
+ * single-threaded apartment of its own, all at once; /one drives them one
+ * after the other on the main thread instead, which tells what those
+ * threads cost. Each handler is created as mobsync.exe creates it
+ * (CoCreateInstance, from its registration), then Initialize
+ * (SYNCMGRFLAG_MANUAL), GetHandlerInfo, EnumSyncMgrItems and Next in
+ * batches of 64, SetProgressCallback, PrepareForSync and Synchronize for
+ * every item, each completion waited for with the apartment served,
+ * SetProgressCallback(NULL), Release. The callback keeps each item's last
+ * status, found by its ID; each handler's result lines
  * ("succeeded\t{HANDLER}\t{ITEM}\tNAME") are written at once, in UTF-8, and
- * the summary last. What is not the handlers' job is left out: the
- * registry's list of handlers, threads, time limits, crash guards, copies
- * of the handler's memory.
+ * the summary last. Left out is what is not the handlers' job: the
+ * registry's list of handlers, time limits and the watchdog, crash guards,
+ * copies of the handler's memory, the records dialogs and workers follow.
  *
  * On stderr, the line mobsync.exe writes on its mobsync_timing channel
- * (programs/mobsync/timing.c), with the same phases, measured the same way.
+ * (programs/mobsync/timing.c), the phases measured at the same points.
  *
  * This library is free software; you can redistribute it and/or
  * modify it under the terms of the GNU Lesser General Public
@@ -47,15 +51,22 @@ struct item
     WCHAR name[MAX_SYNCMGRITEMNAME];
 };
 
-static struct item *items;
-static SYNCMGRITEMID **sorted;   /* into items, by ID, for Progress */
-static ULONG item_count;
-static HANDLE completion;
-static HRESULT completion_hr;
-static LONG succeeded, failed, skipped;
+/* One handler driven, with the callback it is given. */
+struct run
+{
+    ISyncMgrSynchronizeCallback ISyncMgrSynchronizeCallback_iface;
+    int number;
+    struct item *items;
+    SYNCMGRITEMID **sorted;   /* into items, by ID, for Progress */
+    ULONG item_count;
+    HANDLE completion;
+    HRESULT completion_hr;
+};
+
 static LARGE_INTEGER frequency;
-static LONGLONG phases[PHASES];
-static unsigned int total_items;
+static LONG64 phases[PHASES];
+static LONG total_items, succeeded, failed, skipped;
+static CRITICAL_SECTION output_cs;
 
 static LONGLONG now(void)
 {
@@ -69,7 +80,7 @@ static LONGLONG next(enum phase phase, LONGLONG since)
 {
     LONGLONG t = now();
 
-    phases[phase] += t - since;
+    InterlockedExchangeAdd64(&phases[phase], t - since);
     return t;
 }
 
@@ -78,11 +89,9 @@ static int __cdecl compare_ids(const void *a, const void *b)
     return memcmp(*(SYNCMGRITEMID * const *)a, *(SYNCMGRITEMID * const *)b, sizeof(SYNCMGRITEMID));
 }
 
-static struct item *find_item(const SYNCMGRITEMID *id)
+static inline struct run *impl_from_ISyncMgrSynchronizeCallback(ISyncMgrSynchronizeCallback *iface)
 {
-    SYNCMGRITEMID **found = bsearch(&id, sorted, item_count, sizeof(*sorted), compare_ids);
-
-    return found ? CONTAINING_RECORD(*found, struct item, id) : NULL;
+    return CONTAINING_RECORD(iface, struct run, ISyncMgrSynchronizeCallback_iface);
 }
 
 static HRESULT WINAPI cb_QueryInterface(ISyncMgrSynchronizeCallback *iface, REFIID riid, void **obj)
@@ -98,8 +107,10 @@ static ULONG WINAPI cb_Release(ISyncMgrSynchronizeCallback *iface) { return 1; }
 static HRESULT WINAPI cb_ShowPropertiesCompleted(ISyncMgrSynchronizeCallback *iface, HRESULT hr) { return S_OK; }
 static HRESULT WINAPI cb_Completed(ISyncMgrSynchronizeCallback *iface, HRESULT hr)
 {
-    completion_hr = hr;
-    SetEvent(completion);
+    struct run *run = impl_from_ISyncMgrSynchronizeCallback(iface);
+
+    run->completion_hr = hr;
+    SetEvent(run->completion);
     return S_OK;
 }
 static HRESULT WINAPI cb_ShowErrorCompleted(ISyncMgrSynchronizeCallback *iface, HRESULT hr, ULONG n,
@@ -108,10 +119,12 @@ static HRESULT WINAPI cb_EnableModeless(ISyncMgrSynchronizeCallback *iface, BOOL
 static HRESULT WINAPI cb_Progress(ISyncMgrSynchronizeCallback *iface, REFSYNCMGRITEMID id,
         SYNCMGRPROGRESSITEM *p)
 {
-    struct item *item;
+    struct run *run = impl_from_ISyncMgrSynchronizeCallback(iface);
+    SYNCMGRITEMID **found;
 
-    if (p && (p->mask & SYNCMGRPROGRESSITEM_STATUSTYPE) && (item = find_item(id)))
-        item->status = p->dwStatusType;
+    if (!p || !(p->mask & SYNCMGRPROGRESSITEM_STATUSTYPE)) return S_OK;
+    if ((found = bsearch(&id, run->sorted, run->item_count, sizeof(*run->sorted), compare_ids)))
+        CONTAINING_RECORD(*found, struct item, id)->status = p->dwStatusType;
     return S_OK;
 }
 static HRESULT WINAPI cb_LogError(ISyncMgrSynchronizeCallback *iface, DWORD level, LPCWSTR text,
@@ -127,14 +140,13 @@ static const ISyncMgrSynchronizeCallbackVtbl cb_vtbl =
     cb_Completed, cb_ShowErrorCompleted, cb_EnableModeless, cb_Progress, cb_LogError,
     cb_DeleteLogError, cb_EstablishConnection,
 };
-static ISyncMgrSynchronizeCallback callback = { &cb_vtbl };
 
 /* A begin call's completion, the apartment served meanwhile. */
-static HRESULT wait_completion(void)
+static HRESULT wait_completion(struct run *run)
 {
     MSG msg;
 
-    while (MsgWaitForMultipleObjects(1, &completion, FALSE, INFINITE, QS_ALLINPUT) != WAIT_OBJECT_0)
+    while (MsgWaitForMultipleObjects(1, &run->completion, FALSE, INFINITE, QS_ALLINPUT) != WAIT_OBJECT_0)
     {
         while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE))
         {
@@ -142,7 +154,7 @@ static HRESULT wait_completion(void)
             DispatchMessageW(&msg);
         }
     }
-    return completion_hr;
+    return run->completion_hr;
 }
 
 /* As mobsync.exe writes: a console as it is, anything else UTF-8. */
@@ -161,7 +173,9 @@ static void write_text(const WCHAR *text, int len)
     size = WideCharToMultiByte(CP_UTF8, 0, text, len, NULL, 0, NULL, NULL);
     if (!(utf8 = malloc(size))) return;
     WideCharToMultiByte(CP_UTF8, 0, text, len, utf8, size, NULL, NULL);
+    EnterCriticalSection(&output_cs);
     WriteFile(out, utf8, size, &written, NULL);
+    LeaveCriticalSection(&output_cs);
     free(utf8);
 }
 
@@ -176,27 +190,29 @@ static const WCHAR *status_name(DWORD status)
     }
 }
 
+#define LINE_SIZE (4 * 39 + MAX_SYNCMGRITEMNAME)
+
 /* The handler's result lines, in one write. */
-static void write_results(const CLSID *clsid, HRESULT hr)
+static void write_results(struct run *run, const CLSID *clsid, HRESULT hr)
 {
     WCHAR clsid_str[39], item_str[39], *text, *p;
     ULONG i;
 
     StringFromGUID2(clsid, clsid_str, ARRAYSIZE(clsid_str));
-    if (!(p = text = malloc(item_count * (4 * 39 + MAX_SYNCMGRITEMNAME) * sizeof(WCHAR) + 1))) return;
-    for (i = 0; i < item_count; i++)
+    if (!(p = text = malloc((run->item_count * LINE_SIZE + 1) * sizeof(WCHAR)))) return;
+    for (i = 0; i < run->item_count; i++)
     {
-        DWORD status = items[i].status;
+        DWORD status = run->items[i].status;
 
         if (status != SYNCMGRSTATUS_SUCCEEDED && status != SYNCMGRSTATUS_FAILED
                 && status != SYNCMGRSTATUS_SKIPPED && status != SYNCMGRSTATUS_STOPPED)
             status = hr == S_OK ? SYNCMGRSTATUS_SUCCEEDED : SYNCMGRSTATUS_FAILED;
-        if (status == SYNCMGRSTATUS_SUCCEEDED) succeeded++;
-        else if (status == SYNCMGRSTATUS_SKIPPED) skipped++;
-        else failed++;
-        StringFromGUID2(&items[i].id, item_str, ARRAYSIZE(item_str));
-        p += swprintf(p, 4 * 39 + MAX_SYNCMGRITEMNAME, L"%ls\t%ls\t%ls\t%ls\n", status_name(status),
-                      clsid_str, item_str, items[i].name);
+        if (status == SYNCMGRSTATUS_SUCCEEDED) InterlockedIncrement(&succeeded);
+        else if (status == SYNCMGRSTATUS_SKIPPED) InterlockedIncrement(&skipped);
+        else InterlockedIncrement(&failed);
+        StringFromGUID2(&run->items[i].id, item_str, ARRAYSIZE(item_str));
+        p += swprintf(p, LINE_SIZE, L"%ls\t%ls\t%ls\t%ls\n", status_name(status), clsid_str, item_str,
+                      run->items[i].name);
     }
     write_text(text, p - text);
     free(text);
@@ -212,7 +228,7 @@ static void copy_name(WCHAR *dst, const WCHAR *src)
     dst[i] = 0;
 }
 
-static void drive(int n)
+static void drive(struct run *run)
 {
     CLSID clsid = BENCH_CLSID(0);
     SYNCMGRHANDLERINFO *info;
@@ -224,8 +240,7 @@ static void drive(int n)
     LONGLONG time = now();
     HRESULT hr;
 
-    clsid.Data4[7] = n;
-    item_count = 0;
+    clsid.Data4[7] = run->number;
     if (FAILED(CoCreateInstance(&clsid, NULL, CLSCTX_INPROC_SERVER, &IID_ISyncMgrSynchronize,
             (void **)&sync)))
         return;
@@ -240,49 +255,61 @@ static void drive(int n)
         hr = ISyncMgrEnumItems_Next(enumerator, ARRAYSIZE(batch), batch, &fetched);
         for (i = 0; i < fetched && i < ARRAYSIZE(batch); i++)
         {
-            if (item_count == size)
+            if (run->item_count == size)
             {
                 size = size ? size * 2 : 64;
-                items = realloc(items, size * sizeof(*items));
+                run->items = realloc(run->items, size * sizeof(*run->items));
             }
-            items[item_count].id = batch[i].ItemID;
-            items[item_count].status = SYNCMGRSTATUS_PENDING;
-            copy_name(items[item_count].name, batch[i].wszItemName);
-            item_count++;
+            run->items[run->item_count].id = batch[i].ItemID;
+            run->items[run->item_count].status = SYNCMGRSTATUS_PENDING;
+            copy_name(run->items[run->item_count].name, batch[i].wszItemName);
+            run->item_count++;
         }
         if (hr != S_OK || !fetched) break;
     }
     ISyncMgrEnumItems_Release(enumerator);
-    sorted = realloc(sorted, max(1, item_count) * sizeof(*sorted));
-    ids = malloc(max(1, item_count) * sizeof(*ids));
-    for (i = 0; i < item_count; i++)
+    run->sorted = malloc(max(1, run->item_count) * sizeof(*run->sorted));
+    ids = malloc(max(1, run->item_count) * sizeof(*ids));
+    for (i = 0; i < run->item_count; i++)
     {
-        sorted[i] = &items[i].id;
-        ids[i] = items[i].id;
+        run->sorted[i] = &run->items[i].id;
+        ids[i] = run->items[i].id;
     }
-    qsort(sorted, item_count, sizeof(*sorted), compare_ids);
-    total_items += item_count;
+    qsort(run->sorted, run->item_count, sizeof(*run->sorted), compare_ids);
+    InterlockedExchangeAdd(&total_items, run->item_count);
     time = next(PHASE_ENUMERATE, time);
 
-    ISyncMgrSynchronize_SetProgressCallback(sync, &callback);
-    ResetEvent(completion);
-    if ((hr = ISyncMgrSynchronize_PrepareForSync(sync, item_count, ids, NULL, 0)) == S_OK)
-        hr = wait_completion();
+    ISyncMgrSynchronize_SetProgressCallback(sync, &run->ISyncMgrSynchronizeCallback_iface);
+    if ((hr = ISyncMgrSynchronize_PrepareForSync(sync, run->item_count, ids, NULL, 0)) == S_OK)
+        hr = wait_completion(run);
     time = next(PHASE_PREPARE, time);
     if (hr == S_OK)
     {
-        ResetEvent(completion);
-        if ((hr = ISyncMgrSynchronize_Synchronize(sync, NULL)) == S_OK) hr = wait_completion();
+        ResetEvent(run->completion);
+        if ((hr = ISyncMgrSynchronize_Synchronize(sync, NULL)) == S_OK) hr = wait_completion(run);
     }
     time = next(PHASE_SYNCHRONIZE, time);
 
-    write_results(&clsid, hr);
+    write_results(run, &clsid, hr);
     time = next(PHASE_OUTPUT, time);
 
     ISyncMgrSynchronize_SetProgressCallback(sync, NULL);
     ISyncMgrSynchronize_Release(sync);
     free(ids);
     next(PHASE_RELEASE, time);
+}
+
+static DWORD WINAPI run_thread(void *arg)
+{
+    LONGLONG time = now();
+
+    CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
+    next(PHASE_LOAD, time);
+    drive(arg);
+    time = now();
+    CoUninitialize();
+    next(PHASE_RELEASE, time);
+    return 0;
 }
 
 static ULONGLONG filetime_value(const FILETIME *time)
@@ -309,36 +336,60 @@ int __cdecl wmain(int argc, WCHAR *argv[])
     ULONGLONG created = 0, cpu;
     LONGLONG start, time;
     WCHAR summary[128];
+    BOOL one = argc > 1 && !wcsicmp(argv[1], L"/one");
+    int first = one ? 2 : 1, count = argc - first, i;
     double startup = 0;
+    struct run *runs;
+    HANDLE *threads;
     FILETIME wall;
-    int i;
 
-    if (argc < 2) return 2;
-    CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
-    completion = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (count < 1) return 2;
+    CoInitializeEx(NULL, one ? COINIT_APARTMENTTHREADED : COINIT_MULTITHREADED);
+    /* mobsync.exe is connected to its desktop before its session starts
+     * (comctl32, which it imports, registers its classes as it loads); the
+     * first thread of a process to use a window station pays for that. */
+    GetDesktopWindow();
+    InitializeCriticalSection(&output_cs);
     QueryPerformanceFrequency(&frequency);
     cpu = process_cpu(&created);
     GetSystemTimeAsFileTime(&wall);
     if (created && filetime_value(&wall) > created) startup = (filetime_value(&wall) - created) / 10000.0;
     start = now();
 
-    for (i = 1; i < argc; i++) drive(wcstol(argv[i], NULL, 16));
+    runs = calloc(count, sizeof(*runs));
+    threads = calloc(count, sizeof(*threads));
+    for (i = 0; i < count; i++)
+    {
+        runs[i].ISyncMgrSynchronizeCallback_iface.lpVtbl = &cb_vtbl;
+        runs[i].number = wcstol(argv[first + i], NULL, 16);
+        runs[i].completion = CreateEventW(NULL, TRUE, FALSE, NULL);
+        if (one) drive(&runs[i]);
+        else threads[i] = CreateThread(NULL, 0, run_thread, &runs[i], 0, NULL);
+    }
+    if (!one) WaitForMultipleObjects(count, threads, TRUE, INFINITE);
     time = now();
     swprintf(summary, ARRAYSIZE(summary), L"%ld succeeded, %ld failed, %ld skipped\n", succeeded, failed,
              skipped);
     write_text(summary, wcslen(summary));
     time = next(PHASE_OUTPUT, time);
-    free(items);
-    free(sorted);
+    for (i = 0; i < count; i++)
+    {
+        if (threads[i]) CloseHandle(threads[i]);
+        CloseHandle(runs[i].completion);
+        free(runs[i].items);
+        free(runs[i].sorted);
+    }
+    free(threads);
+    free(runs);
     next(PHASE_RELEASE, time);
 
     cpu = process_cpu(NULL) - cpu;
-    fprintf(stderr, "timing: %d handlers, %u items; wall %.3f ms; cpu %.3f ms; load %.3f ms; "
+    fprintf(stderr, "timing: %d handlers, %ld items; wall %.3f ms; cpu %.3f ms; load %.3f ms; "
             "enumerate %.3f ms; prepare %.3f ms; synchronize %.3f ms; output %.3f ms; "
-            "release %.3f ms; start-up %.3f ms\n", argc - 1, total_items, ms(now() - start),
-            cpu / 10000.0, ms(phases[PHASE_LOAD]), ms(phases[PHASE_ENUMERATE]), ms(phases[PHASE_PREPARE]),
-            ms(phases[PHASE_SYNCHRONIZE]), ms(phases[PHASE_OUTPUT]), ms(phases[PHASE_RELEASE]), startup);
-    CloseHandle(completion);
+            "release %.3f ms; start-up %.3f ms\n", count, total_items, ms(now() - start),
+            cpu / 10000.0, ms(phases[PHASE_LOAD]), ms(phases[PHASE_ENUMERATE]),
+            ms(phases[PHASE_PREPARE]), ms(phases[PHASE_SYNCHRONIZE]), ms(phases[PHASE_OUTPUT]),
+            ms(phases[PHASE_RELEASE]), startup);
     CoUninitialize();
     return 0;
 }
