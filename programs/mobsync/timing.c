@@ -8,12 +8,12 @@
  * CPU time meanwhile (GetProcessTimes, in the kernel's ticks of 10 ms under
  * Wine on Linux); each phase's time, summed over the threads that worked
  * in it (the handlers' run at once, so a phase may add up to more than
- * the wall time); and the process's start-up, from its creation to the
- * session's start.
+ * the wall time); the process's start-up, from its creation to the
+ * session's start; and its peak working set.
  *
  *   timing: 8 handlers, 2000 items; wall 12.345 ms; cpu 10.000 ms; load 1.000 ms;
  *   enumerate 2.000 ms; prepare ... ms; synchronize ... ms; output ... ms;
- *   release ... ms; start-up 80.000 ms
+ *   release ... ms; start-up 80.000 ms; peak 60000 KiB
  *
  * Off, a session has no timing record, and each point that would measure
  * is a test of that pointer.
@@ -36,6 +36,7 @@
 #include <stdlib.h>
 
 #include "mobsync_private.h"
+#include "psapi.h"
 #include "timing.h"
 #include "wine/debug.h"
 
@@ -114,6 +115,21 @@ void timing_count(struct session *session, unsigned int handlers, unsigned int i
     InterlockedExchangeAdd(&session->timing->items, items);
 }
 
+/* The process's peak working set, in KiB: K32GetProcessMemoryInfo where
+ * kernel32 has it (Windows 7 on, Wine), else psapi's, loaded for it. */
+static unsigned long peak_kib(void)
+{
+    BOOL (WINAPI *get_info)(HANDLE, PROCESS_MEMORY_COUNTERS *, DWORD);
+    PROCESS_MEMORY_COUNTERS counters = { sizeof(counters) };
+    HMODULE module = GetModuleHandleW(L"kernel32.dll");
+
+    if (!(get_info = (void *)GetProcAddress(module, "K32GetProcessMemoryInfo"))
+            && (module = LoadLibraryW(L"psapi.dll")))
+        get_info = (void *)GetProcAddress(module, "GetProcessMemoryInfo");
+    if (!get_info || !get_info(GetCurrentProcess(), &counters, sizeof(counters))) return 0;
+    return counters.PeakWorkingSetSize / 1024;
+}
+
 static double ms(const struct session_timing *timing, LONGLONG ticks)
 {
     return ticks * 1000.0 / timing->frequency.QuadPart;
@@ -132,10 +148,10 @@ void timing_end(struct session *session)
     cpu = process_cpu(NULL) - timing->cpu_start;
     TRACE("timing: %ld handlers, %ld items; wall %.3f ms; cpu %.3f ms; load %.3f ms; "
           "enumerate %.3f ms; prepare %.3f ms; synchronize %.3f ms; output %.3f ms; "
-          "release %.3f ms; start-up %.3f ms\n", timing->handlers, timing->items,
+          "release %.3f ms; start-up %.3f ms; peak %lu KiB\n", timing->handlers, timing->items,
           ms(timing, now.QuadPart - timing->start.QuadPart), cpu / 10000.0,
           ms(timing, timing->phases[TIMING_LOAD]), ms(timing, timing->phases[TIMING_ENUMERATE]),
           ms(timing, timing->phases[TIMING_PREPARE]), ms(timing, timing->phases[TIMING_SYNCHRONIZE]),
           ms(timing, timing->phases[TIMING_OUTPUT]), ms(timing, timing->phases[TIMING_RELEASE]),
-          timing->startup_ms);
+          timing->startup_ms, peak_kib());
 }
