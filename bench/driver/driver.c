@@ -40,6 +40,7 @@
 #include "winbase.h"
 #include "objbase.h"
 #include "mobsync.h"
+#include "psapi.h"
 #include "../bench.h"
 
 enum phase { PHASE_LOAD, PHASE_ENUMERATE, PHASE_PREPARE, PHASE_SYNCHRONIZE, PHASE_OUTPUT, PHASE_RELEASE, PHASES };
@@ -326,6 +327,14 @@ static ULONGLONG process_cpu(ULONGLONG *created)
     return filetime_value(&kernel) + filetime_value(&user);
 }
 
+static unsigned long peak_kib(void)
+{
+    PROCESS_MEMORY_COUNTERS counters = { sizeof(counters) };
+
+    return GetProcessMemoryInfo(GetCurrentProcess(), &counters, sizeof(counters))
+           ? counters.PeakWorkingSetSize / 1024 : 0;
+}
+
 static double ms(LONGLONG ticks)
 {
     return ticks * 1000.0 / frequency.QuadPart;
@@ -386,10 +395,10 @@ int __cdecl wmain(int argc, WCHAR *argv[])
     cpu = process_cpu(NULL) - cpu;
     fprintf(stderr, "timing: %d handlers, %ld items; wall %.3f ms; cpu %.3f ms; load %.3f ms; "
             "enumerate %.3f ms; prepare %.3f ms; synchronize %.3f ms; output %.3f ms; "
-            "release %.3f ms; start-up %.3f ms\n", count, total_items, ms(now() - start),
+            "release %.3f ms; start-up %.3f ms; peak %lu KiB\n", count, total_items, ms(now() - start),
             cpu / 10000.0, ms(phases[PHASE_LOAD]), ms(phases[PHASE_ENUMERATE]),
             ms(phases[PHASE_PREPARE]), ms(phases[PHASE_SYNCHRONIZE]), ms(phases[PHASE_OUTPUT]),
-            ms(phases[PHASE_RELEASE]), startup);
+            ms(phases[PHASE_RELEASE]), startup, peak_kib());
     CoUninitialize();
     return 0;
 }
