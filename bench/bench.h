@@ -18,7 +18,8 @@ enum bench_behaviour
     BENCH_NOOP_LAST   = 0x08,
     BENCH_SLOW_FIRST  = 0x11, /* 0x11..0x18: Synchronize takes 500 ms */
     BENCH_SLOW_LAST   = 0x18,
-    BENCH_PROGRESS    = 0x20, /* calls Progress 100,000 times from a thread of its own */
+    BENCH_PROGRESS    = 0x20, /* calls Progress BENCH_CALLS times (default 100,000) from a thread
+                                 of its own; appends "BENCH_TAG CALLS/S EMPTY-CALLS/S" to BENCH_RESULT */
     BENCH_LATENCY     = 0x30, /* writes the time of Initialize to BENCH_STAMP */
 };
 

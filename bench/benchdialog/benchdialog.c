@@ -1,13 +1,16 @@
 /*
- * benchdialog RUNS ITEMS: opens Items to Synchronize (plain mobsync) for
- * the no-op benchmark handler with ITEMS items, RUNS times, and prints for
- * each run the milliseconds from starting mobsync.exe to the dialog showing
- * every item with every handler answered; each dialog is then closed.
+ * benchdialog RUNS ITEMS [EXE]: opens Items to Synchronize (plain mobsync,
+ * or EXE: make bench BASE= installs another under its own name) for the
+ * no-op benchmark handler with ITEMS items, RUNS times, each dialog then
+ * closed, and runs "EXE /list" of the same handler as often, in turns.
+ * Prints a line per run: the milliseconds from starting the dialog's
+ * process to the dialog showing every item with every handler answered,
+ * and those of the /list process, start to end.
  *
- * benchdialog progress: the same for the Progress benchmark handler, whose
- * one item is then synchronized with Synchronize, so that its 100,000
+ * benchdialog progress [EXE]: the same for the Progress benchmark handler,
+ * whose one item is then synchronized with Synchronize, so that its
  * Progress calls are made with the progress dialog shown; the handler
- * writes its figures where BENCH_RESULT says.
+ * writes its figures where BENCH_RESULT says (bench/bench.h).
  *
  * This library is free software; you can redistribute it and/or
  * modify it under the terms of the GNU Lesser General Public
@@ -47,18 +50,22 @@ static BOOL CALLBACK find_proc(HWND window, LPARAM lparam)
     return FALSE;
 }
 
-/* One run: the time until the list is complete, 0 when it never was;
- * then Synchronize when asked, else Close. */
-static DWORD open_once(const WCHAR *cmdline, unsigned int rows, BOOL synchronize)
+/* One run: the time until the list is complete in ms, 0 when it never
+ * was; then Synchronize when asked, else Close. */
+static double open_once(const WCHAR *cmdline, unsigned int rows, BOOL synchronize)
 {
     PROCESS_INFORMATION pi;
     STARTUPINFOW si = { sizeof(si) };
     WCHAR line[512];
+    LARGE_INTEGER freq, t0, t1;
     struct find find;
-    DWORD start, ms = 0;
+    DWORD start;
+    double ms = 0;
     HWND dialog = NULL;
 
     lstrcpynW(line, cmdline, ARRAYSIZE(line));
+    QueryPerformanceFrequency(&freq);
+    QueryPerformanceCounter(&t0);
     start = GetTickCount();
     if (!CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) return 0;
     find.pid = pi.dwProcessId;
@@ -73,7 +80,8 @@ static DWORD open_once(const WCHAR *cmdline, unsigned int rows, BOOL synchronize
         if (dialog && !IsWindowVisible(GetDlgItem(dialog, IDC_CHOICE_STATUS))
                 && SendMessageW(GetDlgItem(dialog, IDC_CHOICE_LIST), LVM_GETITEMCOUNT, 0, 0) == (LRESULT)rows)
         {
-            ms = GetTickCount() - start;
+            QueryPerformanceCounter(&t1);
+            ms = (t1.QuadPart - t0.QuadPart) * 1000.0 / freq.QuadPart;
             break;
         }
         if (!WaitForSingleObject(pi.hProcess, 2)) break;
@@ -85,25 +93,63 @@ static DWORD open_once(const WCHAR *cmdline, unsigned int rows, BOOL synchronize
     return ms;
 }
 
+/* A /list process, from its start to its end, in ms; 0 when it failed. */
+static double list_once(const WCHAR *cmdline)
+{
+    PROCESS_INFORMATION pi;
+    STARTUPINFOW si = { sizeof(si) };
+    LARGE_INTEGER freq, t0, t1;
+    WCHAR line[512];
+    DWORD code = 1;
+
+    lstrcpynW(line, cmdline, ARRAYSIZE(line));
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdOutput = si.hStdError = CreateFileW(L"NUL", GENERIC_WRITE, FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    QueryPerformanceFrequency(&freq);
+    QueryPerformanceCounter(&t0);
+    if (CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
+    {
+        if (WaitForSingleObject(pi.hProcess, 60000)) TerminateProcess(pi.hProcess, 1);
+        GetExitCodeProcess(pi.hProcess, &code);
+        CloseHandle(pi.hProcess);
+        CloseHandle(pi.hThread);
+    }
+    QueryPerformanceCounter(&t1);
+    CloseHandle(si.hStdOutput);
+    return code ? 0 : (t1.QuadPart - t0.QuadPart) * 1000.0 / freq.QuadPart;
+}
+
 int __cdecl wmain(int argc, WCHAR *argv[])
 {
+    WCHAR cmdline[512], list[512], value[16];
     unsigned int runs, items, i;
-    WCHAR cmdline[512], value[16];
+    double dialog;
+    const WCHAR *exe;
 
     /* The dialogs, whatever the prefix's Headless value says. */
     SetEnvironmentVariableW(L"MOBSYNC_HEADLESS", L"0");
-    if (argc == 2 && !wcscmp(argv[1], L"progress"))
+    if (argc >= 2 && !wcscmp(argv[1], L"progress"))
     {
-        swprintf(cmdline, ARRAYSIZE(cmdline), L"mobsync.exe /handler:{B3C4B3C4-0000-4000-8000-0000000000%02X}",
-                 BENCH_PROGRESS);
+        exe = argc > 2 ? argv[2] : L"mobsync.exe";
+        swprintf(cmdline, ARRAYSIZE(cmdline), L"%ls /handler:{B3C4B3C4-0000-4000-8000-0000000000%02X}",
+                 exe, BENCH_PROGRESS);
         return open_once(cmdline, 2, TRUE) ? 0 : 1;
     }
     if (argc < 3) return 2;
     runs = _wtoi(argv[1]);
     items = _wtoi(argv[2]);
+    exe = argc > 3 ? argv[3] : L"mobsync.exe";
     swprintf(value, ARRAYSIZE(value), L"%u", items);
     SetEnvironmentVariableW(L"BENCH_ITEMS", value);
-    swprintf(cmdline, ARRAYSIZE(cmdline), L"mobsync.exe /handler:{B3C4B3C4-0000-4000-8000-0000000000%02X}", BENCH_NOOP_FIRST);
-    for (i = 0; i < runs; i++) printf("%lu\n", open_once(cmdline, items + 1, FALSE));
+    swprintf(cmdline, ARRAYSIZE(cmdline), L"%ls /handler:{B3C4B3C4-0000-4000-8000-0000000000%02X}", exe,
+             BENCH_NOOP_FIRST);
+    swprintf(list, ARRAYSIZE(list), L"%ls /list /handler:{B3C4B3C4-0000-4000-8000-0000000000%02X}", exe,
+             BENCH_NOOP_FIRST);
+    for (i = 0; i < runs; i++)
+    {
+        dialog = open_once(cmdline, items + 1, FALSE);
+        printf("%.1f %.1f\n", dialog, list_once(list));
+        fflush(stdout);
+    }
     return 0;
 }

@@ -1,8 +1,13 @@
 /*
- * benchreg.exe N: RegisterSyncMgrHandler + GetHandlerRegistrationInfo +
- * UnregisterSyncMgrHandler round trips per second, then the same registry
- * work done directly (create the key, set the description and the flags,
- * read the flags back, delete the key). Prints both rates.
+ * benchreg.exe BLOCKS N [DLL...]: RegisterSyncMgrHandler +
+ * GetHandlerRegistrationInfo + UnregisterSyncMgrHandler round trips, and
+ * the same registry work done directly (create the key, set the
+ * description and the flags, read the flags back, delete the key), N of
+ * each per block, in turns, BLOCKS blocks after a warm-up one. Prints one
+ * line per block: the rate done directly, then through each
+ * ISyncMgrRegister, round trips per second. ISyncMgrRegister comes from
+ * CoCreateInstance(CLSID_SyncMgr), or from each DLL's own DllGetClassObject
+ * (make bench BASE= installs another mobsync.dll under its own name).
  *
  * This library is free software; you can redistribute it and/or
  * modify it under the terms of the GNU Lesser General Public
@@ -23,29 +28,60 @@
 
 #define KEY L"Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr\\Handlers\\{B3C4B3C4-0000-4000-8000-0000000000FF}"
 
-int __cdecl wmain(int argc, WCHAR *argv[])
-{
-    static const CLSID clsid = { 0xb3c4b3c4, 0, 0x4000, { 0x80, 0, 0, 0, 0, 0, 0, 0xff } };
-    static const WCHAR desc[] = L"Benchmark handler";
-    LARGE_INTEGER freq, t0, t1, t2;
-    ISyncMgrRegister *reg;
-    DWORD flags, size, type;
-    int n = argc > 1 ? _wtoi(argv[1]) : 2000, i;
-    HKEY key;
+static const CLSID clsid = { 0xb3c4b3c4, 0, 0x4000, { 0x80, 0, 0, 0, 0, 0, 0, 0xff } };
+static const WCHAR desc[] = L"Benchmark handler";
 
-    CoInitialize(NULL);
-    if (FAILED(CoCreateInstance(&CLSID_SyncMgr, NULL, CLSCTX_INPROC_SERVER, &IID_ISyncMgrRegister,
-            (void **)&reg)))
-        return 1;
-    QueryPerformanceFrequency(&freq);
-    QueryPerformanceCounter(&t0);
+static ISyncMgrRegister *get_register(const WCHAR *dll)
+{
+    HRESULT (WINAPI *get_class)(REFCLSID, REFIID, void **);
+    ISyncMgrRegister *reg = NULL;
+    IClassFactory *factory;
+    HMODULE module;
+
+    if (!dll)
+    {
+        CoCreateInstance(&CLSID_SyncMgr, NULL, CLSCTX_INPROC_SERVER, &IID_ISyncMgrRegister, (void **)&reg);
+        return reg;
+    }
+    if (!(module = LoadLibraryW(dll))
+            || !(get_class = (void *)GetProcAddress(module, "DllGetClassObject"))
+            || FAILED(get_class(&CLSID_SyncMgr, &IID_IClassFactory, (void **)&factory)))
+        return NULL;
+    IClassFactory_CreateInstance(factory, NULL, &IID_ISyncMgrRegister, (void **)&reg);
+    IClassFactory_Release(factory);
+    return reg;
+}
+
+static LONGLONG now(void)
+{
+    LARGE_INTEGER counter;
+
+    QueryPerformanceCounter(&counter);
+    return counter.QuadPart;
+}
+
+static LONGLONG through_api(ISyncMgrRegister *reg, int n)
+{
+    LONGLONG start = now();
+    DWORD flags;
+    int i;
+
     for (i = 0; i < n; i++)
     {
         ISyncMgrRegister_RegisterSyncMgrHandler(reg, &clsid, desc, SYNCMGRREGISTERFLAG_IDLE);
         ISyncMgrRegister_GetHandlerRegistrationInfo(reg, &clsid, &flags);
         ISyncMgrRegister_UnregisterSyncMgrHandler(reg, &clsid, 0);
     }
-    QueryPerformanceCounter(&t1);
+    return now() - start;
+}
+
+static LONGLONG directly(int n)
+{
+    LONGLONG start = now();
+    DWORD flags, size, type;
+    HKEY key;
+    int i;
+
     for (i = 0; i < n; i++)
     {
         flags = SYNCMGRREGISTERFLAG_IDLE;
@@ -59,10 +95,36 @@ int __cdecl wmain(int argc, WCHAR *argv[])
         RegCloseKey(key);
         RegDeleteKeyW(HKEY_LOCAL_MACHINE, KEY);
     }
-    QueryPerformanceCounter(&t2);
-    printf("%.0f %.0f\n", n * (double)freq.QuadPart / (t1.QuadPart - t0.QuadPart),
-           n * (double)freq.QuadPart / (t2.QuadPart - t1.QuadPart));
-    ISyncMgrRegister_Release(reg);
+    return now() - start;
+}
+
+int __cdecl wmain(int argc, WCHAR *argv[])
+{
+    int blocks = argc > 1 ? _wtoi(argv[1]) : 10, n = argc > 2 ? _wtoi(argv[2]) : 200, i, j, count;
+    ISyncMgrRegister *regs[8];
+    LONGLONG ticks[9];
+    LARGE_INTEGER freq;
+
+    CoInitialize(NULL);
+    count = argc > 3 ? min(argc - 3, ARRAYSIZE(regs)) : 1;
+    for (j = 0; j < count; j++)
+        if (!(regs[j] = get_register(argc > 3 ? argv[3 + j] : NULL))) return 1;
+    QueryPerformanceFrequency(&freq);
+    for (i = -1; i < blocks; i++)
+    {
+        /* The first of a block rotates, so that none always follows another. */
+        for (j = 0; j <= count; j++)
+        {
+            int k = (i + 1 + j) % (count + 1);
+
+            ticks[k] = k ? through_api(regs[k - 1], n) : directly(n);
+        }
+        if (i < 0) continue;
+        for (j = 0; j <= count; j++)
+            printf("%s%.0f", j ? " " : "", n * (double)freq.QuadPart / max(1, ticks[j]));
+        printf("\n");
+    }
+    for (j = 0; j < count; j++) ISyncMgrRegister_Release(regs[j]);
     CoUninitialize();
     return 0;
 }

@@ -160,14 +160,16 @@ static ULONG WINAPI handler_Release(ISyncMgrSynchronize *iface)
     return ref;
 }
 
-static void write_env_file(const char *variable, const char *text)
+/* Writes text to the file the variable names; appends to it with append. */
+static void write_env_file(const char *variable, const char *text, BOOL append)
 {
     char path[MAX_PATH];
     DWORD written;
     HANDLE file;
 
     if (!GetEnvironmentVariableA(variable, path, sizeof(path))) return;
-    file = CreateFileA(path, GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_ALWAYS, 0, NULL);
+    file = CreateFileA(path, append ? FILE_APPEND_DATA : GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                       NULL, append ? OPEN_ALWAYS : CREATE_ALWAYS, 0, NULL);
     if (file == INVALID_HANDLE_VALUE) return;
     WriteFile(file, text, strlen(text), &written, NULL);
     CloseHandle(file);
@@ -184,7 +186,7 @@ static HRESULT WINAPI handler_Initialize(ISyncMgrSynchronize *iface, DWORD reser
         LARGE_INTEGER now;
         QueryPerformanceCounter(&now);
         sprintf(text, "%lld", (long long)now.QuadPart);
-        write_env_file("BENCH_STAMP", text);
+        write_env_file("BENCH_STAMP", text, FALSE);
     }
     if (GetEnvironmentVariableA("BENCH_ITEMS", text, sizeof(text))) h->item_count = atol(text);
     else h->item_count = 250;
@@ -281,32 +283,35 @@ static DWORD WINAPI worker(void *arg)
     struct handler *h = arg;
     SYNCMGRPROGRESSITEM progress = { sizeof(progress) };
     LARGE_INTEGER freq, t0, t1, t2;
-    char text[128];
-    int i;
+    char text[128], tag[32];
+    int i, calls;
 
     if (h->behaviour == BENCH_PROGRESS)
     {
+        calls = GetEnvironmentVariableA("BENCH_CALLS", text, sizeof(text)) ? atoi(text) : 0;
+        if (calls <= 0) calls = BENCH_PROGRESS_CALLS;
+        if (!GetEnvironmentVariableA("BENCH_TAG", tag, sizeof(tag))) strcpy(tag, "-");
         progress.mask = SYNCMGRPROGRESSITEM_STATUSTYPE | SYNCMGRPROGRESSITEM_PROGVALUE
                         | SYNCMGRPROGRESSITEM_MAXVALUE;
         progress.dwStatusType = SYNCMGRSTATUS_UPDATING;
-        progress.iMaxValue = BENCH_PROGRESS_CALLS;
+        progress.iMaxValue = calls;
         QueryPerformanceFrequency(&freq);
         QueryPerformanceCounter(&t0);
-        for (i = 0; i < BENCH_PROGRESS_CALLS; i++)
+        for (i = 0; i < calls; i++)
         {
             progress.iProgValue = i;
             ISyncMgrSynchronizeCallback_Progress(h->callback, &h->chosen[0], &progress);
         }
         QueryPerformanceCounter(&t1);
-        for (i = 0; i < BENCH_PROGRESS_CALLS; i++)
+        for (i = 0; i < calls; i++)
         {
             progress.iProgValue = i;
             empty_progress_ptr(h, &h->chosen[0], &progress);
         }
         QueryPerformanceCounter(&t2);
-        sprintf(text, "%.0f %.0f\n", BENCH_PROGRESS_CALLS * (double)freq.QuadPart / (t1.QuadPart - t0.QuadPart),
-                BENCH_PROGRESS_CALLS * (double)freq.QuadPart / max(1, t2.QuadPart - t1.QuadPart));
-        write_env_file("BENCH_RESULT", text);
+        sprintf(text, "%s %.0f %.0f\n", tag, calls * (double)freq.QuadPart / max(1, t1.QuadPart - t0.QuadPart),
+                calls * (double)freq.QuadPart / max(1, t2.QuadPart - t1.QuadPart));
+        write_env_file("BENCH_RESULT", text, TRUE);
     }
     else Sleep(500);
     report_all(h);
