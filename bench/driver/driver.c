@@ -15,8 +15,9 @@
  * every item, each completion waited for with the apartment served,
  * SetProgressCallback(NULL), Release. The callback keeps each item's last
  * status, found by its ID; each handler's result lines
- * ("succeeded\t{HANDLER}\t{ITEM}\tNAME") are written at once, in UTF-8, and
- * the summary last. Left out is what is not the handlers' job: the
+ * ("succeeded\t{HANDLER}\t{ITEM}\tNAME") are written together, in UTF-8, a
+ * write per 16,384 characters, as mobsync.exe writes them, and the summary
+ * last. Left out is what is not the handlers' job: the
  * registry's list of handlers, time limits and the watchdog, crash guards,
  * copies of the handler's memory, the records dialogs and workers follow.
  *
@@ -158,12 +159,13 @@ static HRESULT wait_completion(struct run *run)
     return run->completion_hr;
 }
 
-/* As mobsync.exe writes: a console as it is, anything else UTF-8. */
+/* As mobsync.exe writes: a console as it is, anything else UTF-8; the
+ * caller holds output_cs. */
 static void write_text(const WCHAR *text, int len)
 {
     HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+    char stack[1024], *utf8 = stack;
     DWORD written, mode;
-    char *utf8;
     int size;
 
     if (GetConsoleMode(out, &mode))
@@ -172,12 +174,10 @@ static void write_text(const WCHAR *text, int len)
         return;
     }
     size = WideCharToMultiByte(CP_UTF8, 0, text, len, NULL, 0, NULL, NULL);
-    if (!(utf8 = malloc(size))) return;
+    if (size > (int)sizeof(stack) && !(utf8 = malloc(size))) return;
     WideCharToMultiByte(CP_UTF8, 0, text, len, utf8, size, NULL, NULL);
-    EnterCriticalSection(&output_cs);
     WriteFile(out, utf8, size, &written, NULL);
-    LeaveCriticalSection(&output_cs);
-    free(utf8);
+    if (utf8 != stack) free(utf8);
 }
 
 static const WCHAR *status_name(DWORD status)
@@ -192,15 +192,17 @@ static const WCHAR *status_name(DWORD status)
 }
 
 #define LINE_SIZE (4 * 39 + MAX_SYNCMGRITEMNAME)
+#define CHUNK_SIZE 16384
 
-/* The handler's result lines, in one write. */
+/* The handler's result lines, together, a write per chunk of them. */
 static void write_results(struct run *run, const CLSID *clsid, HRESULT hr)
 {
-    WCHAR clsid_str[39], item_str[39], *text, *p;
+    WCHAR clsid_str[39], item_str[39], text[CHUNK_SIZE];
+    int len = 0;
     ULONG i;
 
     StringFromGUID2(clsid, clsid_str, ARRAYSIZE(clsid_str));
-    if (!(p = text = malloc((run->item_count * LINE_SIZE + 1) * sizeof(WCHAR)))) return;
+    EnterCriticalSection(&output_cs);
     for (i = 0; i < run->item_count; i++)
     {
         DWORD status = run->items[i].status;
@@ -212,11 +214,16 @@ static void write_results(struct run *run, const CLSID *clsid, HRESULT hr)
         else if (status == SYNCMGRSTATUS_SKIPPED) InterlockedIncrement(&skipped);
         else InterlockedIncrement(&failed);
         StringFromGUID2(&run->items[i].id, item_str, ARRAYSIZE(item_str));
-        p += swprintf(p, LINE_SIZE, L"%ls\t%ls\t%ls\t%ls\n", status_name(status), clsid_str, item_str,
-                      run->items[i].name);
+        if (CHUNK_SIZE - len < LINE_SIZE)
+        {
+            write_text(text, len);
+            len = 0;
+        }
+        len += swprintf(text + len, LINE_SIZE, L"%ls\t%ls\t%ls\t%ls\n", status_name(status), clsid_str,
+                        item_str, run->items[i].name);
     }
-    write_text(text, p - text);
-    free(text);
+    if (len) write_text(text, len);
+    LeaveCriticalSection(&output_cs);
 }
 
 /* A name as mobsync.exe copies it: terminated, tabs and line breaks made spaces. */
@@ -379,7 +386,9 @@ int __cdecl wmain(int argc, WCHAR *argv[])
     time = now();
     swprintf(summary, ARRAYSIZE(summary), L"%ld succeeded, %ld failed, %ld skipped\n", succeeded, failed,
              skipped);
+    EnterCriticalSection(&output_cs);
     write_text(summary, wcslen(summary));
+    LeaveCriticalSection(&output_cs);
     time = next(PHASE_OUTPUT, time);
     for (i = 0; i < count; i++)
     {
