@@ -357,6 +357,12 @@ scale()
     if measured "memory per item, /$mode" "$mem"; then
         echo "memory per item, /$mode: $(stat "$mem" " bytes") (the peak working set's slope, 10 to ${sizes##* } items; target < 2048) $(verdict "memory per item, /$mode" "$mem" 2048 lt)"
         check_more_work "memory per item, /$mode" "$mem" 0
+        if [ -n "$base" ]; then
+            local bmem
+            bmem=$(points "$file" 16 "$bcmds" "$xs" | awk '{ print $1, $2, $3 * 1024 }' | awk -v mode=slope -f "$src/bench/stats.awk")
+            if [ "${bmem%% *}" = 0 ]; then echo "  new/base, memory per item: not measured (the base writes no mobsync_timing line?)"
+            else echo "  new/base, memory per item: $(stat "$mem" " bytes") against $(stat "$bmem" " bytes")"; fi
+        fi
     fi
 }
 
