@@ -59,7 +59,17 @@ fi
 base=${BENCH_BASE:-}
 tmp=$(mktemp -d "$(mobsync_tmp_base 1)/mobsync-bench.XXXXXX")
 export WINEPREFIX="$tmp/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-trap '"$WINESERVER" -k >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+# The prefix's server saves the registry as it goes: waited for before the
+# folder goes, and what the run ends with is its own status, not this.
+cleanup()
+{
+    local status=$?
+    "$WINESERVER" -k >/dev/null 2>&1 || true
+    "$WINESERVER" -w >/dev/null 2>&1 || true
+    rm -rf "$tmp" 2>/dev/null || { sleep 2; rm -rf "$tmp" || true; }
+    exit "$status"
+}
+trap cleanup EXIT
 
 # The base's mobsync.exe and mobsync.dll, built with this tree's
 # configuration, before anything is measured: a build that fails stops here.
