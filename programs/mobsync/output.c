@@ -127,6 +127,51 @@ static void output_line(const WCHAR *format, ...)
     LeaveCriticalSection(&output_cs);
 }
 
+/* Lines written a chunk at a time, the writer's lock held from the first
+ * to the last: a write per line costs a round trip to the server under
+ * Wine, thousands of them per run, and one write for all of a large
+ * handler's lines copies them all, twice, before writing a byte. */
+#define CHUNK_SIZE 16384
+struct chunk
+{
+    WCHAR data[CHUNK_SIZE];
+    int len;
+};
+
+static void chunk_start(struct chunk *chunk)
+{
+    EnterCriticalSection(&output_cs);
+    chunk->len = 0;
+}
+
+static void chunk_flush(struct chunk *chunk)
+{
+    if (chunk->len) write_text(chunk->data, chunk->len);
+    chunk->len = 0;
+}
+
+static void chunk_end(struct chunk *chunk)
+{
+    chunk_flush(chunk);
+    LeaveCriticalSection(&output_cs);
+}
+
+/* One line, whose format gives it without its line feed; cut as
+ * output_line cuts. */
+static void chunk_line(struct chunk *chunk, const WCHAR *format, ...)
+{
+    va_list args;
+    int len;
+
+    if (CHUNK_SIZE - chunk->len < 4096) chunk_flush(chunk);
+    va_start(args, format);
+    len = _vsnwprintf(chunk->data + chunk->len, 4096 - 2, format, args);
+    va_end(args);
+    if (len < 0 || len > 4096 - 2) len = 4096 - 2;
+    chunk->data[chunk->len + len++] = '\n';
+    chunk->len += len;
+}
+
 /* Collects lines, to be written at once by output_text. */
 static void text_append(struct text *text, const WCHAR *format, ...)
 {
@@ -225,14 +270,14 @@ static const WCHAR *level_name(DWORD level)
     }
 }
 
-/* "STATUS\t{HANDLER}\t{ITEM}\tNAME", collected to be written at once. */
-static void report_result(struct text *text, DWORD status, const WCHAR *handler, const GUID *item,
+/* "STATUS\t{HANDLER}\t{ITEM}\tNAME". */
+static void report_result(struct chunk *chunk, DWORD status, const WCHAR *handler, const GUID *item,
         const WCHAR *name)
 {
     WCHAR item_str[39];
 
     guid_to_string(item, item_str);
-    text_append(text, L"%ls\t%ls\t%ls\t%ls\n", status_name(status), handler, item_str, name);
+    chunk_line(chunk, L"%ls\t%ls\t%ls\t%ls", status_name(status), handler, item_str, name);
 }
 
 /* "error\t{HANDLER}\t-\tMESSAGE", with " (0xHRESULT)" when show_code. */
@@ -337,17 +382,17 @@ static void console_end(const struct session *session, const struct handler_id *
         const struct handler_end *end)
 {
     const WCHAR *clsid = id->str;
-    struct text text = { 0 };
+    struct chunk chunk;
     unsigned int i;
 
     if (session->options.mode != MODE_SYNC) return;
     if (end->message) report_error(clsid, end->message, end->hr, end->show_code);
+    /* The handler's lines together, another's neither before nor among them. */
+    chunk_start(&chunk);
     for (i = 0; i < end->result_count; i++)
-        report_result(&text, end->results[i].status, clsid, &end->results[i].id,
+        report_result(&chunk, end->results[i].status, clsid, &end->results[i].id,
                       end->results[i].name);
-    /* One write for the handler's lines: a write per line costs a round
-     * trip to the server under Wine, thousands of them per run. */
-    output_text(&text);
+    chunk_end(&chunk);
 }
 
 static const struct sink_ops console_sink_ops =
