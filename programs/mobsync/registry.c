@@ -88,16 +88,23 @@ static DWORD read_register_flags(HKEY key)
     return value & SYNCMGRREGISTERFLAGS_MASK;
 }
 
-static BOOL selected(const struct session_options *options, const CLSID *clsid, DWORD flags)
+/* Whether the session names it (/handler:, a program's request), or names
+ * none. */
+static BOOL named(const struct session_options *options, const CLSID *clsid)
 {
     unsigned int i;
 
-    if (options->event_filter && !(flags & options->event_register_flag)) return FALSE;
-    if (!settings_may_choose(options, clsid)) return FALSE;
     if (!options->only_handler_count) return TRUE;
     for (i = 0; i < options->only_handler_count; i++)
         if (IsEqualCLSID(&options->only_handlers[i], clsid)) return TRUE;
     return FALSE;
+}
+
+static BOOL selected(const struct session_options *options, const CLSID *clsid, DWORD flags)
+{
+    if (options->event_filter && !(flags & options->event_register_flag)) return FALSE;
+    if (!settings_may_choose(options, clsid)) return FALSE;
+    return named(options, clsid);
 }
 
 static HRESULT add_registration(struct registration **list, unsigned int *count, const CLSID *clsid,
@@ -152,6 +159,9 @@ static HRESULT read_handlers(const struct session_options *options, HKEY root, R
             WARN("Ignoring %s: not a CLSID.\n", debugstr_w(name));
             continue;
         }
+        /* One the session does not name is not opened: three round trips
+         * to the server each, before the first handler can start. */
+        if (!named(options, &clsid)) continue;
         if (RegOpenKeyExW(key, name, 0, KEY_QUERY_VALUE, &handler_key)) continue;
         flags = read_register_flags(handler_key);
         RegCloseKey(handler_key);
