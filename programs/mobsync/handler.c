@@ -1379,27 +1379,34 @@ BOOL handler_skip_item(struct handler *handler, const GUID *id)
     return taken;
 }
 
-/* /list: the handler's lines, or its error line; with /arch, each says in
- * which architecture the handler runs. */
-void handler_list(struct handler *handler, struct text *text)
+/* /list: the handler's lines from item first on, LIST_BATCH at most, or
+ * its error line; with /arch, each says in which architecture the handler
+ * runs. Gives the item to go on from, 0 once every line is there: a
+ * handler's 100,000 lines are not held at once. */
+unsigned int handler_list(struct handler *handler, struct text *text, unsigned int first)
 {
     const WCHAR *arch = NULL;
-    unsigned int i;
+    unsigned int i, end, next = 0;
 
     if (handler->session->options.show_arch)
         arch = (sizeof(void *) == 8) != handler->remote ? L"64-bit" : L"32-bit";
     lock(handler);
     if (handler->failed)
-        report_list_error(text, handler->id.str, handler->completion_hr, handler->error, arch);
+    {
+        if (!first) report_list_error(text, handler->id.str, handler->completion_hr, handler->error, arch);
+    }
     else if (!handler->skipped)
     {
-        for (i = 0; i < handler->item_count; i++)
+        end = min(handler->item_count, first + LIST_BATCH);
+        for (i = first; i < end; i++)
         {
             report_list_item(text, handler->id.str, &handler->items[i].id,
                              handler->items[i].checked, handler->name, handler->items[i].name, arch);
         }
+        if (end < handler->item_count) next = end;
     }
     unlock(handler);
+    return next;
 }
 
 /* The statuses and progress of the items a worker's handler reported, at

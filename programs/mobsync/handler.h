@@ -25,6 +25,9 @@
 /* How many items one handler may enumerate before the rest are dropped. */
 #define MAX_ITEMS 1000000
 
+/* How many of its /list lines are written at once. */
+#define LIST_BATCH 256
+
 /* How long past a session's time limit a worker that stops answering is
  * waited for, in ms: its own watchdog reports first. */
 #define WORKER_MARGIN 10000
@@ -408,7 +411,7 @@ extern BOOL handler_wants_retry(struct handler *handler);
 extern ULONG handler_take_retry(struct handler *handler, SYNCMGRITEMID *ids, ULONG capacity);
 extern unsigned int handler_take_skips(struct handler *handler, SYNCMGRITEMID *ids, unsigned int max);
 extern BOOL handler_skip_item(struct handler *handler, const GUID *id);
-extern void handler_list(struct handler *handler, struct text *text);
+extern unsigned int handler_list(struct handler *handler, struct text *text, unsigned int first);
 extern BOOL handler_follows_calls(const struct handler *handler);
 extern void handler_call(struct handler *handler, struct call_record *call);
 extern void handler_call_made(struct handler *handler, struct call_record *call);

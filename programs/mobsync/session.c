@@ -555,12 +555,16 @@ unsigned int control_send(enum control_action action, const GUID *handlers,
 static void print_list(struct session *session)
 {
     struct text text = { 0 };
-    unsigned int i;
+    unsigned int i, next;
 
     for (i = 0; i < session->handler_count; i++)
     {
-        handler_list(session->handlers[i], &text);
-        output_text(&text);
+        next = 0;
+        do
+        {
+            next = handler_list(session->handlers[i], &text, next);
+            output_text(&text);
+        } while (next);
     }
 }
 
