@@ -2,7 +2,8 @@
  * benchreg.exe BLOCKS N [DLL...]: RegisterSyncMgrHandler +
  * GetHandlerRegistrationInfo + UnregisterSyncMgrHandler round trips, and
  * the same registry work done directly (create the key, set the
- * description and the flags, read the flags back, delete the key), N of
+ * description and the flags, check the logon-run values as a registration
+ * for an event does, read the flags back, delete the key in both roots), N of
  * each per block, in turns, BLOCKS blocks after a warm-up one. Prints one
  * line per block: the rate done directly, then through each
  * ISyncMgrRegister, round trips per second. ISyncMgrRegister comes from
@@ -25,6 +26,7 @@
 #include "winreg.h"
 #include "objbase.h"
 #include "mobsync.h"
+#include "mobsync_registry.h"
 
 #define KEY L"Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr\\Handlers\\{B3C4B3C4-0000-4000-8000-0000000000FF}"
 
@@ -75,6 +77,26 @@ static LONGLONG through_api(ISyncMgrRegister *reg, int n)
     return now() - start;
 }
 
+/* What RegisterSyncMgrHandler does besides its own key for a handler
+ * registered for an event: the logon-run values checked (docs/events.md). */
+static void check_run_values(void)
+{
+    static const WCHAR *keys[] = { MOBSYNC_RUNSERVICES_KEY, MOBSYNC_RUN_KEY };
+    unsigned int i;
+    HKEY key;
+
+    for (i = 0; i < ARRAYSIZE(keys); i++)
+    {
+        if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, keys[i], 0, NULL, 0, KEY_QUERY_VALUE | KEY_SET_VALUE,
+                NULL, &key, NULL))
+            continue;
+        RegQueryValueExW(key, MOBSYNC_RUN_VALUE, NULL, NULL, NULL, NULL);
+        RegCloseKey(key);
+    }
+}
+
+/* The registry work of the three calls, made directly: the same keys and
+ * values, both roots looked at where the calls look at both. */
 static LONGLONG directly(int n)
 {
     LONGLONG start = now();
@@ -85,15 +107,17 @@ static LONGLONG directly(int n)
     for (i = 0; i < n; i++)
     {
         flags = SYNCMGRREGISTERFLAG_IDLE;
-        RegCreateKeyExW(HKEY_LOCAL_MACHINE, KEY, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &key, NULL);
+        RegCreateKeyExW(HKEY_LOCAL_MACHINE, KEY, 0, NULL, 0, KEY_SET_VALUE | DELETE, NULL, &key, NULL);
         RegSetValueExW(key, NULL, 0, REG_SZ, (const BYTE *)desc, sizeof(desc));
         RegSetValueExW(key, L"RegisterFlags", 0, REG_DWORD, (const BYTE *)&flags, sizeof(flags));
         RegCloseKey(key);
+        check_run_values();
         RegOpenKeyExW(HKEY_LOCAL_MACHINE, KEY, 0, KEY_QUERY_VALUE, &key);
         size = sizeof(flags);
         RegQueryValueExW(key, L"RegisterFlags", NULL, &type, (BYTE *)&flags, &size);
         RegCloseKey(key);
         RegDeleteKeyW(HKEY_LOCAL_MACHINE, KEY);
+        RegDeleteKeyW(HKEY_CURRENT_USER, KEY);
     }
     return now() - start;
 }
