@@ -56,6 +56,9 @@
 /* Sessions whose worker Wine could not start. */
 static unsigned int not_started;
 
+/* Requests sent, and those that came after their session had ended. */
+static unsigned int control_sent, control_late;
+
 /* A session under test. */
 struct run
 {
@@ -72,6 +75,7 @@ struct run
     DWORD len, start;
     HANDLE ready, control;  /* plan.control: the worker's event, and the thread that sends */
     BOOL control_sent, control_answered;
+    BOOL control_late;     /* the session ended as it was sent */
     DWORD control_elapsed;
 };
 
@@ -151,6 +155,11 @@ static DWORD WINAPI run_control(void *arg)
     run->control_answered = SendMessageTimeoutW(window, WM_COPYDATA, 0, (LPARAM)&data, SMTO_NORMAL,
                                                 run->limit, &result) != 0;
     run->control_elapsed = GetTickCount() - start;
+    /* The worker says when, and the session may end meanwhile (its time
+     * limit, on a loaded machine): a window that went at once with its
+     * process was no request left waiting. */
+    if (!run->control_answered && !IsWindow(window))
+        run->control_late = !WaitForSingleObject(run->process, 5000);
     return 0;
 }
 
@@ -359,7 +368,13 @@ static void check_run(struct run *run, DWORD elapsed, DWORD exit_code, DWORD pid
     }
 
     /* Whatever the worker does, the session answers within its time. */
-    if (run->control_sent)
+    if (run->control_sent) control_sent++;
+    if (run->control_late)
+    {
+        trace("the session ended as its request was sent.\n");
+        control_late++;
+    }
+    else if (run->control_sent)
         ok(run->control_answered && run->control_elapsed < ANSWER_TIMEOUT_MS + SLACK_MS,
            "a request was answered %d after %lu ms.\n", run->control_answered, run->control_elapsed);
     if (run->measured)
@@ -651,6 +666,9 @@ START_TEST(fuzz_worker)
     trace("%u seeds from %u in %lu ms.\n", seeds.count, seeds.first, GetTickCount() - start);
     ok(not_started <= 1 + (seeds.count + ARRAY_SIZE(cases)) / 100, "%u workers could not be started.\n",
        not_started);
+    /* Most requests find their session. */
+    ok(control_late <= 1 + control_sent / 10, "%u of %u requests came after their session ended.\n",
+       control_late, control_sent);
     /* Every kind the seeds were about was made. */
     for (i = seeds.first; i < seeds.first + seeds.count; i++)
     {
