@@ -11,7 +11,7 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 . "$src/tools/wineprefix.sh"
 tmp=$(mktemp -d "$(mobsync_tmp_base 1)/mobsync-runtests-test.XXXXXX")
 runner=""
-# The stand-in's test program, when it was left running.
+# runtests and the stand-in's test program, when a check found them running.
 trap '[ -n "$runner" ] && kill -KILL "$runner" 2>/dev/null
       [ -f "$tmp/test.pid" ] && kill -KILL "$(cat "$tmp/test.pid")" 2>/dev/null
       rm -rf "$tmp"' EXIT
@@ -76,7 +76,6 @@ check "runtests ends within 15 s of a TERM while a test program runs" ends_withi
 check "the test program it ran ended with it" ends_within "$test_pid" 150
 no_folder() { ! ls -d "$tmp"/runs/mobsync-test.* 2>/dev/null; }
 check "its folder is gone" no_folder
-runner=""
 
 echo "1..$n"
 [ "$failures" = 0 ]

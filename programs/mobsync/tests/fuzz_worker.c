@@ -57,7 +57,7 @@
 static unsigned int not_started;
 
 /* Requests sent, and those that came after their session had ended. */
-static unsigned int control_sent, control_late;
+static unsigned int requests_sent, requests_late;
 
 /* A session under test. */
 struct run
@@ -368,11 +368,11 @@ static void check_run(struct run *run, DWORD elapsed, DWORD exit_code, DWORD pid
     }
 
     /* Whatever the worker does, the session answers within its time. */
-    if (run->control_sent) control_sent++;
+    if (run->control_sent) requests_sent++;
     if (run->control_late)
     {
         trace("the session ended as its request was sent.\n");
-        control_late++;
+        requests_late++;
     }
     else if (run->control_sent)
         ok(run->control_answered && run->control_elapsed < ANSWER_TIMEOUT_MS + SLACK_MS,
@@ -667,8 +667,8 @@ START_TEST(fuzz_worker)
     ok(not_started <= 1 + (seeds.count + ARRAY_SIZE(cases)) / 100, "%u workers could not be started.\n",
        not_started);
     /* Most requests find their session. */
-    ok(control_late <= 1 + control_sent / 10, "%u of %u requests came after their session ended.\n",
-       control_late, control_sent);
+    ok(requests_late <= 1 + requests_sent / 10, "%u of %u requests came after their session ended.\n",
+       requests_late, requests_sent);
     /* Every kind the seeds were about was made. */
     for (i = seeds.first; i < seeds.first + seeds.count; i++)
     {
