@@ -390,6 +390,22 @@ done:
 
 static const WCHAR editor_title[] = L"Scheduled Synchronization";
 
+/* Selects schedule name in Synchronization Settings and clicks Edit: the
+ * editor, or NULL. */
+static HWND edit_schedule(HWND dialog, DWORD pid, const char *name)
+{
+    HWND editor;
+    int row;
+
+    row = schedule_row(dialog, name);
+    ok(row >= 0, "%s is not listed.\n", name);
+    select_schedule(dialog, row);
+    PostMessageW(GetDlgItem(dialog, IDC_SETUP_EDIT), BM_CLICK, 0, 0);
+    editor = wait_for_window(pid, editor_title, 0);
+    ok(editor != NULL, "Edit opened no editor.\n");
+    return editor;
+}
+
 /* The Scheduled tab and the editor of a schedule: selecting a row enables
  * Edit and Remove, Remove deletes the schedule's key; the editor lists a
  * handler that cannot be loaded with its error, refuses a name taken and
@@ -448,12 +464,7 @@ static void test_schedule_editor(void)
     ok(!IsWindowEnabled(GetDlgItem(dialog, IDC_SETUP_REMOVE)), "Remove enabled with nothing selected.\n");
 
     /* Edit nightly. */
-    row = schedule_row(dialog, "nightly");
-    ok(row >= 0, "nightly is not listed.\n");
-    select_schedule(dialog, row);
-    PostMessageW(GetDlgItem(dialog, IDC_SETUP_EDIT), BM_CLICK, 0, 0);
-    editor = wait_for_window(pid, editor_title, 0);
-    ok(editor != NULL, "Edit opened no editor.\n");
+    editor = edit_schedule(dialog, pid, "nightly");
     if (!editor) goto close;
     GetDlgItemTextA(editor, IDC_SCHEDULE_NAME, text, sizeof(text));
     ok(!strcmp(text, "nightly"), "editing \"%s\".\n", text);
@@ -549,12 +560,7 @@ static void test_schedule_editor(void)
        SendDlgItemMessageW(dialog, IDC_SETUP_SCHEDULES, LVM_GETITEMCOUNT, 0, 0));
 
     /* A name changed only in case is the same key: the schedule stays. */
-    row = schedule_row(dialog, "weekly");
-    ok(row >= 0, "weekly is not listed.\n");
-    select_schedule(dialog, row);
-    PostMessageW(GetDlgItem(dialog, IDC_SETUP_EDIT), BM_CLICK, 0, 0);
-    editor = wait_for_window(pid, editor_title, 0);
-    ok(editor != NULL, "Edit opened no editor.\n");
+    editor = edit_schedule(dialog, pid, "weekly");
     if (!editor) goto close;
     SetDlgItemTextA(editor, IDC_SCHEDULE_NAME, "WEEKLY");
     SendMessageW(GetDlgItem(editor, IDOK), BM_CLICK, 0, 0);
