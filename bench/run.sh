@@ -606,13 +606,32 @@ figure_agent()
     kill "$keeper" 2>/dev/null || true
 }
 
+# The one-minute load average, highest seen before a figure: other work on
+# the machine does not only widen the intervals, it shifts figures that
+# share the processors (eight handlers waiting on the scheduler, an idle
+# agent against explorer.exe), and a verdict then says little.
+busiest=0
+note_load()
+{
+    busiest=$(awk -v b="$busiest" '{ print ($1 > b ? $1 : b) }' /proc/loadavg)
+}
+busy() { awk -v l="$busiest" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; }
+note_load
+if busy; then
+    echo "bench: warning: load average $busiest on $(nproc) cores before the first figure: other work shares the processors; the figures of this run shift with it"
+fi
+
 # BENCH_ONLY="engine scale ..." runs those figures only, while working on them.
 for figure in engine startup scale progress cross concurrency registration handoff soak dialog agent; do
-    case " ${BENCH_ONLY:-$figure} " in *" $figure "*) "figure_$figure" || true ;; esac
+    case " ${BENCH_ONLY:-$figure} " in *" $figure "*) note_load; "figure_$figure" || true ;; esac
 done
+note_load
 
 echo "undecided: $(wc -l < "$tmp/undecided") figure(s)$(awk '{ printf "%s%s", NR == 1 ? ": " : "; ", $0 }' "$tmp/undecided")"
 [ -z "$suspect" ] || echo "suspect: $suspect"
+if busy; then
+    echo "busy: load average up to $busiest on $(nproc) cores during the run: its verdicts say little; run make bench again on a quiet machine"
+fi
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1), load average $(cut -d' ' -f1-3 /proc/loadavg), $(mobsync_run64 --version)$(mobsync_can_run32 && echo ", wine32 installed (used by the figures across architectures only)")"
 if [ $unmeasured != 0 ]; then
     echo "bench: $unmeasured figure(s) not measured: see above" >&2
