@@ -254,6 +254,29 @@ ab()
 
 echo "bench: $rounds rounds; each figure: its median [an interval of at least 95% for the median]; in-process figures unless said$([ "$quick" = 1 ] && echo "; BENCH_QUICK: short run, wide intervals")"
 
+# --- 0. the machine ---------------------------------------------------------
+# What the raw times are made of, with nothing of mobsync's (benchdriver
+# /machine): a new page first written, a loop of arithmetic, a call to the
+# Wine server. On a virtual machine these move from one run to the next
+# (a page's first write is a trip to the hypervisor, tens of microseconds
+# under load on the 2-core machines here), and the engine's and the
+# floor's raw times with them: measured at the
+# start and at the end of the run, they say whether the machine moved. The
+# judged figures are ratios against what was measured in the same turns.
+# machine WHEN: one line, its figures over the rounds.
+machine()
+{
+    local file="$tmp/machine-$1" page loop server
+    runs "$file" "$rounds" "benchdriver.exe /machine"
+    tr -d '\r' < "$file.log" | awk '/^benchrun: run / { r = $3 } /^machine: / && r >= 0 { print $3, $6, $10 }' > "$file.values"
+    page=$(awk '{ print $1 }' "$file.values" | summary)
+    loop=$(awk '{ print $2 }' "$file.values" | summary)
+    server=$(awk '{ print $3 }' "$file.values" | summary)
+    measured "the machine, $1" "$page" "$loop" "$server" &&
+    echo "the machine, $1 (nothing of mobsync's; raw times move with it): a new page first written $(stat "$page" " us"), a loop iteration $(stat "$loop" " ns"), a Wine server call $(stat "$server" " us") (report)"
+}
+figure_machine() { machine "at the start"; }
+
 # --- 1. the engine against its fair floor ----------------------------------
 # /sync of 8 no-op handlers x 250 items (2,000 result lines) against
 # bench/driver: the same calls on the same handlers, each on an apartment of
@@ -622,10 +645,11 @@ if busy; then
 fi
 
 # BENCH_ONLY="engine scale ..." runs those figures only, while working on them.
-for figure in engine startup scale progress cross concurrency registration handoff soak dialog agent; do
+for figure in machine engine startup scale progress cross concurrency registration handoff soak dialog agent; do
     case " ${BENCH_ONLY:-$figure} " in *" $figure "*) note_load; "figure_$figure" || true ;; esac
 done
 note_load
+case " ${BENCH_ONLY:-machine} " in *" machine "*) machine "at the end" || true ;; esac
 
 echo "undecided: $(wc -l < "$tmp/undecided") figure(s)$(awk '{ printf "%s%s", NR == 1 ? ": " : "; ", $0 }' "$tmp/undecided")"
 [ -z "$suspect" ] || echo "suspect: $suspect"
