@@ -77,6 +77,10 @@ struct run
     BOOL control_sent, control_answered;
     BOOL control_late;     /* the session ended as it was sent */
     DWORD control_elapsed;
+    DWORD control_error;   /* of an unanswered request: the send's error, */
+    BOOL control_window;   /* whether the window was still there, */
+    DWORD control_wait;    /* and the wait for the process's end, */
+    DWORD control_end;     /* which came that many ms after the send failed */
 };
 
 static DWORD WINAPI run_reader(void *arg)
@@ -155,11 +159,20 @@ static DWORD WINAPI run_control(void *arg)
     run->control_answered = SendMessageTimeoutW(window, WM_COPYDATA, 0, (LPARAM)&data, SMTO_NORMAL,
                                                 run->limit, &result) != 0;
     run->control_elapsed = GetTickCount() - start;
+    if (run->control_answered) return 0;
     /* The worker says when, and the session may end meanwhile (its time
-     * limit, on a loaded machine): a window that went at once with its
-     * process was no request left waiting. */
-    if (!run->control_answered && !IsWindow(window))
-        run->control_late = !WaitForSingleObject(run->process, 5000);
+     * limit, or its handlers all done, on a loaded machine): its window
+     * goes first, then it waits for its threads and its worker, which
+     * under load takes seconds. A window gone with a process that then
+     * ended within its limit was no request left waiting. */
+    run->control_error = GetLastError();
+    run->control_window = IsWindow(window);
+    if (!run->control_window)
+    {
+        run->control_wait = WaitForSingleObject(run->process, run->limit);
+        run->control_end = GetTickCount() - start - run->control_elapsed;
+        run->control_late = run->control_wait == WAIT_OBJECT_0;
+    }
     return 0;
 }
 
@@ -371,12 +384,14 @@ static void check_run(struct run *run, DWORD elapsed, DWORD exit_code, DWORD pid
     if (run->control_sent) requests_sent++;
     if (run->control_late)
     {
-        trace("the session ended as its request was sent.\n");
+        trace("the session ended as its request was sent (its process %lu ms later).\n", run->control_end);
         requests_late++;
     }
     else if (run->control_sent)
         ok(run->control_answered && run->control_elapsed < ANSWER_TIMEOUT_MS + SLACK_MS,
-           "a request was answered %d after %lu ms.\n", run->control_answered, run->control_elapsed);
+           "a request was answered %d after %lu ms (error %lu, window %s, process wait %#lx).\n",
+           run->control_answered, run->control_elapsed, run->control_error,
+           run->control_window ? "there" : "gone", run->control_wait);
     if (run->measured)
         ok(run->grew < 64 << 20, "a claim of a large table cost the session %I64d bytes.\n", run->grew);
     ok(!strstr(run->output, FAKE_UNTERMINATED), "a string without its end was taken:\n%s", run->output);
