@@ -272,9 +272,11 @@ machine()
     page=$(awk '{ print $1 }' "$file.values" | summary)
     loop=$(awk '{ print $2 }' "$file.values" | summary)
     server=$(awk '{ print $3 }' "$file.values" | summary)
-    measured "the machine, $1" "$page" "$loop" "$server" &&
+    measured "the machine, $1" "$page" "$loop" "$server" || return 1
+    [ -n "$page_us" ] || page_us=$(median_of "$page")
     echo "the machine, $1 (nothing of mobsync's; raw times move with it): a new page first written $(stat "$page" " us"), a loop iteration $(stat "$loop" " ns"), a Wine server call $(stat "$server" " us") (report)"
 }
+page_us=""   # a new page's first write, from the start's figures
 figure_machine() { machine "at the start"; }
 
 # --- 1. the engine against its fair floor ----------------------------------
@@ -411,6 +413,10 @@ scale()
     if measured "memory per item, /$mode" "$mem"; then
         echo "memory per item, /$mode: $(stat "$mem" " bytes") (the peak working set's slope, 10 to ${sizes##* } items; target < 2048) $(verdict "memory per item, /$mode" "$mem" 2048 lt)"
         check_more_work "memory per item, /$mode" "$mem" 0
+        # Memory that grows is new pages, each written first once: that
+        # part of the time per item is the machine's price of a page.
+        [ -z "$page_us" ] ||
+        echo "  of the time per item, new memory at the machine's cost: $(num "$(calc "%.6g" "$(median_of "$mem") / 4096 * $page_us")") us ($(num "$(median_of "$mem")") bytes at $(num "$page_us") us a page)"
         if [ -n "$base" ]; then
             local bmem
             bmem=$(points "$file" 16 "$bcmds" "$xs" | awk '{ print $1, $2, $3 * 1024 }' | awk -v mode=slope -f "$src/bench/stats.awk")
