@@ -72,6 +72,22 @@ prefix_start()
     keeper_pid=$!
 }
 keeper_ends() { for _ in $(seq 300); do kill -0 "$keeper_pid" 2>/dev/null || return 0; sleep 0.1; done; return 1; }
+# Notepad ended as a person would close it. Under load, notepad.exe was
+# seen still running 27 s after `kill $keeper_pid`, keeping the
+# prefix up (and with it the agent, rightly): it is ended by what it runs
+# too, and killed if it is still there after 5 s.
+end_keeper()
+{
+    local pid
+    kill "$keeper_pid" 2>/dev/null
+    for pid in $(mobsync_prefix_processes "$WINEPREFIX" 'notepad\.exe' | cut -d' ' -f1); do
+        kill "$pid" 2>/dev/null
+    done
+    for _ in $(seq 50); do running 'notepad\.exe' || return 0; sleep 0.1; done
+    for pid in $(mobsync_prefix_processes "$WINEPREFIX" 'notepad\.exe' | cut -d' ' -f1); do
+        kill -9 "$pid" 2>/dev/null
+    done
+}
 
 check "a new prefix" mobsync_wineboot "$WINEPREFIX" "$tmp/wineboot.log"
 mobsync_run64 reg query 'HKCU\Software' >/dev/null 2>&1
@@ -115,7 +131,7 @@ check "the agent ended with the session" no_agent
 # --- the agent never keeps the prefix up ----------------------------------------
 prefix_start
 check "the logon run starts the agent again" agent_runs
-kill "$keeper_pid"
+end_keeper
 check "wineserver -w returns once the programs have ended, the agent with them" timeout 60 "$WINESERVER" -w
 check "no agent is left" no_agent
 
