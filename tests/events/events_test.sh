@@ -76,17 +76,15 @@ keeper_ends() { for _ in $(seq 300); do kill -0 "$keeper_pid" 2>/dev/null || ret
 # seen still running 27 s after `kill $keeper_pid`, keeping the
 # prefix up (and with it the agent, rightly): it is ended by what it runs
 # too, and killed if it is still there after 5 s.
+notepads() { mobsync_prefix_processes "$WINEPREFIX" 'notepad\.exe' | cut -d' ' -f1; }
 end_keeper()
 {
-    local pid
     kill "$keeper_pid" 2>/dev/null
-    for pid in $(mobsync_prefix_processes "$WINEPREFIX" 'notepad\.exe' | cut -d' ' -f1); do
-        kill "$pid" 2>/dev/null
-    done
+    # shellcheck disable=SC2046 # one pid per word
+    kill $(notepads) 2>/dev/null
     for _ in $(seq 50); do running 'notepad\.exe' || return 0; sleep 0.1; done
-    for pid in $(mobsync_prefix_processes "$WINEPREFIX" 'notepad\.exe' | cut -d' ' -f1); do
-        kill -9 "$pid" 2>/dev/null
-    done
+    # shellcheck disable=SC2046
+    kill -9 $(notepads) 2>/dev/null
 }
 
 check "a new prefix" mobsync_wineboot "$WINEPREFIX" "$tmp/wineboot.log"
