@@ -9,11 +9,12 @@
 # "0" when there is no number.
 #
 # mode=slope: lines "ROUND X Y". Prints
-#   N SLOPE MIN MAX LO HI THROUGH
+#   N SLOPE MIN MAX LO HI THROUGH FASTEST
 # where SLOPE is the median of each round's least-squares slope of Y on X,
-# MIN, MAX, LO and HI as above, and THROUGH the least-squares slope
-# through the medians of Y at each X. Only X within [xmin, xmax] when
-# those are given; a round needs two distinct X to have a slope.
+# MIN, MAX, LO and HI as above, THROUGH the least-squares slope through
+# the medians of Y at each X and FASTEST the one through the least Y at
+# each X. Only X within [xmin, xmax] when those are given; a round needs
+# two distinct X to have a slope.
 #
 # mode=rounds: the same lines; prints each round's slope, "ROUND SLOPE".
 #
@@ -146,12 +147,15 @@ END {
             sort_values(col, x_n[x])
             mx[i] = x
             my[i] = median_of(col, x_n[x])
+            least[i] = col[1]
         }
         through = fit(mx, my, x_count)
+        fastest = fit(mx, least, x_count)
         if (!m) { print 0; exit }
         sort_values(slopes, m)
         k = lower_rank(m)
-        printf "%d %.6g %.6g %.6g %.6g %.6g %s\n", m, median_of(slopes, m), slopes[1], slopes[m],
-               slopes[k], slopes[m - k + 1], through == "" ? "-" : sprintf("%.6g", through)
+        printf "%d %.6g %.6g %.6g %.6g %.6g %s %s\n", m, median_of(slopes, m), slopes[1], slopes[m],
+               slopes[k], slopes[m - k + 1], through == "" ? "-" : sprintf("%.6g", through),
+               fastest == "" ? "-" : sprintf("%.6g", fastest)
     }
 }
