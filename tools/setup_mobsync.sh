@@ -109,6 +109,16 @@ run_arch()
 native_bits=64
 [ $arch = win32 ] && native_bits=32
 wine_reg() { run_arch $native_bits reg "$@"; }
+# reg_set WHAT KEY NAME DATA: sets a value, or ends saying WHAT could not be
+# done with what reg.exe or Wine said: seen failing now and then, with
+# nothing to go on.
+reg_set()
+{
+    local what=$1 out
+    shift
+    out=$(wine_reg add "$1" /v "$2" /d "$3" /f 2>&1) ||
+        die "$what (reg add exit status $?: $(echo "$out" | tr -d '\r' | grep -v ':fixme:' | tail -n 2 | tr '\n' ' '))"
+}
 
 # The values that run "mobsync.exe /logon" at a prefix start.
 RUN_NAME="Synchronization Manager"
@@ -163,7 +173,7 @@ probe()
 
 do_install()
 {
-    local f s d arches out
+    local f s d arches
     [ -n "$src64$src32" ] || die "no mobsync build or release files found near $here"
     set_install_arches
     if [ $arch = win64 ] && [ "$arches" = 64 ]; then
@@ -206,10 +216,7 @@ do_install()
         if old=$(reg_query) && [ -n "$old" ]; then echo "$old" > "$state/override"
         else : > "$state/override"; fi
     fi
-    # What reg.exe or Wine said goes into the message: seen failing once,
-    # with nothing to go on.
-    out=$(wine_reg add 'HKCU\Software\Wine\DllOverrides' /v mobsync /d native /f 2>&1) ||
-        die "cannot set the DLL override (reg add exit status $?: $(echo "$out" | tr -d '\r' | grep -v ':fixme:' | tail -n 2 | tr '\n' ' '))"
+    reg_set "cannot set the DLL override" 'HKCU\Software\Wine\DllOverrides' mobsync native
     say "set the mobsync DLL override to native"
 
     for a in $arches; do
@@ -225,8 +232,7 @@ do_install()
             if old=$(run_query "$k") && [ -n "$old" ]; then echo "$old" > "$state/run-$k"
             else : > "$state/run-$k"; fi
         fi
-        wine_reg add "$(run_key "$k")" /v "$RUN_NAME" /d "$(run_line "$k")" /f >/dev/null 2>&1 ||
-            die "cannot add the $k value that starts the logon run"
+        reg_set "cannot add the $k value that starts the logon run" "$(run_key "$k")" "$RUN_NAME" "$(run_line "$k")"
     done
     say "the logon run starts with the prefix (RunServices: $(run_line RunServices); Run: $(run_line Run))"
     "$WINESERVER" -w
@@ -266,8 +272,8 @@ do_uninstall()
 
     if [ -e "$state/override" ]; then
         if [ -s "$state/override" ]; then
-            wine_reg add 'HKCU\Software\Wine\DllOverrides' /v mobsync /d "$(cat "$state/override")" /f >/dev/null 2>&1 ||
-                die "cannot put the mobsync DLL override back to $(cat "$state/override")"
+            reg_set "cannot put the mobsync DLL override back to $(cat "$state/override")" \
+                'HKCU\Software\Wine\DllOverrides' mobsync "$(cat "$state/override")"
             say "put the mobsync DLL override back to $(cat "$state/override")"
         else
             # Already gone is fine; reg.exe not working is not.
@@ -282,8 +288,7 @@ do_uninstall()
     for k in $RUN_KEYS; do
         [ -e "$state/run-$k" ] || continue
         if [ -s "$state/run-$k" ]; then
-            wine_reg add "$(run_key "$k")" /v "$RUN_NAME" /d "$(cat "$state/run-$k")" /f >/dev/null 2>&1 ||
-                die "cannot put the $k value \"$RUN_NAME\" back"
+            reg_set "cannot put the $k value \"$RUN_NAME\" back" "$(run_key "$k")" "$RUN_NAME" "$(cat "$state/run-$k")"
         elif ! wine_reg delete "$(run_key "$k")" /v "$RUN_NAME" /f >/dev/null 2>&1; then
             # Fails as well when the value is gone already: fine if it is.
             { wine_reg query "$(run_key "$k")" >/dev/null 2>&1 &&
