@@ -163,6 +163,15 @@ runs()
 }
 # column FILE COMMAND COLUMN: that column of the command's reported runs.
 column() { awk -v c="$2" -v k="$3" '$1 >= 0 && $2 == c && $3 == 0 && $k != "-" { print $k }' "$1"; }
+# fastest_run FILE COMMAND: the command's reported run of the least wall time.
+fastest_run() { awk -v c="$2" '$1 >= 0 && $2 == c && $3 == 0 && $7 != "-" && (row == "" || $7 < best) { best = $7; row = $0 } END { print row }' "$1"; }
+# phase_share FILE COMMAND COLUMN: that phase's percentage of the command's
+# phases (columns 9 to 14), run by run.
+phase_share()
+{
+    awk -v c="$2" -v k="$3" '$1 >= 0 && $2 == c && $3 == 0 && $k != "-" {
+        t = 0; for (i = 9; i <= 14; i++) t += $i; if (t > 0) print 100 * $k / t }' "$1"
+}
 # per_round FILE A B COLUMN OP: A's value OP B's, round by round (OP / or -).
 per_round()
 {
@@ -324,12 +333,15 @@ figure_engine()
         unmeasured=$((unmeasured + 1))
     elif measured "engine time" "$e" "$f" "$ratio"; then
         echo "engine time, /sync of 8 handlers x 250 items: $(stat "$e" " ms") ($(fastest "$e" " ms")) against the fair floor's $(stat "$f" " ms") ($(fastest "$f" " ms"); the same calls, an apartment each, the same lines): $(stat "$ratio" x) (target <= 1.25x) $(verdict "engine time" "$ratio" 1.25 le)"
-        phases=""
+        # Each phase's share of the time summed over the phases, round by
+        # round: a slow spell of the host stretches them all alike, and the
+        # threads, which overlap, are the same on both sides.
+        local phases=""
         for k in 9:load 10:enumerate 11:prepare 12:synchronize 13:output 14:release; do
-            phases="$phases${phases:+, }${k#*:} $(num "$(median_of "$(column "$tmp/engine" 0 "${k%%:*}" | summary)")") / $(num "$(median_of "$(column "$tmp/engine" 1 "${k%%:*}" | summary)")")"
+            phases="$phases${phases:+, }${k#*:} $(num "$(median_of "$(phase_share "$tmp/engine" 0 "${k%%:*}" | summary)")")% / $(num "$(median_of "$(phase_share "$tmp/engine" 1 "${k%%:*}" | summary)")")%"
         done
-        echo "  where the time goes, engine / floor, ms summed over their threads: $phases"
-        echo "  process CPU time meanwhile (10 ms ticks): $(num "$(median_of "$(column "$tmp/engine" 0 8 | summary)")") / $(num "$(median_of "$(column "$tmp/engine" 1 8 | summary)")") ms"
+        echo "  where the time goes, engine / floor, each phase's share of the time summed over their threads and phases: $phases"
+        echo "  process CPU time meanwhile, in the fastest session (10 ms ticks): $(num "$(fastest_run "$tmp/engine" 0 | cut -d' ' -f8)") / $(num "$(fastest_run "$tmp/engine" 1 | cut -d' ' -f8)") ms"
         threads=$(per_round "$tmp/engine" 1 2 7 / | summary)
         measured "the design's apartments" "$one" "$threads" &&
         echo "  the same calls on one thread: $(stat "$one" " ms") ($(fastest "$one" " ms")); an apartment per handler costs $(stat "$threads" x) that (report)"
