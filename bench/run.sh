@@ -161,6 +161,26 @@ runs()
     WINEDEBUG=-all,trace+mobsync_timing mobsync_run64 benchrun.exe "$n" "$@" >/dev/null 2> "$file.log" || true
     tr -d '\r' < "$file.log" | awk -v mode=log -f "$src/bench/stats.awk" > "$file"
 }
+# A figure whose turns take seconds can fall whole in one of the host's
+# slow spells, which have lasted a minute (the machine's figure at a run's
+# start 27% slower than the run before's, and the engine's fastest round
+# 24% slower with it); such a figure takes its rounds in three parts
+# spread over the run (spread_part). Their rounds are numbered on from
+# one part to the next.
+# spread_part NAME FILE COMMAND...: the next part of figure NAME, a third
+# of the rounds, added to FILE; nothing when BENCH_ONLY leaves NAME out.
+declare -A parts
+spread_part()
+{
+    local name=$1 file=$2 part
+    shift 2
+    case " ${BENCH_ONLY:-$name} " in *" $name "*) ;; *) return 0 ;; esac
+    part=$(( ${parts[$name]:-0} + 1 ))
+    parts[$name]=$part
+    [ "$part" != 1 ] || : > "$file"
+    runs "$file.$part" "$(( (rounds + 2) / 3 ))" "$@"
+    awk -v p="$part" '$1 >= 0 { $1 += 1000 * p; print }' "$file.$part" >> "$file"
+}
 # column FILE COMMAND COLUMN: that column of the command's reported runs.
 column() { awk -v c="$2" -v k="$3" '$1 >= 0 && $2 == c && $3 == 0 && $k != "-" { print $k }' "$1"; }
 # fastest_run FILE COMMAND: the command's reported run of the least wall time.
@@ -317,12 +337,20 @@ figure_machine() { machine "at the start"; }
 # /sync of 8 no-op handlers x 250 items (2,000 result lines) against
 # bench/driver: the same calls on the same handlers, each on an apartment of
 # its own, all at once, and the same lines; and the same calls on one thread.
-figure_engine()
+# In three parts (spread_part): before start-up's figure, before
+# Progress's and in its place, after concurrency's.
+engine_part()
 {
+    local h8
     h8=$(handlers 1 2 3 4 5 6 7 8)
     set -- "mobsync.exe /sync $h8" "benchdriver.exe 1 2 3 4 5 6 7 8" "benchdriver.exe /one 1 2 3 4 5 6 7 8"
     [ -z "$base" ] || set -- "$@" "mobsync_base.exe /sync $h8"
-    runs "$tmp/engine" "$rounds" "$@"
+    spread_part engine "$tmp/engine" "$@"
+}
+figure_engine()
+{
+    engine_part
+    while [ "${parts[engine]}" -lt 3 ]; do engine_part; done
     e=$(column "$tmp/engine" 0 7 | summary)
     f=$(column "$tmp/engine" 1 7 | summary)
     one=$(column "$tmp/engine" 2 7 | summary)
@@ -575,14 +603,14 @@ figure_concurrency()
 # A block takes a tenth of a second, the whole figure three: one slow
 # spell of the host's covered all of it in one of two runs (its fastest
 # block a quarter slower, both sides alike). So its blocks are taken in
-# three parts, spread over the run: before the engine's figure, before
-# Progress's and here (all three here when those did not run).
+# three parts, spread over the run like the engine's (spread_part): before
+# start-up's figure, before Progress's and here (all three here when those
+# did not run).
 : > "$tmp/reg"
-reg_parts=0
 registration_part()
 {
     case " ${BENCH_ONLY:-registration} " in *" registration "*) ;; *) return 0 ;; esac
-    reg_parts=$((reg_parts + 1))
+    parts[registration]=$(( ${parts[registration]:-0} + 1 ))
     set --
     [ -z "$base" ] || set -- 'C:\windows\system32\mobsync.dll' 'C:\windows\system32\mobsync_base.dll'
     mobsync_run64 benchreg.exe "$(( (rounds + 2) / 3 ))" 200 "$@" 2>/dev/null | tr -d '\r' >> "$tmp/reg" || true
@@ -590,7 +618,7 @@ registration_part()
 figure_registration()
 {
     registration_part
-    while [ "$reg_parts" -lt 3 ]; do registration_part; done
+    while [ "${parts[registration]}" -lt 3 ]; do registration_part; done
     api=$(awk '{ print $2 }' "$tmp/reg" | summary)
     direct=$(awk '{ print $1 }' "$tmp/reg" | summary)
     ratio=$(awk '$2 > 0 { print $1 / $2 }' "$tmp/reg" | summary)
@@ -718,9 +746,9 @@ if busy; then
 fi
 
 # BENCH_ONLY="engine scale ..." runs those figures only, while working on them.
-for figure in machine engine startup scale progress cross concurrency registration handoff soak dialog agent; do
+for figure in machine startup scale progress cross concurrency engine registration handoff soak dialog agent; do
     case " ${BENCH_ONLY:-$figure} " in *" $figure "*) note_load
-        case $figure in engine|progress) registration_part ;; esac
+        case $figure in startup|progress) engine_part; registration_part ;; esac
         "figure_$figure" || true ;;
     esac
 done
