@@ -15,6 +15,7 @@
 # counted and listed at the end. A figure whose runs gave no data is "not
 # measured" and makes make bench fail once every figure has been tried.
 #
+# BENCH_CPU sets the processor the run is pinned to (below; "all": none).
 # BENCH_ROUNDS (default 15) sets the rounds; BENCH_QUICK=1 makes a short run
 # while working on the benchmarks (5 rounds, up to 10,000 items), whose
 # intervals are wide. BENCH_BASE=COMMIT (make bench BASE=COMMIT) builds that
@@ -45,14 +46,15 @@ fi
 
 # One processor for everything measured (BENCH_CPU, default the last one
 # this process may use; BENCH_CPU=all for none): a Wine server call costs
-# a quarter more when the program and the server run on different
+# a third more when the program and the server run on different
 # processors (the wake-up of the other crosses between them; 31 against
 # 42 us measured on the 2-core virtual machines here), and the scheduler
 # places them anew for every process, so that raw times unpinned fall into
-# two groups a third apart from one run to the next. The rest of the
-# machine (the shell, the kernel's threads, Xvfb, started above) keeps the
-# other processors. The figures judged are ratios within the same turns
-# either way; it is the raw times that pinning makes repeatable.
+# two groups a third apart, in shares that change from run to run. The
+# rest of the machine (the shell, the kernel's threads, Xvfb, started
+# above) keeps the other processors. The figures judged are ratios within
+# the same turns either way; it is the raw times that pinning makes
+# repeatable.
 if [ -z "${BENCH_PINNED:-}" ] && [ "${BENCH_CPU:-}" != all ] && [ "$(nproc)" -gt 1 ] && command -v taskset >/dev/null; then
     cpu=${BENCH_CPU:-$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status | awk -F'[,-]' '{ print $NF }')}
     export BENCH_PINNED="$cpu"
@@ -229,9 +231,10 @@ stat() { local n m lo hi u=${2:-}; read -r n m _ _ lo hi _ <<< "$1"; echo "$(num
 # A raw time's fastest round (a rate's: "high"), beside its median: the
 # host of these virtual machines slows a processor by up to half for
 # seconds at a time (a native loop, pinned, on an idle machine: 35 ms,
-# then 48 ms for the same block of work), so a run's median falls in either state, in the shares
-# the host gave that run; a slow spell only ever adds time, and the
-# fastest round is the code's own and repeats from run to run.
+# then 48 ms for the same block of work), so a run's median falls in either
+# state, in the shares the host gave that run; a slow spell only ever adds
+# time, and the fastest round is the code's own and repeats from run to
+# run.
 fastest() { local mn mx; read -r _ _ mn mx _ <<< "$1"; echo "fastest $(num "$([ "${3:-}" = high ] && echo "$mx" || echo "$mn")")${2:-}"; }
 median_of() { local m; read -r _ m _ <<< "$1"; echo "$m"; }
 
@@ -405,14 +408,15 @@ figure_startup()
 # of a small session: 7 ms of a 10-item one after loading, against 2.5 ms
 # for the items of a 1,000-item one; the host's slow spells (the machine,
 # above) stretch it by up to half, which moved the median slope up to
-# 1,000 items from 1.8 to 3.3 us between two runs. The phases give the same slope over all the sizes
-# (3.56 against 3.59 us per item through the fastest sessions, one run).
+# 1,000 items from 1.8 to 3.3 us between two runs. The phases give the
+# same slope over all the sizes (3.56 against 3.59 us per item through the
+# fastest sessions, one run).
 # Memory likewise, from the peak working set. The sizes up to small_max
 # run three times a round: the least squares through three points a size
 # narrow what remains of that noise, for a few seconds a round. The raw
 # slope is also given through each size's fastest session, which repeats
 # from run to run where the medians follow the host (the machine, above).
-# The columns of runs' lines (above) of enumerate, prepare, synchronize and output.
+# The columns of enumerate, prepare, synchronize and output in runs' lines.
 item_phases=10+11+12+13
 # scale MODE FLOOR: the figures of /MODE, against the floor when FLOOR is 1.
 scale()
