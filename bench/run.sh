@@ -164,11 +164,11 @@ runs()
     tr -d '\r' < "$file.log" | awk -v mode=log -f "$src/bench/stats.awk" > "$file"
 }
 # A figure whose turns take seconds can fall whole in one of the host's
-# slow spells, which have lasted a minute (the machine's figure at a run's
-# start 27% slower than the run before's, and the engine's fastest round
-# 24% slower with it); such a figure takes its rounds in three parts
-# spread over the run (spread_part). Their rounds are numbered on from
-# one part to the next.
+# slow spells, which have lasted over half a minute (the machine's figure
+# at a run's start 27% slower than the run before's, and the engine's
+# fastest round 24% slower with it); such a figure takes its rounds in
+# three parts spread over the run (spread_part). Their rounds are
+# numbered on from one part to the next.
 # spread_part NAME FILE COMMAND...: the next part of figure NAME, a third
 # of the rounds, added to FILE; nothing when BENCH_ONLY leaves NAME out.
 declare -A parts
