@@ -167,20 +167,33 @@ runs()
 # slow spells, which have lasted over half a minute (the machine's figure
 # at a run's start 27% slower than the run before's, and the engine's
 # fastest round 24% slower with it); such a figure takes its rounds in
-# three parts spread over the run (spread_part). Their rounds are
-# numbered on from one part to the next.
-# spread_part NAME FILE COMMAND...: the next part of figure NAME, a third
-# of the rounds, added to FILE; nothing when BENCH_ONLY leaves NAME out.
+# three parts spread over the run: before start-up's figure, before
+# Progress's and in its own place (all three there when those did not run).
+# spread_part NAME STEP: figure NAME's next part, "STEP PART", each part a
+# third of the rounds; nothing when BENCH_ONLY leaves NAME out.
 declare -A parts
+part_rounds=$(( (rounds + 2) / 3 ))
 spread_part()
 {
-    local name=$1 file=$2 part
+    case " ${BENCH_ONLY:-$1} " in *" $1 "*) ;; *) return 0 ;; esac
+    parts[$1]=$(( ${parts[$1]:-0} + 1 ))
+    "$2" "${parts[$1]}"
+}
+# spread_rest NAME STEP: the part in the figure's own place, and those still
+# to take.
+spread_rest()
+{
+    spread_part "$1" "$2"
+    while [ "${parts[$1]}" -lt 3 ]; do spread_part "$1" "$2"; done
+}
+# runs_part FILE PART COMMAND...: runs (above) for a part, added to FILE,
+# its rounds numbered on from the part before's (1000 a part).
+runs_part()
+{
+    local file=$1 part=$2
     shift 2
-    case " ${BENCH_ONLY:-$name} " in *" $name "*) ;; *) return 0 ;; esac
-    part=$(( ${parts[$name]:-0} + 1 ))
-    parts[$name]=$part
     [ "$part" != 1 ] || : > "$file"
-    runs "$file.$part" "$(( (rounds + 2) / 3 ))" "$@"
+    runs "$file.$part" "$part_rounds" "$@"
     awk -v p="$part" '$1 >= 0 { $1 += 1000 * p; print }' "$file.$part" >> "$file"
 }
 # column FILE COMMAND COLUMN: that column of the command's reported runs.
@@ -237,6 +250,8 @@ stat() { local n m lo hi u=${2:-}; read -r n m _ _ lo hi _ <<< "$1"; echo "$(num
 # run.
 fastest() { local mn mx; read -r _ _ mn mx _ <<< "$1"; echo "fastest $(num "$([ "${3:-}" = high ] && echo "$mx" || echo "$mn")")${2:-}"; }
 median_of() { local m; read -r _ m _ <<< "$1"; echo "$m"; }
+# millions SUMMARY: the summary with its figures in millions.
+millions() { echo "$1" | awk '{ for (i = 2; i <= NF; i++) $i /= 1e6; print }'; }
 
 # measured FIGURE SUMMARY...: true when each summary has values; otherwise
 # says the figure was not measured, and make bench will fail.
@@ -340,20 +355,18 @@ figure_machine() { machine "at the start"; }
 # /sync of 8 no-op handlers x 250 items (2,000 result lines) against
 # bench/driver: the same calls on the same handlers, each on an apartment of
 # its own, all at once, and the same lines; and the same calls on one thread.
-# In three parts (spread_part): before start-up's figure, before
-# Progress's and in its place, after concurrency's.
-engine_part()
+# In three parts (spread_part), its own place after concurrency's.
+engine_step()
 {
-    local h8
+    local part=$1 h8
     h8=$(handlers 1 2 3 4 5 6 7 8)
     set -- "mobsync.exe /sync $h8" "benchdriver.exe 1 2 3 4 5 6 7 8" "benchdriver.exe /one 1 2 3 4 5 6 7 8"
     [ -z "$base" ] || set -- "$@" "mobsync_base.exe /sync $h8"
-    spread_part engine "$tmp/engine" "$@"
+    runs_part "$tmp/engine" "$part" "$@"
 }
 figure_engine()
 {
-    engine_part
-    while [ "${parts[engine]}" -lt 3 ]; do engine_part; done
+    spread_rest engine engine_step
     e=$(column "$tmp/engine" 0 7 | summary)
     f=$(column "$tmp/engine" 1 7 | summary)
     one=$(column "$tmp/engine" 2 7 | summary)
@@ -537,7 +550,8 @@ figure_progress()
     headless=$(tagged headless 2 | cut -d' ' -f2 | summary)
     empty=$(awk 'NR == FNR { a[$1] = $2; next } ($1 in a) && $2 > 0 { print a[$1] / $2 }' <(tagged headless 3) <(tagged headless 2) | summary)
     if measured "callback throughput, headless" "$headless"; then
-        echo "callback throughput: $(stat "$(echo "$headless" | awk '{ for (i = 2; i <= NF; i++) $i /= 1e6; print }')" " million") calls/s headless ($(fastest "$(echo "$headless" | awk '{ for (i = 2; i <= NF; i++) $i /= 1e6; print }')" " million" high)) (target >= 200000) $(verdict "callback throughput, headless" "$headless" 200000 ge)"
+        m=$(millions "$headless")
+        echo "callback throughput: $(stat "$m" " million") calls/s headless ($(fastest "$m" " million" high)) (target >= 200000) $(verdict "callback throughput, headless" "$headless" 200000 ge)"
         measured "callback cost against an empty call" "$empty" &&
         echo "  a Progress call costs $(stat "$empty" x) an empty in-process call (report)"
         [ -z "$base" ] || { r=$(pair headless base-headless 2 | summary); [ "${r%% *}" = 0 ] || echo "  new/base, callback throughput: $(stat "$r" x)"; }
@@ -545,7 +559,8 @@ figure_progress()
     dialog=$(tagged dialog 2 | cut -d' ' -f2 | summary)
     cost=$(pair headless dialog 2 | summary)
     if measured "callback throughput with the progress dialog shown" "$dialog" "$cost"; then
-        echo "callback throughput with the progress dialog shown: $(stat "$(echo "$dialog" | awk '{ for (i = 2; i <= NF; i++) $i /= 1e6; print }')" " million") calls/s ($(fastest "$(echo "$dialog" | awk '{ for (i = 2; i <= NF; i++) $i /= 1e6; print }')" " million" high)) (target >= 200000) $(verdict "callback throughput with the dialog" "$dialog" 200000 ge)"
+        m=$(millions "$dialog")
+        echo "callback throughput with the progress dialog shown: $(stat "$m" " million") calls/s ($(fastest "$m" " million" high)) (target >= 200000) $(verdict "callback throughput with the dialog" "$dialog" 200000 ge)"
         echo "  the dialog's cost: headless against shown, round by round, $(stat "$cost" x) (target <= 2x) $(verdict "the progress dialog's cost" "$cost" 2 le)"
         check_more_work "the progress dialog's cost" "$cost" 1
         [ -z "$base" ] || { r=$(pair dialog base-dialog 2 | summary); [ "${r%% *}" = 0 ] || echo "  new/base, callback throughput with the dialog: $(stat "$r" x)"; }
@@ -607,22 +622,17 @@ figure_concurrency()
 # A block takes a tenth of a second, the whole figure three: one slow
 # spell of the host's covered all of it in one of two runs (its fastest
 # block a quarter slower, both sides alike). So its blocks are taken in
-# three parts, spread over the run like the engine's (spread_part): before
-# start-up's figure, before Progress's and here (all three here when those
-# did not run).
+# three parts, spread over the run like the engine's (spread_part).
 : > "$tmp/reg"
-registration_part()
+registration_step()
 {
-    case " ${BENCH_ONLY:-registration} " in *" registration "*) ;; *) return 0 ;; esac
-    parts[registration]=$(( ${parts[registration]:-0} + 1 ))
     set --
     [ -z "$base" ] || set -- 'C:\windows\system32\mobsync.dll' 'C:\windows\system32\mobsync_base.dll'
-    mobsync_run64 benchreg.exe "$(( (rounds + 2) / 3 ))" 200 "$@" 2>/dev/null | tr -d '\r' >> "$tmp/reg" || true
+    mobsync_run64 benchreg.exe "$part_rounds" 200 "$@" 2>/dev/null | tr -d '\r' >> "$tmp/reg" || true
 }
 figure_registration()
 {
-    registration_part
-    while [ "${parts[registration]}" -lt 3 ]; do registration_part; done
+    spread_rest registration registration_step
     api=$(awk '{ print $2 }' "$tmp/reg" | summary)
     direct=$(awk '{ print $1 }' "$tmp/reg" | summary)
     ratio=$(awk '$2 > 0 { print $1 / $2 }' "$tmp/reg" | summary)
@@ -752,7 +762,7 @@ fi
 # BENCH_ONLY="engine scale ..." runs those figures only, while working on them.
 for figure in machine startup scale progress cross concurrency engine registration handoff soak dialog agent; do
     case " ${BENCH_ONLY:-$figure} " in *" $figure "*) note_load
-        case $figure in startup|progress) engine_part; registration_part ;; esac
+        case $figure in startup|progress) spread_part engine engine_step; spread_part registration registration_step ;; esac
         "figure_$figure" || true ;;
     esac
 done
