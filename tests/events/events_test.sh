@@ -75,7 +75,8 @@ keeper_ends() { for _ in $(seq 300); do kill -0 "$keeper_pid" 2>/dev/null || ret
 # Notepad ended as a person would close it. Under load, notepad.exe was
 # seen still running 27 s after `kill $keeper_pid`, keeping the
 # prefix up (and with it the agent, rightly): it is ended by what it runs
-# too, and killed if it is still there after 5 s.
+# too, and killed if it is still there after 5 s; wherever the test is
+# done with it.
 notepads() { mobsync_prefix_processes "$WINEPREFIX" 'notepad\.exe' | cut -d' ' -f1; }
 end_keeper()
 {
@@ -159,7 +160,7 @@ PATH="$tmp/noprocps:$PATH" "$src/tools/setup_mobsync.sh" uninstall > "$tmp/unins
 uninstall_pid=$!
 agent_gone() { for _ in $(seq 300); do no_agent >/dev/null && return 0; sleep 0.1; done; no_agent; }
 check "uninstall ends the agent" agent_gone
-kill "$keeper_pid" 2>/dev/null
+end_keeper
 check "uninstall succeeds" wait $uninstall_pid
 check "and says what it took out" grep -q "took out the logon run's values" "$tmp/uninstall.out"
 check "and ran nothing of procps" test ! -e "$tmp/noprocps.log"
