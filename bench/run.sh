@@ -145,7 +145,7 @@ if mobsync_can_run32; then
 fi
 # Sessions are measured headless, as the engine they time; the dialog
 # figures ask for windows themselves (MOBSYNC_HEADLESS=0).
-mobsync_run64 reg add 'HKCU\Software\mobsync' /v Headless /t REG_DWORD /d 1 /f >/dev/null 2>&1
+mobsync_reg64 add 'HKCU\Software\mobsync' /v Headless /t REG_DWORD /d 1 /f >/dev/null 2>&1
 "$WINESERVER" -w
 
 handlers() { local a="" n; for n in "$@"; do a="$a /handler:$(clsid "$n")"; done; echo "$a"; }
@@ -699,10 +699,10 @@ figure_dialog()
 # prefix's mobsync.exe: not compared with a base.
 figure_agent()
 {
-    mobsync_run64 reg add "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr\\Handlers\\$(clsid 1)" \
+    mobsync_reg64 add "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Syncmgr\\Handlers\\$(clsid 1)" \
         /v RegisterFlags /t REG_DWORD /d 6 /f >/dev/null 2>&1
-    mobsync_run64 reg add 'HKCU\Software\mobsync\Schedules\bench' /v Recurrence /t REG_DWORD /d 1 /f >/dev/null 2>&1
-    mobsync_run64 reg add "HKCU\\Software\\mobsync\\Schedules\\bench\\$(clsid 1)" /v "$(clsid 1)" /t REG_DWORD /d 1 /f >/dev/null 2>&1
+    mobsync_reg64 add 'HKCU\Software\mobsync\Schedules\bench' /v Recurrence /t REG_DWORD /d 1 /f >/dev/null 2>&1
+    mobsync_reg64 add "HKCU\\Software\\mobsync\\Schedules\\bench\\$(clsid 1)" /v "$(clsid 1)" /t REG_DWORD /d 1 /f >/dev/null 2>&1
     "$(mobsync_wine64)" notepad >/dev/null 2>&1 &
     keeper=$!
     "$(mobsync_wine64)" mobsync.exe /agent >/dev/null 2>&1 &

@@ -33,19 +33,19 @@ register() # 64|32, NN, flags
 {
     local clsid="{6D6F6273-796E-6374-6573-7400000000$2}" view=/reg:64
     [ "$1" = 32 ] && view=/reg:32
-    mobsync_run64 reg add "HKLM\\Software\\Classes\\CLSID\\$clsid\\InprocServer32" /ve \
+    mobsync_reg64 add "HKLM\\Software\\Classes\\CLSID\\$clsid\\InprocServer32" /ve \
         /d 'C:\windows\system32\mobsync_testhandler.dll' $view /f &&
-    mobsync_run64 reg add "HKLM\\Software\\Classes\\CLSID\\$clsid\\InprocServer32" /v ThreadingModel \
+    mobsync_reg64 add "HKLM\\Software\\Classes\\CLSID\\$clsid\\InprocServer32" /v ThreadingModel \
         /d Apartment $view /f &&
-    mobsync_run64 reg add "$handlers\\$clsid" /v RegisterFlags /t REG_DWORD /d "$3" $view /f
+    mobsync_reg64 add "$handlers\\$clsid" /v RegisterFlags /t REG_DWORD /d "$3" $view /f
 }
 unregister() # 64|32, NN [last: the Syncmgr key too, which the test made]
 {
     local clsid="{6D6F6273-796E-6374-6573-7400000000$2}" view=/reg:64
     [ "$1" = 32 ] && view=/reg:32
-    mobsync_run64 reg delete "HKLM\\Software\\Classes\\CLSID\\$clsid" $view /f &&
-    mobsync_run64 reg delete "$handlers\\$clsid" $view /f &&
-    { [ "${3:-}" != last ] || mobsync_run64 reg delete "${handlers%\\Handlers}" $view /f; }
+    mobsync_reg64 delete "HKLM\\Software\\Classes\\CLSID\\$clsid" $view /f &&
+    mobsync_reg64 delete "$handlers\\$clsid" $view /f &&
+    { [ "${3:-}" != last ] || mobsync_reg64 delete "${handlers%\\Handlers}" $view /f; }
 }
 
 # Whether a process of this prefix has a command line matching the extended
@@ -89,7 +89,7 @@ end_keeper()
 }
 
 check "a new prefix" mobsync_wineboot "$WINEPREFIX" "$tmp/wineboot.log"
-mobsync_run64 reg query 'HKCU\Software' >/dev/null 2>&1
+mobsync_reg64 query 'HKCU\Software' >/dev/null 2>&1
 "$WINESERVER" -w
 snapshot "$WINEPREFIX" before
 check "install succeeds" "$src/tools/setup_mobsync.sh" install

@@ -65,7 +65,7 @@ new_prefix() # dir [without: no system-wide mobsync in it, as a prefix made befo
 {
     mobsync_wineboot "$1" "$tmp/wineboot.log" win64 || return 1
     if [ "${2:-}" = without ]; then without_system_mobsync "$1" || return 1; fi
-    WINEPREFIX="$1" mobsync_run64 reg query 'HKCU\Software' >/dev/null 2>&1
+    WINEPREFIX="$1" mobsync_reg64 query 'HKCU\Software' >/dev/null 2>&1
     WINEPREFIX="$1" "$WINESERVER" -w
 }
 # What a program of that architecture gets from CoCreateInstance(CLSID_SyncMgr).
@@ -77,7 +77,7 @@ probe() # 64|32
 }
 works() { probe "$1" | tee /dev/stderr | grep -q "^$1-bit: CLSID_SyncMgr gives ISyncMgrRegister"; }
 gone() { probe "$1" | tee /dev/stderr | grep -q "^$1-bit: CoCreateInstance(CLSID_SyncMgr) failed with 0x80040154"; }
-no_override() { ! mobsync_run64 reg query 'HKCU\Software\Wine\DllOverrides' /v mobsync >/dev/null 2>&1; }
+no_override() { ! mobsync_reg64 query 'HKCU\Software\Wine\DllOverrides' /v mobsync >/dev/null 2>&1; }
 arches="64"
 mobsync_can_run32 && arches="64 32"
 
@@ -102,21 +102,21 @@ handlers='HKLM\Software\Microsoft\Windows\CurrentVersion\Syncmgr\Handlers'
 register() # NN, flags
 {
     local clsid="{6D6F6273-796E-6374-6573-7400000000$1}"
-    mobsync_run64 reg add "HKLM\\Software\\Classes\\CLSID\\$clsid\\InprocServer32" /ve \
+    mobsync_reg64 add "HKLM\\Software\\Classes\\CLSID\\$clsid\\InprocServer32" /ve \
         /d 'C:\windows\system32\mobsync_testhandler.dll' /f &&
-    mobsync_run64 reg add "HKLM\\Software\\Classes\\CLSID\\$clsid\\InprocServer32" /v ThreadingModel \
+    mobsync_reg64 add "HKLM\\Software\\Classes\\CLSID\\$clsid\\InprocServer32" /v ThreadingModel \
         /d Apartment /f &&
-    mobsync_run64 reg add "$handlers\\$clsid" /v RegisterFlags /t REG_DWORD /d "$2" /f
+    mobsync_reg64 add "$handlers\\$clsid" /v RegisterFlags /t REG_DWORD /d "$2" /f
 }
 unregister() # NN
 {
-    mobsync_run64 reg delete "$handlers\\{6D6F6273-796E-6374-6573-7400000000$1}" /f
+    mobsync_reg64 delete "$handlers\\{6D6F6273-796E-6374-6573-7400000000$1}" /f
 }
 # The value that makes a prefix start run mobsync /logon: there (data) or not.
 autorun_is() # RunServices|Run, expected data or "none"
 {
     local line
-    line=$(mobsync_run64 reg query "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\$1" \
+    line=$(mobsync_reg64 query "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\$1" \
         /v "Synchronization Manager" 2>/dev/null | tr -d '\r' | grep "Synchronization Manager")
     if [ "$2" = none ]; then [ -z "$line" ] || { echo "$line"; return 1; }
     else echo "$line" | grep -q "REG_SZ *$2\$" || { echo "${line:-no value}"; return 1; }; fi
@@ -191,17 +191,17 @@ check "a prefix start now runs mobsync /logon (RunServices)" autorun_is RunServi
 check "plain wineboot too (Run)" autorun_is Run "mobsync.exe /logon"
 "$WINESERVER" -w
 : > "$log"
-mobsync_run64 reg query 'HKCU\Software' >/dev/null 2>&1
+mobsync_reg64 query 'HKCU\Software' >/dev/null 2>&1
 check "the next prefix start runs the logon items, with CONNECT" recorded 01 "Initialize reserved=0 flags=00000001"
 "$WINESERVER" -w
 check "the handler no longer registered for logon" register 01 0
 check "mobsync /autorun says nothing is set up" autorun "nothing is set up to synchronize by itself"
 check "a prefix start runs no mobsync again (RunServices)" autorun_is RunServices none
 check "nor does plain wineboot (Run)" autorun_is Run none
-mobsync_run64 reg add 'HKLM\Software\Microsoft\Windows\CurrentVersion\Run' /v "Synchronization Manager" /d 'other.exe' /f >/dev/null 2>&1
+mobsync_reg64 add 'HKLM\Software\Microsoft\Windows\CurrentVersion\Run' /v "Synchronization Manager" /d 'other.exe' /f >/dev/null 2>&1
 check "a value of that name that is not ours is left alone" autorun "nothing is set up"
 check "it is still there" autorun_is Run other.exe
-mobsync_run64 reg delete 'HKLM\Software\Microsoft\Windows\CurrentVersion\Run' /v "Synchronization Manager" /f >/dev/null 2>&1
+mobsync_reg64 delete 'HKLM\Software\Microsoft\Windows\CurrentVersion\Run' /v "Synchronization Manager" /f >/dev/null 2>&1
 check "the test handler taken out" unregister 01
 "$WINESERVER" -w
 

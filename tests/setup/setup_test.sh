@@ -26,12 +26,12 @@ export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 
 new_prefix() # dir [win64|win32]
 {
-    local run=mobsync_run64
-    [ "${2:-win64}" = win32 ] && run=mobsync_run32
+    local reg=mobsync_reg64
+    [ "${2:-win64}" = win32 ] && reg=mobsync_reg32
     mobsync_wineboot "$1" "$tmp/wineboot.log" "${2:-win64}" || return 1
     without_system_mobsync "$1" "${2:-win64}" || return 1
     # Let Wine settle what it rewrites on its first starts.
-    WINEPREFIX="$1" $run reg query 'HKCU\Software' >/dev/null 2>&1
+    WINEPREFIX="$1" $reg query 'HKCU\Software' >/dev/null 2>&1
     WINEPREFIX="$1" "$WINESERVER" -w
 }
 
@@ -47,7 +47,7 @@ probe() # 64|32
 }
 works() { probe "$1" | tee /dev/stderr | grep -q "^$1-bit: CLSID_SyncMgr gives ISyncMgrRegister"; }
 gone() { probe "$1" | tee /dev/stderr | grep -q "^$1-bit: CoCreateInstance(CLSID_SyncMgr) failed with 0x80040154"; }
-override() { mobsync_run64 reg query 'HKCU\Software\Wine\DllOverrides' /v mobsync 2>/dev/null | tr -d '\r' | grep -q "REG_SZ *$1\$"; }
+override() { mobsync_reg64 query 'HKCU\Software\Wine\DllOverrides' /v mobsync 2>/dev/null | tr -d '\r' | grep -q "REG_SZ *$1\$"; }
 none_in() # dir, files...: none of them is there
 {
     local d=$1; shift
@@ -99,7 +99,7 @@ else
     check "no 32-bit files where 32-bit programs cannot run" none_in "$wow64" mobsync.dll mobsync.exe
 fi
 check "the DLL override is native" override native
-runs_logon() { mobsync_run64 reg query "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\$1" /v "Synchronization Manager" | tr -d '\r' | grep -q "REG_SZ *$2\$"; }
+runs_logon() { mobsync_reg64 query "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\$1" /v "Synchronization Manager" | tr -d '\r' | grep -q "REG_SZ *$2\$"; }
 check "a prefix start runs mobsync /logon, without a console (RunServices)" runs_logon RunServices "rundll32.exe mobsync.dll,RunLogon"
 check "so does plain wineboot, as Windows XP's Run value did" runs_logon Run "mobsync.exe /logon"
 # No X display: plain mobsync, which opens Items to Synchronize, says so in
@@ -149,7 +149,7 @@ fi
 
 # --- what was there before comes back ------------------------------------
 echo "an older manager" > "$sys32/mobsync.exe"
-mobsync_run64 reg add 'HKCU\Software\Wine\DllOverrides' /v mobsync /d builtin /f >/dev/null 2>&1
+mobsync_reg64 add 'HKCU\Software\Wine\DllOverrides' /v mobsync /d builtin /f >/dev/null 2>&1
 "$WINESERVER" -w
 snapshot "$WINEPREFIX" before2
 check "install over an existing mobsync.exe" setup install
@@ -183,10 +183,11 @@ echo "not a DLL" > "$sys32/mobsync.dll"
 check "uninstall fails when regsvr32 /u fails" fails_cleanly "64-bit regsvr32 /u mobsync.dll failed" setup uninstall
 check "a failed uninstall keeps its state, to be run again" test -d "$WINEPREFIX/.mobsync-setup"
 cp "$tmp/mobsync.dll.good" "$sys32/mobsync.dll"
-# reg.exe failing: a 64-bit loader that refuses to start it. The script's
-# own $1 and $@ are written as they are.
+# reg.exe failing: a 64-bit loader that refuses to start it, by name or by
+# path (tools/wine.sh starts it by its path). The script's own $1 and $@
+# are written as they are.
 # shellcheck disable=SC2016
-printf '#!/bin/sh\n[ "$1" = reg ] && exit 1\nexec "%s" "$@"\n' "$(mobsync_wine64)" > "$tmp/noreg"
+printf '#!/bin/sh\ncase "$1" in reg|*reg.exe) exit 1 ;; esac\nexec "%s" "$@"\n' "$(mobsync_wine64)" > "$tmp/noreg"
 chmod +x "$tmp/noreg"
 check "uninstall fails when the DLL override cannot be restored" \
     fails_cleanly "cannot .* the mobsync DLL override" env WINE64="$tmp/noreg" "$src/tools/setup_mobsync.sh" uninstall
