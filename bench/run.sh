@@ -622,10 +622,11 @@ figure_concurrency()
 # A block takes a tenth of a second, the whole figure three: one slow
 # spell of the host's covered all of it in one of two runs (its fastest
 # block a quarter slower, both sides alike). So its blocks are taken in
-# three parts, spread over the run like the engine's (spread_part).
-: > "$tmp/reg"
+# three parts, spread over the run like the engine's (spread_part), added
+# to one file as runs_part adds its parts.
 registration_step()
 {
+    [ "$1" != 1 ] || : > "$tmp/reg"
     set --
     [ -z "$base" ] || set -- 'C:\windows\system32\mobsync.dll' 'C:\windows\system32\mobsync_base.dll'
     mobsync_run64 benchreg.exe "$part_rounds" 200 "$@" 2>/dev/null | tr -d '\r' >> "$tmp/reg" || true

@@ -108,7 +108,7 @@ run_arch()
 # The prefix's own architecture runs reg.exe.
 native_bits=64
 [ $arch = win32 ] && native_bits=32
-wine_reg() { if [ $native_bits = 64 ]; then mobsync_reg64 "$@"; else mobsync_reg32 "$@"; fi; }
+wine_reg() { "mobsync_reg$native_bits" "$@"; }
 # reg_set WHAT KEY NAME DATA: sets a value, or ends saying WHAT could not be
 # done with what reg.exe or Wine said: seen failing now and then, with
 # nothing to go on.
